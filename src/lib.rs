@@ -1,0 +1,1 @@
+//! Support for the fleet-level tests under `tests/`.
