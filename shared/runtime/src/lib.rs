@@ -1,1 +1,32 @@
+//! What every service binary shares, so each `main.rs` reads like a table of
+//! contents: settings ([`settings`]), tracing with optional OTLP export
+//! ([`telemetry`]), Prometheus metrics and HTTP request metrics
+//! ([`metrics`]), `/healthz` + `/readyz` ([`health`]), and shutdown signals.
 
+pub mod health;
+pub mod metrics;
+pub mod settings;
+pub mod telemetry;
+
+/// Resolves when the process is asked to stop (Ctrl-C or SIGTERM).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested");
+}

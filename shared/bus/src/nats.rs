@@ -1,0 +1,118 @@
+//! The NATS JetStream bus. Streams are created (or updated) when the bus
+//! connects; publishing waits for the stream's acknowledgement, so a message
+//! that was acknowledged is stored. `Nats-Msg-Id` de-duplicates retries.
+
+use crate::{Bus, BusError, Delivered, validate_subject};
+use async_nats::jetstream::{self, consumer, stream};
+use async_trait::async_trait;
+use bytes::Bytes;
+use futures::StreamExt;
+use futures::stream::BoxStream;
+use std::time::Duration;
+
+/// A stream the bus makes sure exists.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamSpec {
+    pub name: &'static str,
+    pub subjects: &'static str,
+}
+
+#[derive(Clone)]
+pub struct NatsBus {
+    client: async_nats::Client,
+    js: jetstream::Context,
+}
+
+impl NatsBus {
+    /// Connects and makes sure `streams` exist.
+    pub async fn connect(url: &str, streams: &[StreamSpec]) -> Result<Self, BusError> {
+        let client = async_nats::ConnectOptions::new()
+            .connection_timeout(Duration::from_secs(5))
+            .connect(url)
+            .await
+            .map_err(unavailable)?;
+        let js = jetstream::new(client.clone());
+        let bus = Self { client, js };
+        for spec in streams {
+            bus.ensure_stream(*spec).await?;
+        }
+        Ok(bus)
+    }
+
+    async fn ensure_stream(&self, spec: StreamSpec) -> Result<(), BusError> {
+        let config = stream::Config {
+            name: spec.name.to_owned(),
+            subjects: vec![spec.subjects.to_owned()],
+            storage: stream::StorageType::File,
+            max_age: Duration::from_secs(30 * 24 * 3600),
+            duplicate_window: Duration::from_secs(120),
+            ..Default::default()
+        };
+        self.js.get_or_create_stream(config).await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// The underlying client (for readiness checks and subscribers).
+    pub fn client(&self) -> &async_nats::Client {
+        &self.client
+    }
+
+    /// Whether the connection to the server is up.
+    pub fn is_connected(&self) -> bool {
+        self.client.connection_state() == async_nats::connection::State::Connected
+    }
+}
+
+#[async_trait]
+impl Bus for NatsBus {
+    async fn publish(&self, subject: &str, msg_id: &str, payload: Bytes) -> Result<(), BusError> {
+        validate_subject(subject)?;
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert("Nats-Msg-Id", msg_id);
+        let ack = self
+            .js
+            .publish_with_headers(subject.to_owned(), headers, payload)
+            .await
+            .map_err(unavailable)?;
+        ack.await.map_err(unavailable)?;
+        Ok(())
+    }
+
+    /// Reads the stream holding `filter` from now on, through an ephemeral
+    /// consumer: what a subscriber sees is what the stream stored, so a
+    /// de-duplicated retry is seen once, as on the in-process bus.
+    async fn subscribe(&self, filter: &str) -> Result<BoxStream<'static, Delivered>, BusError> {
+        let name = self.js.stream_by_subject(filter.to_owned()).await.map_err(unavailable)?;
+        let stream = self.js.get_stream(name).await.map_err(unavailable)?;
+        let consumer = stream
+            .create_consumer(consumer::pull::Config {
+                filter_subject: filter.to_owned(),
+                deliver_policy: consumer::DeliverPolicy::New,
+                ack_policy: consumer::AckPolicy::None,
+                inactive_threshold: Duration::from_secs(60),
+                ..Default::default()
+            })
+            .await
+            .map_err(unavailable)?;
+        let messages = consumer.messages().await.map_err(unavailable)?;
+        Ok(messages
+            .filter_map(|m| async move {
+                let m = m.ok()?;
+                Some(Delivered {
+                    subject: m.subject.to_string(),
+                    msg_id: m
+                        .headers
+                        .as_ref()
+                        .and_then(|h| h.get("Nats-Msg-Id"))
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_default(),
+                    payload: m.payload.clone(),
+                })
+            })
+            .boxed())
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> BusError {
+    BusError::Unavailable(e.to_string())
+}

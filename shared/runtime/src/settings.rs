@@ -1,0 +1,151 @@
+//! Settings: built-in defaults, then a TOML file, then `CSPM__…` environment
+//! variables (`CSPM__REDIS__URL=redis://…` sets `redis.url`). Each service
+//! logs its effective settings at start, with secrets redacted.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Settings every service has.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Common {
+    pub http: Http,
+    pub redis: Redis,
+    pub nats: Nats,
+    pub telemetry: Telemetry,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Http {
+    /// Address the API, `/metrics`, `/healthz` and `/readyz` listen on.
+    pub listen: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Redis {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Nats {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Telemetry {
+    /// OTLP/HTTP traces endpoint (e.g. `http://127.0.0.1:4318/v1/traces`); empty: no export.
+    #[serde(default)]
+    pub otlp_endpoint: String,
+    /// `text` or `json` log lines.
+    #[serde(default = "default_log_format")]
+    pub log_format: String,
+}
+
+fn default_log_format() -> String {
+    "text".into()
+}
+
+/// The defaults shared by all services, as TOML; each service appends its own.
+pub const COMMON_DEFAULTS: &str = r#"
+[http]
+listen = "127.0.0.1:8080"
+[redis]
+url = "redis://127.0.0.1:6379"
+[nats]
+url = "nats://127.0.0.1:4222"
+[telemetry]
+otlp_endpoint = ""
+log_format = "text"
+"#;
+
+/// Loads settings: `defaults` (TOML), then the file at `file` if given
+/// (it must exist), then `CSPM__SECTION__KEY` environment variables.
+pub fn load<T: DeserializeOwned>(defaults: &str, file: Option<&Path>) -> Result<T, config::ConfigError> {
+    let mut builder =
+        config::Config::builder().add_source(config::File::from_str(defaults, config::FileFormat::Toml));
+    if let Some(path) = file {
+        builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml).required(true));
+    }
+    builder
+        .add_source(
+            config::Environment::with_prefix("CSPM")
+                .prefix_separator("__")
+                .separator("__")
+                .try_parsing(true),
+        )
+        .build()?
+        .try_deserialize()
+}
+
+/// The settings file named by `--config <path>` or `CSPM_CONFIG`, if any.
+pub fn config_file_from_args() -> Option<std::path::PathBuf> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == "--config")
+        .and_then(|i| args.get(i + 1))
+        .map(Into::into)
+        .or_else(|| std::env::var_os("CSPM_CONFIG").map(Into::into))
+}
+
+/// A URL with any password replaced by `***` (`redis://:secret@host` → `redis://:***@host`).
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return url.to_owned() };
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => {
+            let userinfo = &rest[..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            let masked = if userinfo.contains(':') { format!("{user}:***") } else { "***".to_owned() };
+            format!("{}{}{}", &url[..scheme_end], masked, &rest[at..])
+        }
+        None => url.to_owned(),
+    }
+}
+
+impl Common {
+    /// A copy safe to log.
+    pub fn redacted(&self) -> Common {
+        let mut c = self.clone();
+        c.redis.url = redact_url(&c.redis.url);
+        c.nats.url = redact_url(&c.nats.url);
+        c.telemetry.otlp_endpoint = redact_url(&c.telemetry.otlp_endpoint);
+        c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(redact_url("redis://:s3cret@host:6379/0"), "redis://:***@host:6379/0");
+        assert_eq!(redact_url("nats://user:pw@host:4222"), "nats://user:***@host:4222");
+        assert_eq!(redact_url("nats://token@host"), "nats://***@host");
+        assert_eq!(redact_url("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
+        assert_eq!(redact_url("http://h/path@x"), "http://h/path@x");
+    }
+
+    #[derive(Deserialize)]
+    struct S {
+        #[serde(flatten)]
+        common: Common,
+    }
+
+    #[test]
+    fn defaults_then_file_then_environment() {
+        let dir = std::env::temp_dir().join(format!("cspm-settings-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("s.toml");
+        std::fs::write(&file, "[nats]\nurl = \"nats://from-file:4222\"\n[redis]\nurl = \"redis://from-file\"\n").unwrap();
+        // SAFETY: this is the only test in this crate that touches the environment.
+        unsafe { std::env::set_var("CSPM__REDIS__URL", "redis://from-env") };
+        let s: S = load(COMMON_DEFAULTS, Some(&file)).unwrap();
+        unsafe { std::env::remove_var("CSPM__REDIS__URL") };
+        assert_eq!(s.common.http.listen, "127.0.0.1:8080");
+        assert_eq!(s.common.nats.url, "nats://from-file:4222");
+        assert_eq!(s.common.redis.url, "redis://from-env");
+        assert!(load::<S>(COMMON_DEFAULTS, Some(&dir.join("missing.toml"))).is_err());
+    }
+}

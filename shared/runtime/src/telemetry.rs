@@ -1,0 +1,48 @@
+//! Tracing: log lines to stderr always; spans exported over OTLP/HTTP when an
+//! endpoint is configured, with W3C trace-context propagation so a trace
+//! continues across HTTP and NATS hops.
+
+use crate::settings::Telemetry;
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry_otlp::WithExportConfig as _;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{EnvFilter, Layer};
+
+/// Flushes exported spans when dropped; keep it alive for the life of `main`.
+pub struct TelemetryGuard(Option<SdkTracerProvider>);
+
+impl Drop for TelemetryGuard {
+    fn drop(&mut self) {
+        if let Some(provider) = self.0.take() {
+            let _ = provider.shutdown();
+        }
+    }
+}
+
+/// Installs the global subscriber. `RUST_LOG` filters (default `info`).
+pub fn init(service: &'static str, settings: &Telemetry) -> anyhow::Result<TelemetryGuard> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let fmt = if settings.log_format == "json" {
+        tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).boxed()
+    } else {
+        tracing_subscriber::fmt::layer().with_writer(std::io::stderr).boxed()
+    };
+    let (otel, provider) = if settings.otlp_endpoint.is_empty() {
+        (None, None)
+    } else {
+        let exporter = opentelemetry_otlp::SpanExporter::builder()
+            .with_http()
+            .with_endpoint(settings.otlp_endpoint.clone())
+            .build()?;
+        let resource = opentelemetry_sdk::Resource::builder().with_service_name(service).build();
+        let provider = SdkTracerProvider::builder().with_batch_exporter(exporter).with_resource(resource).build();
+        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer(service));
+        opentelemetry::global::set_tracer_provider(provider.clone());
+        (Some(layer), Some(provider))
+    };
+    opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
+    tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init()?;
+    Ok(TelemetryGuard(provider))
+}
