@@ -1,1 +1,54 @@
-fn main() {}
+//! `cspm-activation`: tenants, authorization, editions, billing and quota grants.
+
+use anyhow::Context;
+use cspm_activation::events::EventPublisher;
+use cspm_activation::settings::Settings;
+use cspm_activation::store::RedisStore;
+use cspm_activation::{Activation, http};
+use cspm_bus::{ACCOUNT_STREAM, NatsBus};
+use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
+use cspm_runtime::{health, settings, shutdown_signal, telemetry};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let settings = Settings::load(settings::config_file_from_args().as_deref())?;
+    let _telemetry = telemetry::init("cspm-activation", &settings.common.telemetry)?;
+    tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-activation");
+
+    let redis = RedisLedger::connect(&settings.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
+    let bus = NatsBus::connect(&settings.common.nats.url, &[ACCOUNT_STREAM]).await.context("connecting to NATS")?;
+
+    let registry = prometheus::Registry::new();
+    let ledger = Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry)));
+    let store = Arc::new(RedisStore::new(redis));
+    let events = EventPublisher::new(store.clone(), Arc::new(bus.clone()), &registry);
+    let activation = Arc::new(Activation::new(store, ledger, events.clone(), &settings.activation.admin_token));
+
+    let retry = Duration::from_secs(settings.activation.event_retry_seconds.max(1));
+    let retry_loop = tokio::spawn(events.retry_loop(retry, shutdown_signal()));
+
+    let readiness = health::Readiness::default()
+        .check("redis", {
+            let a = activation.clone();
+            move || {
+                let a = a.clone();
+                async move { a.ping_store().await }
+            }
+        })
+        .check("nats", move || {
+            let connected = bus.is_connected();
+            async move { if connected { Ok(()) } else { Err("not connected".to_owned()) } }
+        });
+    let app = http::router(activation, registry, settings.activation.max_body_bytes).merge(health::router(readiness));
+
+    let listener = tokio::net::TcpListener::bind(&settings.common.http.listen)
+        .await
+        .with_context(|| format!("binding {}", settings.common.http.listen))?;
+    tracing::info!(listen = %listener.local_addr()?, "cspm-activation ready");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    retry_loop.abort();
+    tracing::info!("cspm-activation stopped");
+    Ok(())
+}

@@ -112,6 +112,14 @@ impl TenantId {
         format!("{}:{}", self.site, self.account_id)
     }
 
+    /// Parses what [`TenantId::hash_tag`] produced.
+    pub fn from_hash_tag(tag: &str) -> Result<Self, DomainError> {
+        let (site, account) = tag
+            .split_once(':')
+            .ok_or_else(|| DomainError::invalid(format!("malformed tenant tag {:?}", truncate(tag))))?;
+        Self::parse(site, account)
+    }
+
     /// `cn.1234567890123456` — the tenant part of a NATS subject.
     pub fn subject_part(&self) -> String {
         format!("{}.{}", self.site, self.account_id)
@@ -160,6 +168,8 @@ mod tests {
         assert_ne!(a.hash_tag(), b.hash_tag());
         assert_eq!(a.hash_tag(), "cn:1234567890123456");
         assert_eq!(b.subject_part(), "intl.1234567890123456");
+        assert_eq!(TenantId::from_hash_tag(&a.hash_tag()).unwrap(), a);
+        assert!(TenantId::from_hash_tag("cn-123456").is_err());
     }
 
     #[test]

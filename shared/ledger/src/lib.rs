@@ -17,12 +17,14 @@
 mod book;
 mod clock;
 mod memory;
+mod metered;
 mod redis;
 mod types;
 
 pub use book::TenantBook;
 pub use clock::Clock;
 pub use memory::MemoryLedger;
+pub use metered::{LedgerMetrics, MeteredLedger, error_label};
 pub use redis::{AccountSaveOutcome, RedisLedger};
 pub use types::*;
 

@@ -45,7 +45,7 @@ fn default_log_format() -> String {
     "text".into()
 }
 
-/// The defaults shared by all services, as TOML; each service appends its own.
+/// The defaults shared by all services, as TOML; each service layers its own on top.
 pub const COMMON_DEFAULTS: &str = r#"
 [http]
 listen = "127.0.0.1:8080"
@@ -58,11 +58,13 @@ otlp_endpoint = ""
 log_format = "text"
 "#;
 
-/// Loads settings: `defaults` (TOML), then the file at `file` if given
-/// (it must exist), then `CSPM__SECTION__KEY` environment variables.
+/// Loads settings: [`COMMON_DEFAULTS`], then the service's `defaults` (TOML),
+/// then the file at `file` if given (it must exist), then `CSPM__SECTION__KEY`
+/// environment variables.
 pub fn load<T: DeserializeOwned>(defaults: &str, file: Option<&Path>) -> Result<T, config::ConfigError> {
-    let mut builder =
-        config::Config::builder().add_source(config::File::from_str(defaults, config::FileFormat::Toml));
+    let mut builder = config::Config::builder()
+        .add_source(config::File::from_str(COMMON_DEFAULTS, config::FileFormat::Toml))
+        .add_source(config::File::from_str(defaults, config::FileFormat::Toml));
     if let Some(path) = file {
         builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml).required(true));
     }
@@ -141,11 +143,11 @@ mod tests {
         std::fs::write(&file, "[nats]\nurl = \"nats://from-file:4222\"\n[redis]\nurl = \"redis://from-file\"\n").unwrap();
         // SAFETY: this is the only test in this crate that touches the environment.
         unsafe { std::env::set_var("CSPM__REDIS__URL", "redis://from-env") };
-        let s: S = load(COMMON_DEFAULTS, Some(&file)).unwrap();
+        let s: S = load("[http]\nlisten = \"127.0.0.1:9999\"", Some(&file)).unwrap();
         unsafe { std::env::remove_var("CSPM__REDIS__URL") };
-        assert_eq!(s.common.http.listen, "127.0.0.1:8080");
+        assert_eq!(s.common.http.listen, "127.0.0.1:9999");
         assert_eq!(s.common.nats.url, "nats://from-file:4222");
         assert_eq!(s.common.redis.url, "redis://from-env");
-        assert!(load::<S>(COMMON_DEFAULTS, Some(&dir.join("missing.toml"))).is_err());
+        assert!(load::<S>("", Some(&dir.join("missing.toml"))).is_err());
     }
 }

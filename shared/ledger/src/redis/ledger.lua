@@ -18,6 +18,7 @@ runs on Redis Cluster):
   KEYS[4] done     hash: job -> units committed (makes commit idempotent)
   KEYS[5] done_at  zset: job -> commit time (ms), to forget old commits
   KEYS[6] account  hash: v (version), json  (only cspm_account_save)
+  KEYS[7] outbox   list of account events not yet published (only cspm_account_save)
 
 ARGV[1] is "now" in ms, or "" to use the server's clock (production). Tests
 pass their own clock to make lease expiry deterministic.
@@ -196,8 +197,10 @@ end
 
 -- Saves a tenant's account document if its version is still the expected one,
 -- and applies the grant that document implies, in one atomic step: the account
--- and the ledger can never disagree.
--- ARGV: now, expected version, new json, kind, limit, period, expires_ms
+-- and the ledger can never disagree. The events the change causes go to the
+-- tenant's outbox in the same step, so none is lost if the caller dies
+-- before publishing them.
+-- ARGV: now, expected version, new json, kind, limit, period, expires_ms, events...
 local function account_save(keys, args)
   local now = now_ms(args[1])
   local current = redis.call('HGET', keys[6], 'v') or '0'
@@ -206,6 +209,7 @@ local function account_save(keys, args)
   if reply[1] == 'err' then return reply end
   local next_version = s(num(current) + 1)
   redis.call('HSET', keys[6], 'v', next_version, 'json', args[3])
+  for i = 8, #args do redis.call('RPUSH', keys[7], args[i]) end
   return { 'saved', next_version }
 end
 

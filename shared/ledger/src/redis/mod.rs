@@ -19,12 +19,12 @@ const LIBRARY: &str = include_str!("ledger.lua");
 
 /// The Redis keys of one tenant. They share the hash tag `{site:account}`, so
 /// every function call touches one Cluster slot.
-struct TenantKeys([String; 6]);
+struct TenantKeys([String; 7]);
 
 impl TenantKeys {
     fn new(tenant: &TenantId) -> Self {
         let tag = tenant.hash_tag();
-        TenantKeys(["grant", "res", "lease", "done", "done_at", "account"].map(|k| format!("cspm:{{{tag}}}:{k}")))
+        TenantKeys(["grant", "res", "lease", "done", "done_at", "account", "outbox"].map(|k| format!("cspm:{{{tag}}}:{k}")))
     }
 
     /// The five ledger keys (the account document is only for `save_account`).
@@ -34,6 +34,10 @@ impl TenantKeys {
 
     fn account(&self) -> &str {
         &self.0[5]
+    }
+
+    fn outbox(&self) -> &str {
+        &self.0[6]
     }
 }
 
@@ -102,17 +106,20 @@ impl RedisLedger {
     }
 
     /// Saves a tenant's account document if it is still at `expected_version`,
-    /// and applies `grant` to the ledger in the same atomic step.
+    /// applies `grant` to the ledger and appends `events` to the tenant's
+    /// outbox, all in one atomic step.
     pub async fn save_account(
         &self,
         tenant: &TenantId,
         expected_version: u64,
         account_json: &str,
         grant: QuotaGrant,
+        events: &[String],
     ) -> Result<AccountSaveOutcome, LedgerError> {
         let keys = TenantKeys::new(tenant);
         let mut args = vec![expected_version.to_string(), account_json.to_owned()];
         args.extend(grant_args(grant));
+        args.extend(events.iter().cloned());
         let reply = self.fcall("cspm_account_save", &keys.0, &args).await?;
         match reply.first().map(String::as_str) {
             Some("saved") => Ok(AccountSaveOutcome::Saved { version: field(&reply, 1)? }),
@@ -135,6 +142,44 @@ impl RedisLedger {
             .await
             .map_err(backend)?;
         Ok((version.unwrap_or(0), json))
+    }
+}
+
+impl RedisLedger {
+    /// The tenant's unpublished account events, oldest first.
+    pub async fn outbox(&self, tenant: &TenantId) -> Result<Vec<String>, LedgerError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("LRANGE").arg(TenantKeys::new(tenant).outbox()).arg(0).arg(-1).query_async(&mut conn).await.map_err(backend)
+    }
+
+    /// Removes one published event from the tenant's outbox.
+    pub async fn outbox_remove(&self, tenant: &TenantId, event: &str) -> Result<(), LedgerError> {
+        let mut conn = self.conn.clone();
+        redis::cmd("LREM").arg(TenantKeys::new(tenant).outbox()).arg(1).arg(event).query_async::<i64>(&mut conn).await.map_err(backend)?;
+        Ok(())
+    }
+
+    /// Tenants whose outbox holds events (a SCAN; for the periodic retry).
+    pub async fn tenants_with_outbox(&self) -> Result<Vec<String>, LedgerError> {
+        let mut conn = self.conn.clone();
+        let mut cursor = 0u64;
+        let mut tags = Vec::new();
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg("cspm:{*}:outbox")
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut conn)
+                .await
+                .map_err(backend)?;
+            tags.extend(keys.iter().filter_map(|k| Some(k.get(k.find('{')? + 1..k.find('}')?)?.to_owned())));
+            if next == 0 {
+                return Ok(tags);
+            }
+            cursor = next;
+        }
     }
 }
 
