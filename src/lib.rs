@@ -24,3 +24,18 @@ pub fn unique_account() -> AccountId {
     let n: u64 = rand::rng().random_range(1_000_000_000_000_000..10_000_000_000_000_000);
     AccountId::parse(&n.to_string()).expect("16 digits is a valid account id")
 }
+
+/// A freshly built service binary of this workspace (`cspm-activation`, …),
+/// found beside the test executable (`target/<profile>/`).
+pub fn service_binary(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
+    let path = dir.join(name);
+    assert!(path.exists(), "{} is missing: run `cargo build --workspace --bins` (cargo test --workspace builds it)", path.display());
+    path
+}
+
+/// A free TCP port on localhost.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+}

@@ -124,12 +124,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// Every body problem is `InvalidParameter`; the status says which kind
+/// (415 no JSON content type, 413 too large, 400 anything else).
 fn json_rejection(r: JsonRejection) -> ApiError {
-    let status = r.status();
-    let message = match &r {
-        JsonRejection::MissingJsonContentType(_) => "send the body as JSON with Content-Type: application/json".to_owned(),
-        _ if status == StatusCode::PAYLOAD_TOO_LARGE => "the request body is too large".to_owned(),
-        _ => format!("malformed JSON body: {}", r.body_text()),
+    let (status, message) = match &r {
+        JsonRejection::MissingJsonContentType(_) => {
+            (r.status(), "send the body as JSON with Content-Type: application/json".to_owned())
+        }
+        _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (r.status(), "the request body is too large".to_owned()),
+        _ => (StatusCode::BAD_REQUEST, format!("malformed JSON body: {}", r.body_text())),
     };
     ApiError::new(status, ErrorCode::InvalidParameter, message)
 }
