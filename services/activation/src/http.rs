@@ -50,8 +50,7 @@ pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_b
         .with_state(AppState { activation })
         .layer(DefaultBodyLimit::max(max_body_bytes));
     let metrics = HttpMetrics::new(&registry);
-    Router::new()
-        .route("/metrics", get(cspm_runtime::metrics::render).with_state(registry))
+    cspm_runtime::metrics::router(registry)
         .merge(api)
         .layer(axum::middleware::from_fn_with_state(metrics, track_http))
 }

@@ -22,33 +22,18 @@ async fn main() -> anyhow::Result<()> {
 
     let registry = prometheus::Registry::new();
     let ledger = Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry)));
-    let store = Arc::new(RedisStore::new(redis));
+    let store = Arc::new(RedisStore::new(redis.clone()));
     let events = EventPublisher::new(store.clone(), Arc::new(bus.clone()), &registry);
     let activation = Arc::new(Activation::new(store, ledger, events.clone(), &settings.activation.admin_token));
 
-    let retry = Duration::from_secs(settings.activation.event_retry_seconds.max(1));
-    let retry_loop = tokio::spawn(events.retry_loop(retry, shutdown_signal()));
+    let retry_every = Duration::from_secs(settings.activation.event_retry_seconds.max(1));
+    let retry_loop = tokio::spawn(events.retry_loop(retry_every, shutdown_signal()));
 
     let readiness = health::Readiness::default()
-        .check("redis", {
-            let a = activation.clone();
-            move || {
-                let a = a.clone();
-                async move { a.ping_store().await }
-            }
-        })
-        .check("nats", move || {
-            let connected = bus.is_connected();
-            async move { if connected { Ok(()) } else { Err("not connected".to_owned()) } }
-        });
+        .probe("redis", redis, |r| async move { r.ping().await })
+        .probe("nats", bus, |b| async move { b.ping().await });
     let app = http::router(activation, registry, settings.activation.max_body_bytes).merge(health::router(readiness));
-
-    let listener = tokio::net::TcpListener::bind(&settings.common.http.listen)
-        .await
-        .with_context(|| format!("binding {}", settings.common.http.listen))?;
-    tracing::info!(listen = %listener.local_addr()?, "cspm-activation ready");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    cspm_runtime::serve("cspm-activation", &settings.common.http.listen, app).await?;
     retry_loop.abort();
-    tracing::info!("cspm-activation stopped");
     Ok(())
 }

@@ -217,11 +217,6 @@ impl Activation {
         let snapshot = self.ledger.snapshot(tenant).await?;
         Ok(entitlement::decide(&account, QuotaView { remaining: snapshot.remaining }, operation, instances, Utc::now())?)
     }
-
-    /// Whether the store answers (for `/readyz`).
-    pub async fn ping_store(&self) -> Result<(), String> {
-        self.store.ping().await.map_err(|e| e.to_string())
-    }
 }
 
 fn quota_report(account: &Account, s: &Snapshot) -> QuotaReport {

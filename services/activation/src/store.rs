@@ -134,9 +134,7 @@ impl AccountStore for RedisStore {
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        let mut conn = self.ledger.connection();
-        redis::cmd("PING").query_async::<String>(&mut conn).await.map_err(backend)?;
-        Ok(())
+        self.ledger.ping().await.map_err(StoreError::Backend)
     }
 }
 

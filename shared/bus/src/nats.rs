@@ -57,9 +57,13 @@ impl NatsBus {
         &self.client
     }
 
-    /// Whether the connection to the server is up.
-    pub fn is_connected(&self) -> bool {
-        self.client.connection_state() == async_nats::connection::State::Connected
+    /// Whether the server answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), String> {
+        self.client.flush().await.map_err(|e| e.to_string())?;
+        match self.client.connection_state() {
+            async_nats::connection::State::Connected => Ok(()),
+            other => Err(format!("connection {other:?}")),
+        }
     }
 }
 

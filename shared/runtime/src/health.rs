@@ -25,6 +25,16 @@ impl Readiness {
         self
     }
 
+    /// Adds a check that clones `target` and awaits `probe` on it.
+    pub fn probe<T, F, Fut>(self, name: &'static str, target: T, probe: F) -> Self
+    where
+        T: Clone + Send + Sync + 'static,
+        F: Fn(T) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), String>> + Send + 'static,
+    {
+        self.check(name, move || probe(target.clone()))
+    }
+
     async fn run(&self) -> (bool, serde_json::Value) {
         let mut ok = true;
         let mut report = serde_json::Map::new();

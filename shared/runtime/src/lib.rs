@@ -30,3 +30,13 @@ pub async fn shutdown_signal() {
     }
     tracing::info!("shutdown requested");
 }
+
+/// Binds `listen`, serves `app` until a shutdown signal, then returns.
+pub async fn serve(service: &'static str, listen: &str, app: axum::Router) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    tracing::info!(listen = %listener.local_addr()?, "{service} ready");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("{service} stopped");
+    Ok(())
+}

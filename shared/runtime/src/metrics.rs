@@ -68,3 +68,8 @@ pub async fn render(State(registry): State<Registry>) -> Response {
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
+
+/// A router serving `GET /metrics` from `registry`.
+pub fn router(registry: Registry) -> axum::Router {
+    axum::Router::new().route("/metrics", axum::routing::get(render)).with_state(registry)
+}

@@ -69,6 +69,12 @@ impl RedisLedger {
         Ok(ledger)
     }
 
+    /// Whether the server answers (for `/readyz`).
+    pub async fn ping(&self) -> Result<(), String> {
+        let mut conn = self.conn.clone();
+        redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| e.to_string())
+    }
+
     /// The connection, for callers that keep their own data beside the ledger.
     pub fn connection(&self) -> ConnectionManager {
         self.conn.clone()
