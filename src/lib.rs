@@ -31,7 +31,11 @@ pub fn service_binary(name: &str) -> std::path::PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe.parent().and_then(|deps| deps.parent()).expect("target/<profile>/deps");
     let path = dir.join(name);
-    assert!(path.exists(), "{} is missing: run `cargo build --workspace --bins` (cargo test --workspace builds it)", path.display());
+    assert!(
+        path.exists(),
+        "{} is missing: run `cargo build --workspace --bins` (cargo test --workspace builds it)",
+        path.display()
+    );
     path
 }
 

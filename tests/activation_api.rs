@@ -48,7 +48,14 @@ impl Api {
         self.call_raw(method, uri, token, raw.as_deref(), "application/json").await
     }
 
-    async fn call_raw(&self, method: &str, uri: &str, token: Option<&str>, body: Option<&str>, ctype: &str) -> (StatusCode, Value) {
+    async fn call_raw(
+        &self,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        ctype: &str,
+    ) -> (StatusCode, Value) {
         let mut req = Request::builder().method(method).uri(uri);
         if let Some(t) = token {
             req = req.header("authorization", format!("Bearer {t}"));
@@ -61,7 +68,10 @@ impl Api {
         let resp = self.app.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into())))
+        (
+            status,
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into())),
+        )
     }
 
     async fn admin(&self, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
@@ -101,7 +111,10 @@ async fn the_readme_walkthrough() {
     assert_eq!(v["cspm"]["method"], "subscription");
     let q = api.ok("GET", &path(&t, "/quota"), None).await;
     assert_eq!(q["headline"], json!({"label": "Remaining Quota", "value": 3000}));
-    assert_eq!((q["purchased"].as_u64(), q["used"].as_u64(), q["remaining"].as_u64()), (Some(3000), Some(0), Some(3000)));
+    assert_eq!(
+        (q["purchased"].as_u64(), q["used"].as_u64(), q["remaining"].as_u64()),
+        (Some(3000), Some(0), Some(3000))
+    );
     let msg = assert_error(
         api.admin("PUT", &path(&t, "/cspm/pay-as-you-go"), Some(json!({"cap": null}))).await,
         StatusCode::CONFLICT,
@@ -162,7 +175,11 @@ async fn editions_and_host_security() {
     assert_eq!(v["edition"], json!({"billing": "pay_as_you_go", "bound_edition": "enterprise"}));
     let v = api.ok("PUT", &path(&t, "/host-security"), Some(json!({"bound_edition": "ultimate"}))).await;
     assert_eq!(v["edition"]["bound_edition"], "ultimate");
-    assert_error(api.admin("PUT", &path(&t, "/edition"), Some(json!({"edition": "advanced"}))).await, StatusCode::CONFLICT, "Conflict");
+    assert_error(
+        api.admin("PUT", &path(&t, "/edition"), Some(json!({"edition": "advanced"}))).await,
+        StatusCode::CONFLICT,
+        "Conflict",
+    );
     api.ok("DELETE", &path(&t, "/host-security"), None).await;
     let v = api.ok("PUT", &path(&t, "/edition"), Some(json!({"edition": "advanced"}))).await;
     assert_eq!(v["edition"], json!({"billing": "subscription", "edition": "advanced"}));
@@ -181,7 +198,10 @@ async fn entitlement_queries_answer_with_codes_and_numbers() {
     assert_eq!(e["code"], "NotEntitled");
     api.ok("PUT", &path(&t, "/cspm/subscription"), Some(json!({"quota": 10, "months": 1}))).await;
     let e = api.ok("POST", &path(&t, "/entitlement"), Some(scan_paid.clone())).await;
-    assert_eq!(e["allowance"], json!({"charge": "per_evaluation", "units_needed": 15, "remaining": 10, "covered": false}));
+    assert_eq!(
+        e["allowance"],
+        json!({"charge": "per_evaluation", "units_needed": 15, "remaining": 10, "covered": false})
+    );
     let job = JobId::new("all").unwrap();
     api.ledger.reserve(&t, &job, ReserveRequest::all_or_nothing(10, Duration::from_secs(60))).await.unwrap();
     api.ledger.commit(&t, &job, 10).await.unwrap();
@@ -206,7 +226,8 @@ async fn bad_input_gets_a_4xx_with_a_stable_code() {
     assert!(m.contains("malformed account id"), "{m}");
     let sub = path(&t, "/cspm/subscription");
     assert_error(api.admin("PUT", &sub, Some(json!({"quota": -5, "months": 1}))).await, bad, inv);
-    let m = assert_error(api.admin("PUT", &sub, Some(json!({"quota": 1_000_000_000_000u64, "months": 1}))).await, bad, inv);
+    let m =
+        assert_error(api.admin("PUT", &sub, Some(json!({"quota": 1_000_000_000_000u64, "months": 1}))).await, bad, inv);
     assert!(m.contains("between 1 and"), "{m}");
     assert_error(api.admin("PUT", &sub, Some(json!({"quota": 0, "months": 1}))).await, bad, inv);
     assert_error(api.admin("PUT", &sub, Some(json!({"quota": 10, "months": 1, "colour": "red"}))).await, bad, inv);
@@ -224,7 +245,11 @@ async fn bad_input_gets_a_4xx_with_a_stable_code() {
         StatusCode::PAYLOAD_TOO_LARGE,
         inv,
     );
-    assert_error(api.admin("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "has space"}))).await, bad, inv);
+    assert_error(
+        api.admin("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "has space"}))).await,
+        bad,
+        inv,
+    );
     assert_error(api.admin("GET", &path(&t, "/recommendation?services=ten"), None).await, bad, inv);
     assert_error(api.admin("GET", &path(&t, "/nope"), None).await, StatusCode::NOT_FOUND, inv);
     let missing = unique_tenant(Site::Intl);
@@ -240,7 +265,11 @@ async fn tokens_scope_what_a_caller_may_do() {
     let t = api.tenant().await;
     let other = api.tenant().await;
     assert_error(api.call("GET", &path(&t, ""), None, None).await, StatusCode::UNAUTHORIZED, "Unauthenticated");
-    assert_error(api.call("GET", &path(&t, ""), Some("guess"), None).await, StatusCode::UNAUTHORIZED, "Unauthenticated");
+    assert_error(
+        api.call("GET", &path(&t, ""), Some("guess"), None).await,
+        StatusCode::UNAUTHORIZED,
+        "Unauthenticated",
+    );
     let token = api.ok("POST", &path(&t, "/tokens"), None).await["token"].as_str().unwrap().to_owned();
     let tok = Some(token.as_str());
     assert_eq!(api.call("GET", &path(&t, ""), tok, None).await.0, StatusCode::OK);
@@ -329,7 +358,12 @@ async fn metrics_count_requests_and_ledger_calls() {
     let (status, body) = api.call("GET", "/metrics", None, None).await;
     assert_eq!(status, StatusCode::OK);
     let text = body.as_str().unwrap();
-    assert!(text.contains(r#"cspm_http_requests_total{method="GET",route="/v1/tenants/{site}/{account_id}/quota",status="200"} 1"#), "{text}");
+    assert!(
+        text.contains(
+            r#"cspm_http_requests_total{method="GET",route="/v1/tenants/{site}/{account_id}/quota",status="200"} 1"#
+        ),
+        "{text}"
+    );
     assert!(text.contains(r#"status="400""#));
     assert!(text.contains(r#"cspm_ledger_calls_total{operation="snapshot",result="ok"} 1"#), "{text}");
     assert!(text.contains("cspm_ledger_call_duration_seconds_bucket"));

@@ -79,7 +79,9 @@ async fn a_restarted_service_has_lost_nothing() {
     let svc = Service::start(port).await;
     assert_eq!(svc.call(reqwest::Method::PUT, &path, None).await.0, 201);
     svc.call(reqwest::Method::PUT, &format!("{path}/authorization"), Some(json!({"client_token": "p"}))).await;
-    let (status, _) = svc.call(reqwest::Method::PUT, &format!("{path}/cspm/subscription"), Some(json!({"quota": 3000, "months": 12}))).await;
+    let (status, _) = svc
+        .call(reqwest::Method::PUT, &format!("{path}/cspm/subscription"), Some(json!({"quota": 3000, "months": 12})))
+        .await;
     assert_eq!(status, 200);
     let (_, before) = svc.call(reqwest::Method::GET, &path, None).await;
     assert!(svc.stop().success(), "clean exit on SIGTERM");

@@ -154,7 +154,8 @@ impl Model {
                     let h = &self.holds[i];
                     return Out::Reserve(ReserveOutcome::Reserved { units: h.1, repeated: true, lease_until_ms: h.2 });
                 }
-                let refused = |reason, remaining| Out::Reserve(ReserveOutcome::Refused { reason, needed: units, remaining });
+                let refused =
+                    |reason, remaining| Out::Reserve(ReserveOutcome::Refused { reason, needed: units, remaining });
                 if self.closed() {
                     return refused(Refusal::Closed, 0);
                 }
@@ -168,7 +169,11 @@ impl Model {
                     Some(r) => return refused(Refusal::Exhausted, r),
                 };
                 self.holds.push((job.to_owned(), granted, now + lease_ms as i64));
-                Out::Reserve(ReserveOutcome::Reserved { units: granted, repeated: false, lease_until_ms: now + lease_ms as i64 })
+                Out::Reserve(ReserveOutcome::Reserved {
+                    units: granted,
+                    repeated: false,
+                    lease_until_ms: now + lease_ms as i64,
+                })
             }
             Op::Commit { units, .. } => {
                 if let Some(d) = self.done.iter().find(|d| d.0 == job) {
@@ -179,7 +184,11 @@ impl Model {
                 };
                 let held = self.holds[i].1;
                 if units > held {
-                    return Out::Err(LedgerError::ExceedsReservation { job: JobId::new(job).unwrap(), reserved: held, requested: units });
+                    return Out::Err(LedgerError::ExceedsReservation {
+                        job: JobId::new(job).unwrap(),
+                        reserved: held,
+                        requested: units,
+                    });
                 }
                 self.holds.remove(i);
                 self.used += units;
@@ -217,11 +226,19 @@ async fn run_on(ledger: &dyn QuotaLedger, clock: &Clock, ops: &[Op]) -> Vec<(Out
             }
             Op::Reserve { job, units, up_to, lease_ms } => {
                 let lease = Duration::from_millis(lease_ms);
-                let req = if up_to { ReserveRequest::up_to(units, lease) } else { ReserveRequest::all_or_nothing(units, lease) };
+                let req = if up_to {
+                    ReserveRequest::up_to(units, lease)
+                } else {
+                    ReserveRequest::all_or_nothing(units, lease)
+                };
                 out(ledger.reserve(&tenant, &JobId::new(job_name(job)).unwrap(), req).await, Out::Reserve)
             }
-            Op::Commit { job, units } => out(ledger.commit(&tenant, &JobId::new(job_name(job)).unwrap(), units).await, Out::Commit),
-            Op::Release { job } => out(ledger.release(&tenant, &JobId::new(job_name(job)).unwrap()).await, Out::Released),
+            Op::Commit { job, units } => {
+                out(ledger.commit(&tenant, &JobId::new(job_name(job)).unwrap(), units).await, Out::Commit)
+            }
+            Op::Release { job } => {
+                out(ledger.release(&tenant, &JobId::new(job_name(job)).unwrap()).await, Out::Released)
+            }
             Op::Extend { job, lease_ms } => out(
                 ledger.extend(&tenant, &JobId::new(job_name(job)).unwrap(), Duration::from_millis(lease_ms)).await,
                 |()| Out::Extended,

@@ -131,7 +131,11 @@ async fn a_vanished_holder_returns_its_units_on_the_server_clock() {
         // A worker that reserves and dies: its connection goes away with it.
         let dying = ledger().await;
         let r = dying
-            .reserve(&tenant, &JobId::new("dies").unwrap(), ReserveRequest::all_or_nothing(10, Duration::from_millis(200)))
+            .reserve(
+                &tenant,
+                &JobId::new("dies").unwrap(),
+                ReserveRequest::all_or_nothing(10, Duration::from_millis(200)),
+            )
             .await
             .unwrap();
         assert!(matches!(r, ReserveOutcome::Reserved { units: 10, .. }));
@@ -153,7 +157,13 @@ async fn calls_survive_a_flushed_script_cache_and_function_library() {
     // What a restarted server without persistence looks like to the client.
     // Other tests run concurrently; they reload the library the same way.
     let _: () = redis::cmd("FUNCTION").arg("DELETE").arg("cspm_ledger_v1").query_async(&mut conn).await.unwrap();
-    let r = l.reserve(&tenant, &JobId::new("after-flush").unwrap(), ReserveRequest::all_or_nothing(3, Duration::from_secs(5))).await;
+    let r = l
+        .reserve(
+            &tenant,
+            &JobId::new("after-flush").unwrap(),
+            ReserveRequest::all_or_nothing(3, Duration::from_secs(5)),
+        )
+        .await;
     assert!(matches!(r, Ok(ReserveOutcome::Reserved { units: 3, .. })), "{r:?}");
 }
 
@@ -164,11 +174,14 @@ async fn all_keys_of_a_tenant_share_one_hash_tag() {
     l.set_grant(&tenant, grant(GrantLimit::Units(10))).await.unwrap();
     let job = JobId::new("j").unwrap();
     l.reserve(&tenant, &job, ReserveRequest::all_or_nothing(1, Duration::from_secs(5))).await.unwrap();
-    l.reserve(&tenant, &JobId::new("k").unwrap(), ReserveRequest::all_or_nothing(1, Duration::from_secs(5))).await.unwrap();
+    l.reserve(&tenant, &JobId::new("k").unwrap(), ReserveRequest::all_or_nothing(1, Duration::from_secs(5)))
+        .await
+        .unwrap();
     l.commit(&tenant, &job, 1).await.unwrap();
     let mut conn = l.connection();
     let tag = format!("{{{}}}", tenant.hash_tag());
-    let keys: Vec<String> = redis::cmd("KEYS").arg(format!("*{}*", tenant.account_id)).query_async(&mut conn).await.unwrap();
+    let keys: Vec<String> =
+        redis::cmd("KEYS").arg(format!("*{}*", tenant.account_id)).query_async(&mut conn).await.unwrap();
     assert_eq!(keys.len(), 5, "{keys:?}");
     for k in keys {
         let open = k.find('{').unwrap();

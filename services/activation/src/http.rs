@@ -50,9 +50,7 @@ pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_b
         .with_state(AppState { activation })
         .layer(DefaultBodyLimit::max(max_body_bytes));
     let metrics = HttpMetrics::new(&registry);
-    cspm_runtime::metrics::router(registry)
-        .merge(api)
-        .layer(axum::middleware::from_fn_with_state(metrics, track_http))
+    cspm_runtime::metrics::router(registry).merge(api).layer(axum::middleware::from_fn_with_state(metrics, track_http))
 }
 
 // ---------- errors ----------
@@ -142,12 +140,15 @@ pub struct ApiQuery<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state)
-            .await
-            .map(|q| ApiQuery(q.0))
-            .map_err(|r: QueryRejection| {
-                ApiError::new(StatusCode::BAD_REQUEST, ErrorCode::InvalidParameter, format!("bad query: {}", r.body_text()))
-            })
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
+            |r: QueryRejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidParameter,
+                    format!("bad query: {}", r.body_text()),
+                )
+            },
+        )
     }
 }
 
@@ -225,7 +226,11 @@ impl From<Versioned> for TenantView {
 
 type TenantPath = Path<(String, String)>;
 
-async fn create_tenant(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> Result<Response, ApiError> {
+async fn create_tenant(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(p): TenantPath,
+) -> Result<Response, ApiError> {
     let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
     let (account, created) = s.activation.create(&tenant).await?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -237,7 +242,11 @@ async fn get_tenant(State(s): State<AppState>, headers: HeaderMap, Path(p): Tena
     Ok(Json(s.activation.get(&tenant).await?.into()))
 }
 
-async fn issue_token(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<serde_json::Value> {
+async fn issue_token(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(p): TenantPath,
+) -> ApiResult<serde_json::Value> {
     let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
     let token = s.activation.issue_token(&tenant).await?;
     Ok(Json(json!({"tenant": tenant, "token": token, "access": "read"})))
@@ -300,7 +309,11 @@ async fn enable_host_security(
     command(&s, &headers, p, AccountCommand::EnableHostSecurity { bound_edition }).await
 }
 
-async fn disable_host_security(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<TenantView> {
+async fn disable_host_security(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(p): TenantPath,
+) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::DisableHostSecurity).await
 }
 
@@ -318,7 +331,13 @@ async fn subscribe(
     Path(p): TenantPath,
     ApiJson(b): ApiJson<SubscribeBody>,
 ) -> ApiResult<TenantView> {
-    command(&s, &headers, p, AccountCommand::Subscribe { quota: b.quota, months: b.months, client_token: b.client_token }).await
+    command(
+        &s,
+        &headers,
+        p,
+        AccountCommand::Subscribe { quota: b.quota, months: b.months, client_token: b.client_token },
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -335,7 +354,11 @@ async fn upgrade(
     Path(p): TenantPath,
     ApiJson(b): ApiJson<UpgradeBody>,
 ) -> ApiResult<TenantView> {
-    let cmd = AccountCommand::Upgrade { add_quota: b.add_quota, extend_months: b.extend_months, client_token: b.client_token };
+    let cmd = AccountCommand::Upgrade {
+        add_quota: b.add_quota,
+        extend_months: b.extend_months,
+        client_token: b.client_token,
+    };
     command(&s, &headers, p, cmd).await
 }
 
@@ -358,7 +381,11 @@ async fn enable_pay_as_you_go(
     command(&s, &headers, p, AccountCommand::EnablePayAsYouGo { cap: b.cap }).await
 }
 
-async fn disable_pay_as_you_go(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<TenantView> {
+async fn disable_pay_as_you_go(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(p): TenantPath,
+) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::DisablePayAsYouGo).await
 }
 
@@ -426,7 +453,12 @@ async fn entitlement(
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
     match s.activation.entitlement(&tenant, b.operation, b.instances).await {
         Ok(allowance) => Ok(Json(json!({"allowed": true, "operation": b.operation, "allowance": allowance}))),
-        Err(e) if matches!(e.code(), ErrorCode::NotAuthorized | ErrorCode::NotEntitled | ErrorCode::AuthorizationExhaust) => {
+        Err(e)
+            if matches!(
+                e.code(),
+                ErrorCode::NotAuthorized | ErrorCode::NotEntitled | ErrorCode::AuthorizationExhaust
+            ) =>
+        {
             Ok(Json(json!({"allowed": false, "operation": b.operation, "code": e.code(), "message": e.0.message})))
         }
         Err(e) => Err(e.into()),

@@ -7,7 +7,7 @@
 //! - [`service`]: the operations, independent of HTTP.
 //! - [`events`]: account events on the bus, through a per-tenant outbox.
 //! - [`http`]: the JSON API, bearer-token auth, error mapping.
-//! - [`settings`]: configuration.
+//! - [`settings`]: configuration (defaults, TOML, environment).
 
 pub mod events;
 pub mod http;

@@ -29,9 +29,11 @@ async fn main() -> anyhow::Result<()> {
     let retry_every = Duration::from_secs(settings.activation.event_retry_seconds.max(1));
     let retry_loop = tokio::spawn(events.retry_loop(retry_every, shutdown_signal()));
 
-    let readiness = health::Readiness::default()
-        .probe("redis", redis, |r| async move { r.ping().await })
-        .probe("nats", bus, |b| async move { b.ping().await });
+    let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
+        "nats",
+        bus,
+        |b| async move { b.ping().await },
+    );
     let app = http::router(activation, registry, settings.activation.max_body_bytes).merge(health::router(readiness));
     cspm_runtime::serve("cspm-activation", &settings.common.http.listen, app).await?;
     retry_loop.abort();

@@ -109,7 +109,12 @@ fn hash_token(token: &str) -> [u8; 32] {
 }
 
 impl Activation {
-    pub fn new(store: Arc<dyn AccountStore>, ledger: Arc<dyn QuotaLedger>, events: EventPublisher, admin_token: &str) -> Self {
+    pub fn new(
+        store: Arc<dyn AccountStore>,
+        ledger: Arc<dyn QuotaLedger>,
+        events: EventPublisher,
+        admin_token: &str,
+    ) -> Self {
         Self { store, ledger, events, admin_token_hash: hash_token(admin_token) }
     }
 
@@ -200,9 +205,7 @@ impl Activation {
                 return Ok(Versioned { version, account });
             }
         }
-        Err(ServiceError(DomainError::conflict(format!(
-            "tenant {tenant} is being changed concurrently; try again"
-        ))))
+        Err(ServiceError(DomainError::conflict(format!("tenant {tenant} is being changed concurrently; try again"))))
     }
 
     pub async fn quota(&self, tenant: &TenantId) -> Result<QuotaReport, ServiceError> {
@@ -212,10 +215,21 @@ impl Activation {
     }
 
     /// The entitlement decision with the tenant's real quota.
-    pub async fn entitlement(&self, tenant: &TenantId, operation: Operation, instances: u64) -> Result<Allowance, ServiceError> {
+    pub async fn entitlement(
+        &self,
+        tenant: &TenantId,
+        operation: Operation,
+        instances: u64,
+    ) -> Result<Allowance, ServiceError> {
         let account = self.get(tenant).await?.account;
         let snapshot = self.ledger.snapshot(tenant).await?;
-        Ok(entitlement::decide(&account, QuotaView { remaining: snapshot.remaining }, operation, instances, Utc::now())?)
+        Ok(entitlement::decide(
+            &account,
+            QuotaView { remaining: snapshot.remaining },
+            operation,
+            instances,
+            Utc::now(),
+        )?)
     }
 }
 

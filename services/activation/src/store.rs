@@ -93,8 +93,10 @@ impl AccountStore for RedisStore {
     }
 
     async fn save(&self, account: &Account, expected: u64, events: &[String]) -> Result<Option<u64>, StoreError> {
-        let outcome =
-            self.ledger.save_account(&account.tenant, expected, &to_json(account), account.quota_grant(), events).await?;
+        let outcome = self
+            .ledger
+            .save_account(&account.tenant, expected, &to_json(account), account.quota_grant(), events)
+            .await?;
         Ok(match outcome {
             AccountSaveOutcome::Saved { version } => Some(version),
             AccountSaveOutcome::VersionConflict { .. } => None,
@@ -167,9 +169,7 @@ impl MemoryStore {
 impl AccountStore for MemoryStore {
     async fn load(&self, tenant: &TenantId) -> Result<Option<Versioned>, StoreError> {
         let stored = self.state().accounts.get(tenant).cloned();
-        stored
-            .map(|(version, json)| Ok(Versioned { version, account: parse_account(tenant, &json)? }))
-            .transpose()
+        stored.map(|(version, json)| Ok(Versioned { version, account: parse_account(tenant, &json)? })).transpose()
     }
 
     async fn save(&self, account: &Account, expected: u64, events: &[String]) -> Result<Option<u64>, StoreError> {

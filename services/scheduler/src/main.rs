@@ -19,9 +19,11 @@ async fn main() -> anyhow::Result<()> {
     let redis = RedisLedger::connect(&settings.redis.url, Clock::Real).await.context("connecting to Redis")?;
     let bus = NatsBus::connect(&settings.nats.url, &[]).await.context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
-    let readiness = health::Readiness::default()
-        .probe("redis", redis, |r| async move { r.ping().await })
-        .probe("nats", bus, |b| async move { b.ping().await });
+    let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
+        "nats",
+        bus,
+        |b| async move { b.ping().await },
+    );
     let app = cspm_runtime::metrics::router(registry).merge(health::router(readiness));
     cspm_runtime::serve("cspm-scheduler", &settings.http.listen, app).await
 }

@@ -73,11 +73,7 @@ impl Bus for NatsBus {
         validate_subject(subject)?;
         let mut headers = async_nats::HeaderMap::new();
         headers.insert("Nats-Msg-Id", msg_id);
-        let ack = self
-            .js
-            .publish_with_headers(subject.to_owned(), headers, payload)
-            .await
-            .map_err(unavailable)?;
+        let ack = self.js.publish_with_headers(subject.to_owned(), headers, payload).await.map_err(unavailable)?;
         ack.await.map_err(unavailable)?;
         Ok(())
     }

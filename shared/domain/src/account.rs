@@ -4,8 +4,8 @@
 //! command against the current state, mutates, and returns the events to
 //! publish. A refused command leaves the account untouched.
 
-use crate::authorization::{validate_client_token, Authorization};
-use crate::billing::{add_months, validate_months, validate_quota, CspmBilling, QuotaGrant};
+use crate::authorization::{Authorization, validate_client_token};
+use crate::billing::{CspmBilling, QuotaGrant, add_months, validate_months, validate_quota};
 use crate::edition::{Edition, EditionPlan};
 use crate::error::DomainError;
 use crate::tenant::TenantId;
@@ -33,19 +33,35 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case")]
 pub enum AccountCommand {
-    Authorize { client_token: String },
+    Authorize {
+        client_token: String,
+    },
     RevokeAuthorization,
     /// Buy or upgrade the subscription edition.
-    SetEdition { edition: Edition },
+    SetEdition {
+        edition: Edition,
+    },
     /// Turn on pay-as-you-go host and container security (bound edition
     /// defaults to `enterprise`), or change its bound edition.
-    EnableHostSecurity { bound_edition: Option<Edition> },
+    EnableHostSecurity {
+        bound_edition: Option<Edition>,
+    },
     DisableHostSecurity,
-    Subscribe { quota: u64, months: u32, client_token: Option<String> },
-    Upgrade { add_quota: u64, extend_months: Option<u32>, client_token: Option<String> },
+    Subscribe {
+        quota: u64,
+        months: u32,
+        client_token: Option<String>,
+    },
+    Upgrade {
+        add_quota: u64,
+        extend_months: Option<u32>,
+        client_token: Option<String>,
+    },
     Unsubscribe,
     /// Turn pay-as-you-go CSPM on, or change its cap.
-    EnablePayAsYouGo { cap: Option<u64> },
+    EnablePayAsYouGo {
+        cap: Option<u64>,
+    },
     DisablePayAsYouGo,
 }
 
@@ -122,9 +138,7 @@ impl Account {
             SetEdition { edition } => self.set_edition(edition),
             EnableHostSecurity { bound_edition } => self.enable_host_security(bound_edition),
             DisableHostSecurity => self.disable_host_security(),
-            Subscribe { quota, months, client_token } => {
-                self.once(client_token, |a| a.subscribe(quota, months, now))
-            }
+            Subscribe { quota, months, client_token } => self.once(client_token, |a| a.subscribe(quota, months, now)),
             Upgrade { add_quota, extend_months, client_token } => {
                 self.once(client_token, |a| a.upgrade(add_quota, extend_months))
             }
@@ -334,7 +348,10 @@ mod tests {
         assert!(a.apply(AccountCommand::Authorize { client_token: "t1".into() }, later).unwrap().is_empty());
         assert_eq!(a.authorization.as_ref(), Some(&first), "a retry returns the first result");
 
-        assert_eq!(a.apply(AccountCommand::RevokeAuthorization, later).unwrap(), vec![AccountEvent::AuthorizationRevoked]);
+        assert_eq!(
+            a.apply(AccountCommand::RevokeAuthorization, later).unwrap(),
+            vec![AccountEvent::AuthorizationRevoked]
+        );
         assert!(!a.is_authorized());
         assert!(a.apply(AccountCommand::RevokeAuthorization, later).unwrap().is_empty());
 
@@ -439,9 +456,13 @@ mod tests {
         assert_eq!(a.edition_plan.effective_edition(), Edition::Enterprise);
         a.apply(AccountCommand::EnableHostSecurity { bound_edition: Some(Edition::Ultimate) }, now()).unwrap();
         assert_eq!(a.edition_plan.effective_edition(), Edition::Ultimate);
-        let err = a.apply(AccountCommand::EnableHostSecurity { bound_edition: Some(Edition::Basic) }, now()).unwrap_err();
+        let err =
+            a.apply(AccountCommand::EnableHostSecurity { bound_edition: Some(Edition::Basic) }, now()).unwrap_err();
         assert_eq!(err.code, ErrorCode::InvalidParameter);
-        assert_eq!(a.apply(AccountCommand::SetEdition { edition: Edition::Advanced }, now()).unwrap_err().code, ErrorCode::Conflict);
+        assert_eq!(
+            a.apply(AccountCommand::SetEdition { edition: Edition::Advanced }, now()).unwrap_err().code,
+            ErrorCode::Conflict
+        );
         a.apply(AccountCommand::DisableHostSecurity, now()).unwrap();
         a.apply(AccountCommand::SetEdition { edition: Edition::Advanced }, now()).unwrap();
         let err = a.apply(AccountCommand::EnableHostSecurity { bound_edition: None }, now()).unwrap_err();

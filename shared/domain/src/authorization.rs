@@ -15,9 +15,7 @@ pub const SERVICE_NAME: &str = "cspm.sas.aliyuncs.com";
 pub fn validate_client_token(token: &str) -> Result<(), DomainError> {
     let printable = token.bytes().all(|b| b.is_ascii_graphic());
     if token.is_empty() || token.len() > 64 || !printable {
-        return Err(DomainError::invalid(
-            "client_token must be 1 to 64 printable ASCII characters without spaces",
-        ));
+        return Err(DomainError::invalid("client_token must be 1 to 64 printable ASCII characters without spaces"));
     }
     Ok(())
 }

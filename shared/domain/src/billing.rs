@@ -57,16 +57,12 @@ impl CspmBilling {
     pub fn grant(&self, last_period: u64) -> QuotaGrant {
         match *self {
             CspmBilling::None => QuotaGrant { limit: GrantLimit::Closed, period: last_period, expires_at: None },
-            CspmBilling::Subscription { quota, expires_at, period, .. } => QuotaGrant {
-                limit: GrantLimit::Units(quota),
-                period,
-                expires_at: Some(expires_at),
-            },
-            CspmBilling::PayAsYouGo { cap, period, .. } => QuotaGrant {
-                limit: cap.map_or(GrantLimit::Unlimited, GrantLimit::Units),
-                period,
-                expires_at: None,
-            },
+            CspmBilling::Subscription { quota, expires_at, period, .. } => {
+                QuotaGrant { limit: GrantLimit::Units(quota), period, expires_at: Some(expires_at) }
+            }
+            CspmBilling::PayAsYouGo { cap, period, .. } => {
+                QuotaGrant { limit: cap.map_or(GrantLimit::Unlimited, GrantLimit::Units), period, expires_at: None }
+            }
         }
     }
 }
@@ -95,9 +91,7 @@ pub enum GrantLimit {
 
 pub fn validate_quota(field: &str, units: u64) -> Result<(), DomainError> {
     if units == 0 || units > MAX_QUOTA {
-        return Err(DomainError::invalid(format!(
-            "{field} must be between 1 and {MAX_QUOTA} units, got {units}"
-        )));
+        return Err(DomainError::invalid(format!("{field} must be between 1 and {MAX_QUOTA} units, got {units}")));
     }
     Ok(())
 }

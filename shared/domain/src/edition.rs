@@ -54,10 +54,7 @@ impl Edition {
 
     /// Editions pay-as-you-go host and container security may bind.
     pub fn can_be_bound(self) -> bool {
-        matches!(
-            self,
-            Edition::AntiVirus | Edition::Advanced | Edition::Enterprise | Edition::Ultimate
-        )
+        matches!(self, Edition::AntiVirus | Edition::Advanced | Edition::Enterprise | Edition::Ultimate)
     }
 }
 

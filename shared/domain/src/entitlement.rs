@@ -78,9 +78,7 @@ pub fn decide(
     now: DateTime<Utc>,
 ) -> Result<Allowance, DomainError> {
     if instances == 0 || instances > MAX_INSTANCES {
-        return Err(DomainError::invalid(format!(
-            "instances must be between 1 and {MAX_INSTANCES}, got {instances}"
-        )));
+        return Err(DomainError::invalid(format!("instances must be between 1 and {MAX_INSTANCES}, got {instances}")));
     }
     let charge = charge_of(account, operation, now)?;
     let units_needed = if charge == Charge::Free { 0 } else { instances };
@@ -129,7 +127,9 @@ fn charge_of(account: &Account, operation: Operation, now: DateTime<Utc>) -> Res
                         included.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
                     ),
                 )),
-                None if cspm => Ok(if action == CheckAction::Fix { Charge::PerSuccessfulFix } else { Charge::PerEvaluation }),
+                None if cspm => {
+                    Ok(if action == CheckAction::Fix { Charge::PerSuccessfulFix } else { Charge::PerEvaluation })
+                }
                 None => Err(not_entitled(
                     account,
                     now,
@@ -139,11 +139,7 @@ fn charge_of(account: &Account, operation: Operation, now: DateTime<Utc>) -> Res
         }
         Operation::AttackPath => {
             require_authorization(account)?;
-            if cspm {
-                Ok(Charge::Free)
-            } else {
-                Err(not_entitled(account, now, "attack path analysis needs CSPM"))
-            }
+            if cspm { Ok(Charge::Free) } else { Err(not_entitled(account, now, "attack path analysis needs CSPM")) }
         }
     }
 }
@@ -179,9 +175,9 @@ mod tests {
     use crate::account::AccountCommand;
     use crate::edition::{BaselineFamily as F, Edition};
     use crate::tenant::TenantId;
-    use chrono::TimeZone;
     use CheckAction::*;
     use ItemPricing::*;
+    use chrono::TimeZone;
 
     fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0).unwrap()
@@ -287,7 +283,13 @@ mod tests {
                 let ok = matches!(f, F::DefaultPolicy | F::WeakPassword);
                 rows.push((true, Advanced, cspm, baseline(f), if ok { FREE } else { NOT_ENT }));
                 // Enterprise: all except container security, even with CSPM.
-                rows.push((true, Enterprise, cspm, baseline(f), if f == F::ContainerSecurity { NOT_ENT } else { FREE }));
+                rows.push((
+                    true,
+                    Enterprise,
+                    cspm,
+                    baseline(f),
+                    if f == F::ContainerSecurity { NOT_ENT } else { FREE },
+                ));
                 // Ultimate: all.
                 rows.push((true, Ultimate, cspm, baseline(f), FREE));
             }

@@ -37,7 +37,8 @@ enum Kind {
 impl TenantBook {
     /// Returns expired leases' units and forgets old commits.
     fn sweep(&mut self, now: i64) {
-        let expired: Vec<String> = self.held.iter().filter(|(_, (_, until))| *until <= now).map(|(j, _)| j.clone()).collect();
+        let expired: Vec<String> =
+            self.held.iter().filter(|(_, (_, until))| *until <= now).map(|(j, _)| j.clone()).collect();
         for job in expired {
             if let Some((units, _)) = self.held.remove(&job) {
                 self.reserved -= units;
@@ -97,7 +98,9 @@ impl TenantBook {
             GrantLimit::Units(n) => (Kind::Units, n),
             GrantLimit::Unlimited => (Kind::Unlimited, 0),
             // Closing keeps a limit that what is already reserved still fits in.
-            GrantLimit::Closed if new_period || self.kind == Kind::Unlimited => (Kind::Closed, self.used + self.reserved),
+            GrantLimit::Closed if new_period || self.kind == Kind::Unlimited => {
+                (Kind::Closed, self.used + self.reserved)
+            }
             GrantLimit::Closed => (Kind::Closed, self.limit),
         };
         self.kind = kind;

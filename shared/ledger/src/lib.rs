@@ -38,7 +38,12 @@ pub trait QuotaLedger: Send + Sync {
     async fn set_grant(&self, tenant: &TenantId, grant: QuotaGrant) -> Result<Snapshot, LedgerError>;
 
     /// Holds units for `job` until the lease ends or the job commits or releases.
-    async fn reserve(&self, tenant: &TenantId, job: &JobId, request: ReserveRequest) -> Result<ReserveOutcome, LedgerError>;
+    async fn reserve(
+        &self,
+        tenant: &TenantId,
+        job: &JobId,
+        request: ReserveRequest,
+    ) -> Result<ReserveOutcome, LedgerError>;
 
     /// Charges `units_used` (≤ reserved) for `job` and returns the rest.
     async fn commit(&self, tenant: &TenantId, job: &JobId, units_used: u64) -> Result<CommitOutcome, LedgerError>;

@@ -1,10 +1,10 @@
 //! The in-process ledger, for `cspm demo` and unit tests: one mutex over a
 //! map of [`TenantBook`]s, so every call is one atomic step, as in Redis.
 
+use crate::QuotaLedger;
 use crate::book::TenantBook;
 use crate::clock::Clock;
 use crate::types::*;
-use crate::QuotaLedger;
 use async_trait::async_trait;
 use cspm_domain::TenantId;
 use cspm_domain::billing::QuotaGrant;
@@ -39,7 +39,12 @@ impl QuotaLedger for MemoryLedger {
         self.with_book(tenant, |b, now| b.set_grant(grant, now))
     }
 
-    async fn reserve(&self, tenant: &TenantId, job: &JobId, request: ReserveRequest) -> Result<ReserveOutcome, LedgerError> {
+    async fn reserve(
+        &self,
+        tenant: &TenantId,
+        job: &JobId,
+        request: ReserveRequest,
+    ) -> Result<ReserveOutcome, LedgerError> {
         request.validate()?;
         Ok(self.with_book(tenant, |b, now| b.reserve(job, request, now)))
     }

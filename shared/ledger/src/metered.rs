@@ -2,8 +2,8 @@
 //! times it, for `/metrics`. Result labels are bounded: `ok`, `refused`,
 //! `already_committed`, or the error kind.
 
-use crate::types::*;
 use crate::QuotaLedger;
+use crate::types::*;
 use async_trait::async_trait;
 use cspm_domain::TenantId;
 use cspm_domain::billing::QuotaGrant;
@@ -89,7 +89,12 @@ impl QuotaLedger for MeteredLedger {
         r
     }
 
-    async fn reserve(&self, tenant: &TenantId, job: &JobId, request: ReserveRequest) -> Result<ReserveOutcome, LedgerError> {
+    async fn reserve(
+        &self,
+        tenant: &TenantId,
+        job: &JobId,
+        request: ReserveRequest,
+    ) -> Result<ReserveOutcome, LedgerError> {
         let t = Instant::now();
         let r = self.inner.reserve(tenant, job, request).await;
         self.observe("reserve", t, &r, |o| match o {

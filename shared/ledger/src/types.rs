@@ -79,10 +79,7 @@ impl ReserveRequest {
 
     pub(crate) fn validate(&self) -> Result<(), LedgerError> {
         if self.units == 0 || self.units > Self::MAX_UNITS {
-            return Err(LedgerError::InvalidArgument(format!(
-                "units must be between 1 and {}",
-                Self::MAX_UNITS
-            )));
+            return Err(LedgerError::InvalidArgument(format!("units must be between 1 and {}", Self::MAX_UNITS)));
         }
         validate_lease(self.lease)
     }

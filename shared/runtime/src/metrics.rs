@@ -13,7 +13,8 @@ pub const HTTP_REQUESTS_TOTAL: &str = "cspm_http_requests_total";
 pub const HTTP_REQUEST_DURATION_SECONDS: &str = "cspm_http_request_duration_seconds";
 
 /// Buckets for calls that take from 100 µs to 10 s.
-pub const LATENCY_BUCKETS: &[f64] = &[0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+pub const LATENCY_BUCKETS: &[f64] =
+    &[0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
 pub fn counter(registry: &Registry, name: &str, help: &str, labels: &[&str]) -> IntCounterVec {
     let c = IntCounterVec::new(Opts::new(name, help), labels).expect("metric definition is valid");
@@ -38,9 +39,12 @@ pub struct HttpMetrics {
 impl HttpMetrics {
     pub fn new(registry: &Registry) -> Self {
         Self {
-            requests: counter(registry, HTTP_REQUESTS_TOTAL, "HTTP requests by route template, method and status", &[
-                "route", "method", "status",
-            ]),
+            requests: counter(
+                registry,
+                HTTP_REQUESTS_TOTAL,
+                "HTTP requests by route template, method and status",
+                &["route", "method", "status"],
+            ),
             duration: histogram(registry, HTTP_REQUEST_DURATION_SECONDS, "HTTP request duration", &["route", "method"]),
         }
     }
@@ -48,10 +52,8 @@ impl HttpMetrics {
 
 /// Middleware: `axum::middleware::from_fn_with_state(http_metrics, track_http)`.
 pub async fn track_http(State(m): State<HttpMetrics>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().as_str().to_owned();
     let started = Instant::now();
     let response = next.run(request).await;

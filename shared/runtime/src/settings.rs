@@ -69,12 +69,7 @@ pub fn load<T: DeserializeOwned>(defaults: &str, file: Option<&Path>) -> Result<
         builder = builder.add_source(config::File::from(path).format(config::FileFormat::Toml).required(true));
     }
     builder
-        .add_source(
-            config::Environment::with_prefix("CSPM")
-                .prefix_separator("__")
-                .separator("__")
-                .try_parsing(true),
-        )
+        .add_source(config::Environment::with_prefix("CSPM").prefix_separator("__").separator("__").try_parsing(true))
         .build()?
         .try_deserialize()
 }
@@ -140,7 +135,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("cspm-settings-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("s.toml");
-        std::fs::write(&file, "[nats]\nurl = \"nats://from-file:4222\"\n[redis]\nurl = \"redis://from-file\"\n").unwrap();
+        std::fs::write(&file, "[nats]\nurl = \"nats://from-file:4222\"\n[redis]\nurl = \"redis://from-file\"\n")
+            .unwrap();
         // SAFETY: this is the only test in this crate that touches the environment.
         unsafe { std::env::set_var("CSPM__REDIS__URL", "redis://from-env") };
         let s: S = load("[http]\nlisten = \"127.0.0.1:9999\"", Some(&file)).unwrap();

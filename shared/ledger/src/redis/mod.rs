@@ -6,9 +6,9 @@
 //! restarted server without persistence, `FUNCTION FLUSH`); the call is then
 //! retried once, so such a restart fails no call.
 
+use crate::QuotaLedger;
 use crate::clock::Clock;
 use crate::types::*;
-use crate::QuotaLedger;
 use async_trait::async_trait;
 use cspm_domain::TenantId;
 use cspm_domain::billing::{GrantLimit, QuotaGrant};
@@ -24,7 +24,9 @@ struct TenantKeys([String; 7]);
 impl TenantKeys {
     fn new(tenant: &TenantId) -> Self {
         let tag = tenant.hash_tag();
-        TenantKeys(["grant", "res", "lease", "done", "done_at", "account", "outbox"].map(|k| format!("cspm:{{{tag}}}:{k}")))
+        TenantKeys(
+            ["grant", "res", "lease", "done", "done_at", "account", "outbox"].map(|k| format!("cspm:{{{tag}}}:{k}")),
+        )
     }
 
     /// The five ledger keys (the account document is only for `save_account`).
@@ -50,9 +52,13 @@ pub struct RedisLedger {
 /// Outcome of [`RedisLedger::save_account`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountSaveOutcome {
-    Saved { version: u64 },
+    Saved {
+        version: u64,
+    },
     /// Someone saved first; re-read and try again.
-    VersionConflict { current: u64 },
+    VersionConflict {
+        current: u64,
+    },
 }
 
 impl RedisLedger {
@@ -155,13 +161,25 @@ impl RedisLedger {
     /// The tenant's unpublished account events, oldest first.
     pub async fn outbox(&self, tenant: &TenantId) -> Result<Vec<String>, LedgerError> {
         let mut conn = self.conn.clone();
-        redis::cmd("LRANGE").arg(TenantKeys::new(tenant).outbox()).arg(0).arg(-1).query_async(&mut conn).await.map_err(backend)
+        redis::cmd("LRANGE")
+            .arg(TenantKeys::new(tenant).outbox())
+            .arg(0)
+            .arg(-1)
+            .query_async(&mut conn)
+            .await
+            .map_err(backend)
     }
 
     /// Removes one published event from the tenant's outbox.
     pub async fn outbox_remove(&self, tenant: &TenantId, event: &str) -> Result<(), LedgerError> {
         let mut conn = self.conn.clone();
-        redis::cmd("LREM").arg(TenantKeys::new(tenant).outbox()).arg(1).arg(event).query_async::<i64>(&mut conn).await.map_err(backend)?;
+        redis::cmd("LREM")
+            .arg(TenantKeys::new(tenant).outbox())
+            .arg(1)
+            .arg(event)
+            .query_async::<i64>(&mut conn)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 
@@ -196,7 +214,12 @@ impl QuotaLedger for RedisLedger {
         parse_snapshot(&reply)
     }
 
-    async fn reserve(&self, tenant: &TenantId, job: &JobId, request: ReserveRequest) -> Result<ReserveOutcome, LedgerError> {
+    async fn reserve(
+        &self,
+        tenant: &TenantId,
+        job: &JobId,
+        request: ReserveRequest,
+    ) -> Result<ReserveOutcome, LedgerError> {
         request.validate()?;
         let mode = match request.mode {
             ReserveMode::AllOrNothing => "all",
@@ -247,7 +270,8 @@ impl QuotaLedger for RedisLedger {
 
     async fn extend(&self, tenant: &TenantId, job: &JobId, lease: Duration) -> Result<(), LedgerError> {
         validate_lease(lease)?;
-        let reply = self.fcall("cspm_extend", TenantKeys::new(tenant).ledger(), &[job.to_string(), lease_ms(lease)]).await?;
+        let reply =
+            self.fcall("cspm_extend", TenantKeys::new(tenant).ledger(), &[job.to_string(), lease_ms(lease)]).await?;
         match reply.first().map(String::as_str) {
             Some("extended") => Ok(()),
             _ => Err(error_reply(&reply, Some(job))),
