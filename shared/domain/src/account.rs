@@ -5,7 +5,7 @@
 //! publish. A refused command leaves the account untouched.
 
 use crate::authorization::{Authorization, validate_client_token};
-use crate::billing::{CspmBilling, QuotaGrant, add_months, validate_months, validate_quota};
+use crate::billing::{CspmBilling, QuotaGrant, add_months, display_time, validate_months, validate_quota};
 use crate::edition::{Edition, EditionPlan};
 use crate::error::DomainError;
 use crate::tenant::TenantId;
@@ -242,7 +242,8 @@ impl Account {
                  turn pay-as-you-go off before subscribing",
             )),
             CspmBilling::Subscription { expires_at, .. } => Err(DomainError::conflict(format!(
-                "a CSPM subscription is already active until {expires_at}; use upgrade to add quota"
+                "a CSPM subscription is already active until {}; use upgrade to add quota",
+                display_time(expires_at)
             ))),
             CspmBilling::None => {
                 self.last_period += 1;
@@ -289,8 +290,9 @@ impl Account {
         }
         match &mut self.cspm {
             CspmBilling::Subscription { expires_at, .. } => Err(DomainError::conflict(format!(
-                "a CSPM subscription is active until {expires_at}; an account uses one billing method at a time: \
-                 unsubscribe (forfeiting the remaining quota) or wait for it to expire"
+                "a CSPM subscription is active until {}; an account uses one billing method at a time: \
+                 unsubscribe (forfeiting the remaining quota) or wait for it to expire",
+                display_time(*expires_at)
             ))),
             CspmBilling::PayAsYouGo { cap: current, .. } if *current == cap => Ok(Vec::new()),
             CspmBilling::PayAsYouGo { cap: current, .. } => {

@@ -105,6 +105,11 @@ pub fn validate_months(field: &str, months: u32) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// A time as messages show it: `2027-11-28T07:44:52Z`.
+pub fn display_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
 /// `start + months`, clamped to the end of a shorter month (Jan 31 + 1 = Feb 28/29).
 pub fn add_months(start: DateTime<Utc>, months: u32) -> Result<DateTime<Utc>, DomainError> {
     start

@@ -161,7 +161,7 @@ fn require_authorization(account: &Account) -> Result<(), DomainError> {
 fn not_entitled(account: &Account, now: DateTime<Utc>, why: &str) -> DomainError {
     let state = match &account.cspm {
         crate::billing::CspmBilling::Subscription { expires_at, .. } if now >= *expires_at => {
-            format!(" (the CSPM subscription expired at {expires_at})")
+            format!(" (the CSPM subscription expired at {})", crate::billing::display_time(*expires_at))
         }
         _ => String::new(),
     };
