@@ -50,7 +50,10 @@ pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_b
         .with_state(AppState { activation })
         .layer(DefaultBodyLimit::max(max_body_bytes));
     let metrics = HttpMetrics::new(&registry);
-    cspm_runtime::metrics::router(registry).merge(api).layer(axum::middleware::from_fn_with_state(metrics, track_http))
+    cspm_runtime::metrics::router(registry)
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(metrics, track_http))
+        .layer(axum::middleware::from_fn(cspm_runtime::telemetry::trace_http))
 }
 
 // ---------- errors ----------
