@@ -1,16 +1,17 @@
-//! The activation API in process, over real Redis and NATS: the walkthrough a
-//! user follows, every refusal with its code, authentication, events and
-//! concurrency.
+//! The activation API in process: the walkthrough a user follows, every
+//! refusal with its code, authentication, events and concurrency. Each test
+//! runs twice: over real Redis and NATS, and over the in-process store,
+//! ledger and bus that `cspm demo` uses.
 
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use cspm_activation::events::{AccountEventMessage, EventPublisher};
-use cspm_activation::store::RedisStore;
+use cspm_activation::store::{AccountStore, MemoryStore, RedisStore};
 use cspm_activation::{Activation, http};
-use cspm_bus::{ACCOUNT_STREAM, Bus, NatsBus};
+use cspm_bus::{ACCOUNT_STREAM, Bus, MemoryBus, NatsBus};
 use cspm_domain::{Site, TenantId};
-use cspm_ledger::{Clock, JobId, LedgerMetrics, MeteredLedger, QuotaLedger, RedisLedger, ReserveRequest};
+use cspm_ledger::{Clock, JobId, LedgerMetrics, MemoryLedger, MeteredLedger, QuotaLedger, RedisLedger, ReserveRequest};
 use cspm_tests::{nats_url, redis_url, unique_tenant};
 use futures::StreamExt;
 use http_body_util::BodyExt;
@@ -23,20 +24,52 @@ const ADMIN: &str = "test-admin-token-0123456789";
 
 struct Api {
     app: Router,
-    ledger: RedisLedger,
-    bus: NatsBus,
+    ledger: Arc<dyn QuotaLedger>,
+    store: Arc<dyn AccountStore>,
+    bus: Arc<dyn Bus>,
 }
 
-async fn api() -> Api {
-    let ledger = RedisLedger::connect(&redis_url(), Clock::Real).await.expect("Redis");
-    let bus = NatsBus::connect(&nats_url(), &[ACCOUNT_STREAM]).await.expect("NATS");
-    let registry = prometheus::Registry::new();
-    let metered = Arc::new(MeteredLedger::new(Arc::new(ledger.clone()), LedgerMetrics::new(&registry)));
-    let store = Arc::new(RedisStore::new(ledger.clone()));
-    let events = EventPublisher::new(store.clone(), Arc::new(bus.clone()), &registry);
-    let activation = Arc::new(Activation::new(store, metered, events, ADMIN));
-    Api { app: http::router(activation, registry, 4096), ledger, bus }
+impl Api {
+    async fn redis() -> Self {
+        let ledger = RedisLedger::connect(&redis_url(), Clock::Real).await.expect("Redis");
+        let bus = NatsBus::connect(&nats_url(), &[ACCOUNT_STREAM]).await.expect("NATS");
+        Self::build(Arc::new(ledger.clone()), Arc::new(RedisStore::new(ledger)), Arc::new(bus))
+    }
+
+    async fn memory() -> Self {
+        let ledger = Arc::new(MemoryLedger::new(Clock::Real));
+        Self::build(ledger.clone(), Arc::new(MemoryStore::new(ledger)), Arc::new(MemoryBus::default()))
+    }
+
+    fn build(ledger: Arc<dyn QuotaLedger>, store: Arc<dyn AccountStore>, bus: Arc<dyn Bus>) -> Self {
+        let registry = prometheus::Registry::new();
+        let metered = Arc::new(MeteredLedger::new(ledger.clone(), LedgerMetrics::new(&registry)));
+        let events = EventPublisher::new(store.clone(), bus.clone(), &registry);
+        let activation = Arc::new(Activation::new(store.clone(), metered, events, ADMIN));
+        Api { app: http::router(activation, registry, 4096), ledger, store, bus }
+    }
 }
+
+/// Expands each test into one `#[tokio::test]` per backend.
+macro_rules! both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod redis_and_nats { $( #[tokio::test] async fn $name() { super::$name(super::Api::redis().await).await } )* }
+        mod in_process { $( #[tokio::test] async fn $name() { super::$name(super::Api::memory().await).await } )* }
+    };
+}
+
+both_backends!(
+    the_readme_walkthrough,
+    quota_follows_the_ledger_and_billing_method,
+    editions_and_host_security,
+    entitlement_queries_answer_with_codes_and_numbers,
+    bad_input_gets_a_4xx_with_a_stable_code,
+    tokens_scope_what_a_caller_may_do,
+    authorization_is_idempotent_and_revocable,
+    account_events_are_published,
+    concurrent_upgrades_all_count,
+    metrics_count_requests_and_ledger_calls,
+);
 
 fn path(t: &TenantId, rest: &str) -> String {
     format!("/v1/tenants/{}/{}{rest}", t.site, t.account_id)
@@ -100,9 +133,7 @@ fn assert_error(got: (StatusCode, Value), status: StatusCode, code: &str) -> Str
     message
 }
 
-#[tokio::test]
-async fn the_readme_walkthrough() {
-    let api = api().await;
+async fn the_readme_walkthrough(api: Api) {
     let t = api.tenant().await;
     let v = api.ok("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "auth-1"}))).await;
     assert_eq!(v["authorized"], true);
@@ -127,9 +158,7 @@ async fn the_readme_walkthrough() {
     assert_eq!(api.ok("POST", &path(&t, "/recommendation"), Some(body)).await["recommended_quota"], 200);
 }
 
-#[tokio::test]
-async fn quota_follows_the_ledger_and_billing_method() {
-    let api = api().await;
+async fn quota_follows_the_ledger_and_billing_method(api: Api) {
     let t = api.tenant().await;
     api.ok("PUT", &path(&t, "/cspm/subscription"), Some(json!({"quota": 100, "months": 1}))).await;
     // Work drawn from the ledger shows in the quota.
@@ -167,9 +196,7 @@ async fn quota_follows_the_ledger_and_billing_method() {
     assert_eq!((q["cap"].as_u64(), q["remaining"].as_u64()), (Some(50), Some(10)));
 }
 
-#[tokio::test]
-async fn editions_and_host_security() {
-    let api = api().await;
+async fn editions_and_host_security(api: Api) {
     let t = api.tenant().await;
     let v = api.ok("PUT", &path(&t, "/host-security"), Some(json!({}))).await;
     assert_eq!(v["edition"], json!({"billing": "pay_as_you_go", "bound_edition": "enterprise"}));
@@ -185,9 +212,7 @@ async fn editions_and_host_security() {
     assert_eq!(v["edition"], json!({"billing": "subscription", "edition": "advanced"}));
 }
 
-#[tokio::test]
-async fn entitlement_queries_answer_with_codes_and_numbers() {
-    let api = api().await;
+async fn entitlement_queries_answer_with_codes_and_numbers(api: Api) {
     let t = api.tenant().await;
     let scan_paid = json!({"operation": {"kind": "config_check", "action": "scan", "item": "paid"}, "instances": 15});
     let e = api.ok("POST", &path(&t, "/entitlement"), Some(scan_paid.clone())).await;
@@ -214,9 +239,7 @@ async fn entitlement_queries_answer_with_codes_and_numbers() {
     assert_eq!(e["code"], "NotEntitled");
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_4xx_with_a_stable_code() {
-    let api = api().await;
+async fn bad_input_gets_a_4xx_with_a_stable_code(api: Api) {
     let t = api.tenant().await;
     let bad = StatusCode::BAD_REQUEST;
     let inv = "InvalidParameter";
@@ -259,9 +282,7 @@ async fn bad_input_gets_a_4xx_with_a_stable_code() {
     assert_eq!(api.ok("GET", &path(&t, ""), None).await["version"], 1);
 }
 
-#[tokio::test]
-async fn tokens_scope_what_a_caller_may_do() {
-    let api = api().await;
+async fn tokens_scope_what_a_caller_may_do(api: Api) {
     let t = api.tenant().await;
     let other = api.tenant().await;
     assert_error(api.call("GET", &path(&t, ""), None, None).await, StatusCode::UNAUTHORIZED, "Unauthenticated");
@@ -285,9 +306,7 @@ async fn tokens_scope_what_a_caller_may_do() {
     assert_eq!(api.call("GET", &path(&t, ""), Some(&fresh), None).await.0, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn authorization_is_idempotent_and_revocable() {
-    let api = api().await;
+async fn authorization_is_idempotent_and_revocable(api: Api) {
     let t = api.tenant().await;
     let a = api.ok("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "tok-1"}))).await;
     let b = api.ok("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "tok-1"}))).await;
@@ -298,9 +317,7 @@ async fn authorization_is_idempotent_and_revocable() {
     assert!(r["authorization"]["revoked_at"].is_string());
 }
 
-#[tokio::test]
-async fn account_events_are_published_on_nats() {
-    let api = api().await;
+async fn account_events_are_published(api: Api) {
     let t = api.tenant().await;
     let mut events = api.bus.subscribe(&format!("cspm.v1.account.{}.>", t.subject_part())).await.unwrap();
     api.ok("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "e"}))).await;
@@ -315,12 +332,11 @@ async fn account_events_are_published_on_nats() {
         got.push((m.subject.rsplit('.').next().unwrap().to_owned(), msg.account_version));
     }
     assert_eq!(got, vec![("authorized".into(), 2), ("billing_changed".into(), 3), ("quota_changed".into(), 3)]);
-    assert!(api.ledger.outbox(&t).await.unwrap().is_empty(), "published events leave the outbox");
+    assert!(api.store.outbox(&t).await.unwrap().is_empty(), "published events leave the outbox");
 }
 
-#[tokio::test]
-async fn concurrent_upgrades_all_count() {
-    let api = Arc::new(api().await);
+async fn concurrent_upgrades_all_count(api: Api) {
+    let api = Arc::new(api);
     let t = api.tenant().await;
     api.ok("PUT", &path(&t, "/cspm/subscription"), Some(json!({"quota": 3000, "months": 12}))).await;
     let mut tasks = Vec::new();
@@ -340,18 +356,16 @@ async fn concurrent_upgrades_all_count() {
 
 #[tokio::test]
 async fn state_lives_in_redis_so_a_new_instance_sees_it() {
-    let first = api().await;
+    let first = Api::redis().await;
     let t = first.tenant().await;
     first.ok("PUT", &path(&t, "/cspm/subscription"), Some(json!({"quota": 77, "months": 1}))).await;
     drop(first);
-    let second = api().await;
+    let second = Api::redis().await;
     let q = second.ok("GET", &path(&t, "/quota"), None).await;
     assert_eq!(q["remaining"], 77);
 }
 
-#[tokio::test]
-async fn metrics_count_requests_and_ledger_calls() {
-    let api = api().await;
+async fn metrics_count_requests_and_ledger_calls(api: Api) {
     let t = api.tenant().await;
     api.ok("GET", &path(&t, "/quota"), None).await;
     let _ = api.admin("GET", "/v1/tenants/xx/1", None).await;
