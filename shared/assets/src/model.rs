@@ -1,0 +1,239 @@
+//! Cloud resources as the check items see them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The resource types assets come in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum AssetKind {
+    #[serde(rename = "ACS::ECS::Instance")]
+    EcsInstance,
+    #[serde(rename = "ACS::ECS::SecurityGroup")]
+    SecurityGroup,
+    #[serde(rename = "ACS::ECS::Disk")]
+    Disk,
+    #[serde(rename = "ACS::RAM::PasswordPolicy")]
+    PasswordPolicy,
+    #[serde(rename = "ACS::RAM::User")]
+    RamUser,
+    #[serde(rename = "ACS::OSS::Bucket")]
+    OssBucket,
+    #[serde(rename = "ACS::RDS::DBInstance")]
+    RdsInstance,
+}
+
+impl AssetKind {
+    pub const ALL: [AssetKind; 7] = [
+        AssetKind::EcsInstance,
+        AssetKind::SecurityGroup,
+        AssetKind::Disk,
+        AssetKind::PasswordPolicy,
+        AssetKind::RamUser,
+        AssetKind::OssBucket,
+        AssetKind::RdsInstance,
+    ];
+
+    /// The Alibaba Cloud resource type name, e.g. `ACS::ECS::Instance`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AssetKind::EcsInstance => "ACS::ECS::Instance",
+            AssetKind::SecurityGroup => "ACS::ECS::SecurityGroup",
+            AssetKind::Disk => "ACS::ECS::Disk",
+            AssetKind::PasswordPolicy => "ACS::RAM::PasswordPolicy",
+            AssetKind::RamUser => "ACS::RAM::User",
+            AssetKind::OssBucket => "ACS::OSS::Bucket",
+            AssetKind::RdsInstance => "ACS::RDS::DBInstance",
+        }
+    }
+
+    /// The cloud service (product) the resource belongs to.
+    pub fn product(self) -> &'static str {
+        match self {
+            AssetKind::EcsInstance | AssetKind::SecurityGroup | AssetKind::Disk => "ECS",
+            AssetKind::PasswordPolicy | AssetKind::RamUser => "RAM",
+            AssetKind::OssBucket => "OSS",
+            AssetKind::RdsInstance => "RDS",
+        }
+    }
+}
+
+impl fmt::Display for AssetKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One resource: identity plus its typed configuration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Asset {
+    /// The resource id (`i-…`, `sg-…`, the bucket or user name; `account` for
+    /// account-wide settings such as the password policy).
+    pub id: String,
+    pub name: Option<String>,
+    pub region: Option<String>,
+    pub spec: AssetSpec,
+}
+
+impl Asset {
+    pub fn kind(&self) -> AssetKind {
+        match &self.spec {
+            AssetSpec::EcsInstance(_) => AssetKind::EcsInstance,
+            AssetSpec::SecurityGroup(_) => AssetKind::SecurityGroup,
+            AssetSpec::Disk(_) => AssetKind::Disk,
+            AssetSpec::PasswordPolicy(_) => AssetKind::PasswordPolicy,
+            AssetSpec::RamUser(_) => AssetKind::RamUser,
+            AssetSpec::OssBucket(_) => AssetKind::OssBucket,
+            AssetSpec::RdsInstance(_) => AssetKind::RdsInstance,
+        }
+    }
+
+    /// Whether checking this asset costs quota: stopped ECS instances and
+    /// empty OSS buckets are evaluated but not charged.
+    pub fn billable(&self) -> bool {
+        match &self.spec {
+            AssetSpec::EcsInstance(i) => !i.status.as_deref().is_some_and(|s| s.eq_ignore_ascii_case("stopped")),
+            AssetSpec::OssBucket(b) => b.object_count != Some(0),
+            _ => true,
+        }
+    }
+
+    /// A key unique within a tenant's inventory: `<kind>/<id>`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.kind().as_str(), self.id)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "config")]
+pub enum AssetSpec {
+    EcsInstance(EcsInstance),
+    SecurityGroup(SecurityGroup),
+    Disk(Disk),
+    PasswordPolicy(PasswordPolicy),
+    RamUser(RamUser),
+    OssBucket(OssBucket),
+    RdsInstance(RdsInstance),
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EcsInstance {
+    /// `Running`, `Stopped`, …
+    pub status: Option<String>,
+    pub public_ips: Vec<String>,
+    pub eip: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub vpc_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub vpc_id: Option<String>,
+    pub rules: Vec<SecurityGroupRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Ingress,
+    Egress,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SecurityGroupRule {
+    pub direction: Direction,
+    /// Lower case: `tcp`, `udp`, `icmp`, `all`, …
+    pub protocol: String,
+    /// Inclusive port range; `None` for protocols without ports or "all".
+    pub ports: Option<(u16, u16)>,
+    /// Source (ingress) or destination (egress) CIDR, when the rule names one.
+    pub cidr: Option<String>,
+    /// `true` for accept, `false` for drop.
+    pub accept: bool,
+    /// 1 (highest) to 100.
+    pub priority: u32,
+}
+
+impl SecurityGroupRule {
+    /// Whether the rule covers `port` (a rule without a port range covers all ports).
+    pub fn covers_port(&self, port: u16) -> bool {
+        self.ports.is_none_or(|(lo, hi)| lo <= port && port <= hi)
+    }
+
+    /// Whether the rule covers every port.
+    pub fn covers_all_ports(&self) -> bool {
+        self.ports.is_none_or(|(lo, hi)| lo <= 1 && hi == u16::MAX)
+    }
+
+    /// Whether the rule lets anyone on the Internet in.
+    pub fn open_to_internet(&self) -> bool {
+        self.direction == Direction::Ingress
+            && self.accept
+            && self.cidr.as_deref().is_some_and(|c| matches!(c, "0.0.0.0/0" | "::/0"))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Disk {
+    pub encrypted: Option<bool>,
+    pub kms_key_id: Option<String>,
+    /// `system` or `data`.
+    pub disk_type: Option<String>,
+    pub instance_id: Option<String>,
+}
+
+/// The account's RAM password policy (the id of its asset is `account`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub minimum_length: Option<u32>,
+    pub require_uppercase: Option<bool>,
+    pub require_lowercase: Option<bool>,
+    pub require_numbers: Option<bool>,
+    pub require_symbols: Option<bool>,
+    /// Days; 0 means passwords never expire.
+    pub max_password_age: Option<u32>,
+    /// How many previous passwords may not be reused; 0 means none.
+    pub reuse_prevention: Option<u32>,
+    /// Failed logins within an hour before the user is locked; 0 means never locked.
+    pub max_login_attempts: Option<u32>,
+    pub hard_expiry: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RamUser {
+    pub user_id: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    /// Whether the user can log on to the console; `None`: not known.
+    pub console_login: Option<bool>,
+    /// Whether an MFA device is bound; `None`: not known.
+    pub mfa_bound: Option<bool>,
+    pub access_keys: Vec<AccessKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessKey {
+    pub id: String,
+    pub active: bool,
+    pub created_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OssBucket {
+    /// `private`, `public-read` or `public-read-write`.
+    pub acl: Option<String>,
+    /// `AES256`, `KMS`, `SM4`, or `None` when not configured.
+    pub sse_algorithm: Option<String>,
+    /// Whether server-side encryption was reported at all (`Some(false)`: known to be off).
+    pub sse_configured: Option<bool>,
+    pub object_count: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct RdsInstance {
+    pub engine: Option<String>,
+    pub status: Option<String>,
+    /// Every whitelist entry, from all whitelist groups.
+    pub security_ips: Option<Vec<String>>,
+    pub ssl_enabled: Option<bool>,
+    pub net_type: Option<String>,
+}

@@ -1,0 +1,359 @@
+//! Alibaba Cloud OpenAPI responses → assets.
+//!
+//! Input is what the `aliyun` CLI prints, one response per call, wrapped in an
+//! [`ApiResponse`] that names the call (`ecs:DescribeInstances`) and the
+//! request parameters the response does not repeat (`UserName` for
+//! `ram:ListAccessKeys`, `DBInstanceId` for the RDS detail calls,
+//! `BucketName` for the OSS ones). Several calls describing one resource are
+//! joined into one asset.
+
+mod quirks;
+
+use crate::model::*;
+use quirks::*;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One OpenAPI call's response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiResponse {
+    /// `<product>:<Api>`, e.g. `ecs:DescribeInstances`.
+    pub api: String,
+    /// Request parameters the response does not repeat.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    pub response: Value,
+}
+
+/// The calls this adapter reads.
+pub const SUPPORTED_APIS: &[&str] = &[
+    "ecs:DescribeInstances",
+    "ecs:DescribeSecurityGroupAttribute",
+    "ecs:DescribeDisks",
+    "ram:GetPasswordPolicy",
+    "ram:ListUsers",
+    "ram:GetLoginProfile",
+    "ram:ListAccessKeys",
+    "ram:ListVirtualMFADevices",
+    "oss:GetBucketInfo",
+    "oss:GetBucketAcl",
+    "oss:GetBucketStat",
+    "rds:DescribeDBInstances",
+    "rds:DescribeDBInstanceIPArrayList",
+    "rds:DescribeDBInstanceSSL",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IngestError {
+    #[error("unsupported API {0:?}; supported: {list}", list = SUPPORTED_APIS.join(", "))]
+    UnsupportedApi(String),
+    #[error("{api}: {problem}")]
+    Malformed { api: String, problem: String },
+}
+
+fn malformed(api: &str, problem: impl Into<String>) -> IngestError {
+    IngestError::Malformed { api: api.to_owned(), problem: problem.into() }
+}
+
+/// Assets being assembled from several calls, keyed by resource id.
+#[derive(Default)]
+struct Builder {
+    assets: BTreeMap<(AssetKind, String), Asset>,
+    /// Users named by a `ListVirtualMFADevices` response, if one was given.
+    mfa_users: Option<Vec<String>>,
+}
+
+impl Builder {
+    fn entry(&mut self, kind: AssetKind, id: &str, empty: impl FnOnce() -> AssetSpec) -> &mut Asset {
+        self.assets.entry((kind, id.to_owned())).or_insert_with(|| Asset {
+            id: id.to_owned(),
+            name: None,
+            region: None,
+            spec: empty(),
+        })
+    }
+}
+
+macro_rules! spec_mut {
+    ($asset:expr, $variant:ident) => {
+        match &mut $asset.spec {
+            AssetSpec::$variant(s) => s,
+            _ => unreachable!("entry() keys assets by kind"),
+        }
+    };
+}
+
+/// Turns responses into assets. Any malformed response fails the whole
+/// import, naming the call and what is wrong, so nothing is half-imported.
+pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
+    let mut b = Builder::default();
+    for r in responses {
+        let api = r.api.as_str();
+        let body = &r.response;
+        if let Some(code) = body.get("Code").and_then(Value::as_str) {
+            // An error body: only "this user has no login profile" carries information.
+            if api == "ram:GetLoginProfile" && code.contains("LoginProfile") {
+                let user = param(r, "UserName")?;
+                ram_user(&mut b, &user).console_login = Some(false);
+                continue;
+            }
+            return Err(malformed(
+                api,
+                format!("the response is an API error ({code}); import the successful response"),
+            ));
+        }
+        match api {
+            "ecs:DescribeInstances" => ecs_instances(&mut b, api, body)?,
+            "ecs:DescribeSecurityGroupAttribute" => security_group(&mut b, api, body)?,
+            "ecs:DescribeDisks" => disks(&mut b, api, body)?,
+            "ram:GetPasswordPolicy" => password_policy(&mut b, api, body)?,
+            "ram:ListUsers" => ram_users(&mut b, api, body)?,
+            "ram:GetLoginProfile" => login_profile(&mut b, api, body)?,
+            "ram:ListAccessKeys" => access_keys(&mut b, api, body, &param(r, "UserName")?)?,
+            "ram:ListVirtualMFADevices" => mfa_devices(&mut b, api, body)?,
+            "oss:GetBucketInfo" => bucket_info(&mut b, api, body)?,
+            "oss:GetBucketAcl" => bucket_acl(&mut b, api, body, &param(r, "BucketName")?)?,
+            "oss:GetBucketStat" => bucket_stat(&mut b, api, body, &param(r, "BucketName")?)?,
+            "rds:DescribeDBInstances" => rds_instances(&mut b, api, body)?,
+            "rds:DescribeDBInstanceIPArrayList" => rds_whitelist(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            "rds:DescribeDBInstanceSSL" => rds_ssl(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            other => return Err(IngestError::UnsupportedApi(other.to_owned())),
+        }
+    }
+    if let Some(with_mfa) = &b.mfa_users {
+        for asset in b.assets.values_mut() {
+            if let AssetSpec::RamUser(u) = &mut asset.spec {
+                u.mfa_bound = Some(with_mfa.contains(&asset.id));
+            }
+        }
+    }
+    Ok(b.assets.into_values().collect())
+}
+
+fn param(r: &ApiResponse, name: &str) -> Result<String, IngestError> {
+    r.params
+        .get(name)
+        .filter(|v| !v.is_empty())
+        .cloned()
+        .ok_or_else(|| malformed(&r.api, format!("needs the request parameter {name} in \"params\"")))
+}
+
+fn required_str(api: &str, v: &Value, field: &str) -> Result<String, IngestError> {
+    str_field(v, field).ok_or_else(|| malformed(api, format!("an item lacks {field}")))
+}
+
+fn ecs_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    for i in wrapped_list(api, body, "Instances", "Instance")? {
+        let id = required_str(api, i, "InstanceId")?;
+        let asset = b.entry(AssetKind::EcsInstance, &id, || AssetSpec::EcsInstance(EcsInstance::default()));
+        asset.name = str_field(i, "InstanceName");
+        asset.region = str_field(i, "RegionId");
+        let spec = spec_mut!(asset, EcsInstance);
+        spec.status = str_field(i, "Status");
+        spec.public_ips = string_list(i.get("PublicIpAddress"), "IpAddress");
+        spec.eip = i.get("EipAddress").and_then(|e| str_field(e, "IpAddress"));
+        spec.security_group_ids = string_list(i.get("SecurityGroupIds"), "SecurityGroupId");
+        spec.vpc_id = i.get("VpcAttributes").and_then(|v| str_field(v, "VpcId"));
+    }
+    Ok(())
+}
+
+fn security_group(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let id = required_str(api, body, "SecurityGroupId")?;
+    let mut rules = Vec::new();
+    for p in wrapped_list(api, body, "Permissions", "Permission")? {
+        let direction = match str_field(p, "Direction").map(|d| d.to_ascii_lowercase()).as_deref() {
+            Some("egress") => Direction::Egress,
+            Some("ingress") | None => Direction::Ingress,
+            Some(other) => return Err(malformed(api, format!("unknown Direction {other:?}"))),
+        };
+        let cidr_field = if direction == Direction::Ingress { "SourceCidrIp" } else { "DestCidrIp" };
+        let ipv6_field = if direction == Direction::Ingress { "Ipv6SourceCidrIp" } else { "Ipv6DestCidrIp" };
+        let port_range = str_field(p, "PortRange").unwrap_or_else(|| "-1/-1".into());
+        rules.push(SecurityGroupRule {
+            direction,
+            protocol: str_field(p, "IpProtocol").unwrap_or_else(|| "all".into()).to_ascii_lowercase(),
+            ports: parse_port_range(&port_range).map_err(|e| malformed(api, e))?,
+            cidr: str_field(p, cidr_field).or_else(|| str_field(p, ipv6_field)),
+            accept: !str_field(p, "Policy").is_some_and(|s| s.eq_ignore_ascii_case("drop")),
+            priority: u32_field(p, "Priority").unwrap_or(1),
+        });
+    }
+    let asset = b.entry(AssetKind::SecurityGroup, &id, || AssetSpec::SecurityGroup(SecurityGroup::default()));
+    asset.name = str_field(body, "SecurityGroupName");
+    asset.region = str_field(body, "RegionId");
+    let spec = spec_mut!(asset, SecurityGroup);
+    spec.vpc_id = str_field(body, "VpcId");
+    spec.rules = rules;
+    Ok(())
+}
+
+fn disks(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    for d in wrapped_list(api, body, "Disks", "Disk")? {
+        let id = required_str(api, d, "DiskId")?;
+        let asset = b.entry(AssetKind::Disk, &id, || AssetSpec::Disk(Disk::default()));
+        asset.name = str_field(d, "DiskName");
+        asset.region = str_field(d, "RegionId");
+        let spec = spec_mut!(asset, Disk);
+        spec.encrypted = bool_field(d, "Encrypted");
+        spec.kms_key_id = str_field(d, "KMSKeyId");
+        spec.disk_type = str_field(d, "Type");
+        spec.instance_id = str_field(d, "InstanceId");
+    }
+    Ok(())
+}
+
+fn password_policy(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let p = body.get("PasswordPolicy").ok_or_else(|| malformed(api, "lacks PasswordPolicy"))?;
+    let asset = b.entry(AssetKind::PasswordPolicy, "account", || AssetSpec::PasswordPolicy(PasswordPolicy::default()));
+    asset.name = Some("RAM password policy".into());
+    let spec = spec_mut!(asset, PasswordPolicy);
+    *spec = PasswordPolicy {
+        minimum_length: u32_field(p, "MinimumPasswordLength"),
+        require_uppercase: bool_field(p, "RequireUppercaseCharacters"),
+        require_lowercase: bool_field(p, "RequireLowercaseCharacters"),
+        require_numbers: bool_field(p, "RequireNumbers"),
+        require_symbols: bool_field(p, "RequireSymbols"),
+        max_password_age: u32_field(p, "MaxPasswordAge"),
+        reuse_prevention: u32_field(p, "PasswordReusePrevention"),
+        // RAM spells it MaxLoginAttemps; IMS and newer SDKs MaxLoginAttempts.
+        max_login_attempts: u32_field(p, "MaxLoginAttemps").or_else(|| u32_field(p, "MaxLoginAttempts")),
+        // RAM calls it HardExpiry, IMS HardExpire.
+        hard_expiry: bool_field(p, "HardExpiry").or_else(|| bool_field(p, "HardExpire")),
+    };
+    Ok(())
+}
+
+fn ram_user<'a>(b: &'a mut Builder, name: &str) -> &'a mut RamUser {
+    let asset = b.entry(AssetKind::RamUser, name, || AssetSpec::RamUser(RamUser::default()));
+    spec_mut!(asset, RamUser)
+}
+
+fn ram_users(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    for u in wrapped_list(api, body, "Users", "User")? {
+        let name = required_str(api, u, "UserName")?;
+        let user = ram_user(b, &name);
+        user.user_id = str_field(u, "UserId");
+        user.created_at = str_field(u, "CreateDate").and_then(|t| parse_time(&t));
+        let display = str_field(u, "DisplayName");
+        if let Some(a) = b.assets.get_mut(&(AssetKind::RamUser, name)) {
+            a.name = display;
+        }
+    }
+    Ok(())
+}
+
+fn login_profile(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let p = body.get("LoginProfile").ok_or_else(|| malformed(api, "lacks LoginProfile"))?;
+    let name = required_str(api, p, "UserName")?;
+    ram_user(b, &name).console_login = Some(true);
+    Ok(())
+}
+
+fn access_keys(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(), IngestError> {
+    let mut keys = Vec::new();
+    for k in wrapped_list(api, body, "AccessKeys", "AccessKey")? {
+        keys.push(AccessKey {
+            id: required_str(api, k, "AccessKeyId")?,
+            active: str_field(k, "Status").is_none_or(|s| s.eq_ignore_ascii_case("active")),
+            created_at: str_field(k, "CreateDate").and_then(|t| parse_time(&t)),
+        });
+    }
+    ram_user(b, user).access_keys = keys;
+    Ok(())
+}
+
+fn mfa_devices(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let mut users = b.mfa_users.take().unwrap_or_default();
+    for d in wrapped_list(api, body, "VirtualMFADevices", "VirtualMFADevice")? {
+        if let Some(name) = d.get("User").and_then(|u| str_field(u, "UserName")) {
+            users.push(name);
+        }
+    }
+    b.mfa_users = Some(users);
+    Ok(())
+}
+
+fn oss_bucket<'a>(b: &'a mut Builder, name: &str) -> &'a mut OssBucket {
+    let asset = b.entry(AssetKind::OssBucket, name, || AssetSpec::OssBucket(OssBucket::default()));
+    asset.name.get_or_insert_with(|| name.to_owned());
+    spec_mut!(asset, OssBucket)
+}
+
+fn bucket_info(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let bucket = body
+        .get("BucketInfo")
+        .and_then(|i| i.get("Bucket"))
+        .ok_or_else(|| malformed(api, "lacks BucketInfo.Bucket"))?;
+    let name = required_str(api, bucket, "Name")?;
+    let region = str_field(bucket, "Location");
+    let acl = bucket.get("AccessControlList").and_then(|a| str_field(a, "Grant"));
+    let sse = bucket.get("ServerSideEncryptionRule").and_then(|s| str_field(s, "SSEAlgorithm"));
+    let spec = oss_bucket(b, &name);
+    spec.acl = acl.map(|a| a.to_ascii_lowercase());
+    spec.sse_configured = Some(sse.as_deref().is_some_and(|s| !s.eq_ignore_ascii_case("none")));
+    spec.sse_algorithm = sse.filter(|s| !s.eq_ignore_ascii_case("none"));
+    if let Some(a) = b.assets.get_mut(&(AssetKind::OssBucket, name)) {
+        a.region = region;
+    }
+    Ok(())
+}
+
+fn bucket_acl(b: &mut Builder, api: &str, body: &Value, name: &str) -> Result<(), IngestError> {
+    let grant = body
+        .get("AccessControlPolicy")
+        .and_then(|p| p.get("AccessControlList"))
+        .and_then(|l| str_field(l, "Grant"))
+        .ok_or_else(|| malformed(api, "lacks AccessControlPolicy.AccessControlList.Grant"))?;
+    oss_bucket(b, name).acl = Some(grant.to_ascii_lowercase());
+    Ok(())
+}
+
+fn bucket_stat(b: &mut Builder, api: &str, body: &Value, name: &str) -> Result<(), IngestError> {
+    let count = body
+        .get("BucketStat")
+        .and_then(|s| u64_field(s, "ObjectCount"))
+        .ok_or_else(|| malformed(api, "lacks BucketStat.ObjectCount"))?;
+    oss_bucket(b, name).object_count = Some(count);
+    Ok(())
+}
+
+fn rds_instance<'a>(b: &'a mut Builder, id: &str) -> &'a mut RdsInstance {
+    let asset = b.entry(AssetKind::RdsInstance, id, || AssetSpec::RdsInstance(RdsInstance::default()));
+    spec_mut!(asset, RdsInstance)
+}
+
+fn rds_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    for i in wrapped_list(api, body, "Items", "DBInstance")? {
+        let id = required_str(api, i, "DBInstanceId")?;
+        let spec = rds_instance(b, &id);
+        spec.engine = str_field(i, "Engine");
+        spec.status = str_field(i, "DBInstanceStatus");
+        spec.net_type = str_field(i, "DBInstanceNetType");
+        if let Some(a) = b.assets.get_mut(&(AssetKind::RdsInstance, id)) {
+            a.name = str_field(i, "DBInstanceDescription");
+            a.region = str_field(i, "RegionId");
+        }
+    }
+    Ok(())
+}
+
+fn rds_whitelist(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let mut ips = Vec::new();
+    for group in wrapped_list(api, body, "Items", "DBInstanceIPArray")? {
+        ips.extend(split_list(&str_field(group, "SecurityIPList").unwrap_or_default()));
+    }
+    rds_instance(b, id).security_ips = Some(ips);
+    Ok(())
+}
+
+fn rds_ssl(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let enabled = bool_field(body, "SSLEnabled").ok_or_else(|| malformed(api, "lacks SSLEnabled"))?;
+    rds_instance(b, id).ssl_enabled = Some(enabled);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

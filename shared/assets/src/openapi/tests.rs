@@ -1,0 +1,108 @@
+use super::*;
+use serde_json::json;
+
+fn resp(api: &str, response: Value) -> ApiResponse {
+    ApiResponse { api: api.into(), params: BTreeMap::new(), response }
+}
+
+fn with(api: &str, param: (&str, &str), response: Value) -> ApiResponse {
+    ApiResponse { api: api.into(), params: [(param.0.to_owned(), param.1.to_owned())].into(), response }
+}
+
+fn find<'a>(assets: &'a [Asset], kind: AssetKind, id: &str) -> &'a Asset {
+    assets.iter().find(|a| a.kind() == kind && a.id == id).unwrap_or_else(|| panic!("{kind} {id} missing"))
+}
+
+#[test]
+fn the_bundled_sample_inventory_ingests() {
+    let responses: Vec<ApiResponse> = serde_json::from_str(include_str!("../../samples/demo-inventory.json")).unwrap();
+    let assets = ingest(&responses).unwrap();
+    let count = |k| assets.iter().filter(|a| a.kind() == k).count();
+    assert_eq!(count(AssetKind::EcsInstance), 4);
+    assert_eq!(count(AssetKind::SecurityGroup), 3);
+    assert_eq!(count(AssetKind::Disk), 3);
+    assert_eq!(count(AssetKind::PasswordPolicy), 1);
+    assert_eq!(count(AssetKind::RamUser), 3);
+    assert_eq!(count(AssetKind::OssBucket), 3);
+    assert_eq!(count(AssetKind::RdsInstance), 2);
+    let AssetSpec::RamUser(ci) = &find(&assets, AssetKind::RamUser, "ci-deployer").spec else { panic!() };
+    assert_eq!((ci.console_login, ci.mfa_bound, ci.access_keys.len()), (Some(false), Some(false), 1));
+    let AssetSpec::RamUser(alice) = &find(&assets, AssetKind::RamUser, "alice").spec else { panic!() };
+    assert_eq!((alice.console_login, alice.mfa_bound), (Some(true), Some(true)));
+    assert!(!find(&assets, AssetKind::EcsInstance, "i-bp1old00000000000004").billable(), "stopped");
+    assert!(!find(&assets, AssetKind::OssBucket, "acme-scratch").billable(), "empty");
+    assert!(find(&assets, AssetKind::OssBucket, "acme-backups").billable(), "object count unknown: billed");
+}
+
+#[test]
+fn password_policy_quirks_are_normalised() {
+    let ram = resp(
+        "ram:GetPasswordPolicy",
+        json!({"PasswordPolicy": {"MinimumPasswordLength": "14", "MaxLoginAttemps": 3, "HardExpiry": "Yes", "RequireSymbols": "on"}}),
+    );
+    let ims = resp(
+        "ram:GetPasswordPolicy",
+        json!({"PasswordPolicy": {"MaxLoginAttempts": 4, "HardExpire": 0, "RequireSymbols": "Disabled"}}),
+    );
+    let AssetSpec::PasswordPolicy(p) = &ingest(&[ram]).unwrap()[0].spec else { panic!() };
+    assert_eq!(
+        (p.minimum_length, p.max_login_attempts, p.hard_expiry, p.require_symbols),
+        (Some(14), Some(3), Some(true), Some(true))
+    );
+    let AssetSpec::PasswordPolicy(p) = &ingest(&[ims]).unwrap()[0].spec else { panic!() };
+    assert_eq!((p.max_login_attempts, p.hard_expiry, p.require_symbols), (Some(4), Some(false), Some(false)));
+}
+
+#[test]
+fn security_group_rules_are_normalised() {
+    let sg = resp(
+        "ecs:DescribeSecurityGroupAttribute",
+        json!({"SecurityGroupId": "sg-1", "Permissions": {"Permission": {"Direction": "INGRESS", "IpProtocol": "TCP", "PortRange": "20/25", "SourceCidrIp": "0.0.0.0/0", "Policy": "accept", "Priority": "5"}}}),
+    );
+    let AssetSpec::SecurityGroup(g) = &ingest(&[sg]).unwrap()[0].spec else { panic!() };
+    let r = &g.rules[0];
+    assert_eq!((r.protocol.as_str(), r.ports, r.priority, r.accept), ("tcp", Some((20, 25)), 5, true));
+    assert!(r.covers_port(22) && !r.covers_port(26) && r.open_to_internet());
+    assert_eq!(quirks::parse_port_range("-1/-1"), Ok(None));
+    assert!(quirks::parse_port_range("30/20").is_err());
+}
+
+#[test]
+fn several_calls_join_into_one_resource() {
+    let assets = ingest(&[
+        with("rds:DescribeDBInstanceSSL", ("DBInstanceId", "rm-1"), json!({"SSLEnabled": "on"})),
+        resp("rds:DescribeDBInstances", json!({"Items": {"DBInstance": [{"DBInstanceId": "rm-1", "Engine": "MySQL"}]}})),
+        with("rds:DescribeDBInstanceIPArrayList", ("DBInstanceId", "rm-1"), json!({"Items": {"DBInstanceIPArray": [{"SecurityIPList": "1.2.3.4, 0.0.0.0/0"}, {"SecurityIPList": "10.0.0.0/8"}]}})),
+    ])
+    .unwrap();
+    assert_eq!(assets.len(), 1);
+    let AssetSpec::RdsInstance(r) = &assets[0].spec else { panic!() };
+    assert_eq!(r.ssl_enabled, Some(true));
+    assert_eq!(r.security_ips.as_deref().unwrap(), ["1.2.3.4", "0.0.0.0/0", "10.0.0.0/8"]);
+    assert_eq!(r.engine.as_deref(), Some("MySQL"));
+}
+
+#[test]
+fn bad_input_is_refused_with_the_call_named() {
+    let err = ingest(&[resp("ecs:DescribeUnicorns", json!({}))]).unwrap_err();
+    assert!(err.to_string().contains("unsupported API \"ecs:DescribeUnicorns\""), "{err}");
+    let err = ingest(&[resp("ecs:DescribeInstances", json!({"Foo": 1}))]).unwrap_err();
+    assert_eq!(err.to_string(), "ecs:DescribeInstances: lacks Instances.Instance");
+    let err = ingest(&[resp("ram:ListAccessKeys", json!({"AccessKeys": {"AccessKey": []}}))]).unwrap_err();
+    assert!(err.to_string().contains("needs the request parameter UserName"), "{err}");
+    let err = ingest(&[resp("ecs:DescribeInstances", json!({"Code": "Forbidden.RAM", "Message": "no"}))]).unwrap_err();
+    assert!(err.to_string().contains("API error (Forbidden.RAM)"), "{err}");
+    let err = ingest(&[resp(
+        "ecs:DescribeSecurityGroupAttribute",
+        json!({"SecurityGroupId": "sg", "Permissions": {"Permission": [{"PortRange": "x/y"}]}}),
+    )])
+    .unwrap_err();
+    assert!(err.to_string().contains("malformed PortRange"), "{err}");
+}
+
+#[test]
+fn times_in_every_api_format_parse() {
+    for t in ["2020-01-10T08:00:00Z", "2020-01-10T08:00Z", "2020-01-10 08:00:00", "2020-01-10T08:00:00.000Z"] {
+        assert!(quirks::parse_time(t).is_some(), "{t}");
+    }
+}
