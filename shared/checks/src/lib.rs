@@ -1,1 +1,36 @@
+//! Check items: each is a small function over the typed asset model, next to
+//! its metadata (DESIGN §2.5). Grouped by product, one module each; the
+//! [`catalogue`] lists them all. Evaluation is pure: an asset, the item's
+//! parameters and "now" in, a result out.
 
+mod ecs;
+mod item;
+mod oss;
+mod ram;
+mod rds;
+
+pub use item::*;
+
+use cspm_assets::Asset;
+use std::sync::LazyLock;
+
+static CATALOGUE: LazyLock<Vec<&'static Check>> =
+    LazyLock::new(|| [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS].into_iter().flatten().copied().collect());
+
+/// Every check item, in a stable order.
+pub fn catalogue() -> &'static [&'static Check] {
+    &CATALOGUE
+}
+
+/// The check item with this id.
+pub fn find(id: &str) -> Option<&'static Check> {
+    catalogue().iter().copied().find(|c| c.meta.id == id)
+}
+
+/// The check items that apply to `asset`.
+pub fn applicable(asset: &Asset) -> impl Iterator<Item = &'static Check> + '_ {
+    catalogue().iter().copied().filter(move |c| c.meta.resource_type == asset.kind())
+}
+
+#[cfg(test)]
+mod fixtures;

@@ -1,0 +1,171 @@
+//! ECS: security groups open to the Internet, unencrypted disks, public IPs.
+
+use crate::item::*;
+use cspm_assets::{Asset, AssetKind, AssetSpec, SecurityGroup};
+
+fn group(asset: &Asset) -> Option<&SecurityGroup> {
+    match &asset.spec {
+        AssetSpec::SecurityGroup(g) => Some(g),
+        _ => None,
+    }
+}
+
+/// Findings for accept rules open to the Internet that cover `port` with a
+/// protocol that carries it. A drop rule of higher or equal priority (lower
+/// number) for the same source wins, as on ECS.
+fn open_port_findings(g: &SecurityGroup, port: u16) -> Vec<Finding> {
+    let carries = |p: &str| matches!(p, "tcp" | "all");
+    let dropped = |priority: u32| {
+        g.rules.iter().any(|r| {
+            r.direction == cspm_assets::Direction::Ingress
+                && !r.accept
+                && r.priority <= priority
+                && carries(&r.protocol)
+                && r.covers_port(port)
+                && r.cidr.as_deref().is_some_and(|c| matches!(c, "0.0.0.0/0" | "::/0"))
+        })
+    };
+    g.rules
+        .iter()
+        .filter(|r| r.open_to_internet() && carries(&r.protocol) && r.covers_port(port) && !dropped(r.priority))
+        .map(|r| {
+            let range = r.ports.map_or_else(|| "-1/-1".to_owned(), |(lo, hi)| format!("{lo}/{hi}"));
+            Finding::new(
+                "Permissions.Permission",
+                format!("{} {range} from {}", r.protocol, r.cidr.as_deref().unwrap_or_default()),
+                format!("port {port} not open to 0.0.0.0/0"),
+            )
+        })
+        .collect()
+}
+
+const fn group_item(
+    id: &'static str,
+    name: &'static str,
+    free: bool,
+    standards: &'static [&'static str],
+    description: &'static str,
+    eval: fn(&Asset, &Context) -> Evaluation,
+) -> Check {
+    Check {
+        meta: CheckMeta {
+            id,
+            name,
+            vendor: "ALIYUN",
+            product: "ECS",
+            resource_type: AssetKind::SecurityGroup,
+            category: Category::NetworkAccessControl,
+            risk: Risk::High,
+            free,
+            fix: FixSupport::FixAndRollback,
+            params: &[],
+            standards,
+            description,
+            solution: "ECS console > Security Groups > the group > Rules: narrow the source of the offending inbound rule to known addresses, or delete it.",
+        },
+        eval,
+    }
+}
+
+static SSH: Check = group_item(
+    "ecs-security-group-ssh-not-open-to-internet",
+    "Security groups do not open SSH (22) to 0.0.0.0/0",
+    false,
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.1"],
+    "SSH open to the whole Internet invites brute force and exploits against sshd.",
+    |a, _| match group(a) {
+        Some(g) => Evaluation::from_findings(open_port_findings(g, 22)),
+        None => Evaluation::error("not a security group"),
+    },
+);
+
+static RDP: Check = group_item(
+    "ecs-security-group-rdp-not-open-to-internet",
+    "Security groups do not open RDP (3389) to 0.0.0.0/0",
+    false,
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.2"],
+    "RDP open to the whole Internet invites brute force and remote exploits.",
+    |a, _| match group(a) {
+        Some(g) => Evaluation::from_findings(open_port_findings(g, 3389)),
+        None => Evaluation::error("not a security group"),
+    },
+);
+
+static ALL_PORTS: Check = group_item(
+    "ecs-security-group-not-open-all-port",
+    "Security groups do not open all ports to 0.0.0.0/0",
+    true,
+    &[],
+    "An inbound rule accepting every port from anywhere exposes every service on the instances.",
+    |a, _| {
+        let Some(g) = group(a) else { return Evaluation::error("not a security group") };
+        Evaluation::from_findings(
+            g.rules
+                .iter()
+                .filter(|r| r.open_to_internet() && r.covers_all_ports())
+                .map(|r| {
+                    Finding::new(
+                        "Permissions.Permission",
+                        format!("{} -1/-1 from {}", r.protocol, r.cidr.as_deref().unwrap_or_default()),
+                        "no rule open on all ports to 0.0.0.0/0",
+                    )
+                })
+                .collect(),
+        )
+    },
+);
+
+static DISK_ENCRYPTED: Check = Check {
+    meta: CheckMeta {
+        id: "ecs-disk-encrypted",
+        name: "ECS disks are encrypted",
+        vendor: "ALIYUN",
+        product: "ECS",
+        resource_type: AssetKind::Disk,
+        category: Category::DataSecurity,
+        risk: Risk::Medium,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 5.1"],
+        description: "Unencrypted disks and their snapshots expose data to anyone who obtains a copy.",
+        solution: "Create an encrypted disk (KMS) from a snapshot of this one, switch the instance to it, and release the old disk.",
+    },
+    eval: |a, _| match &a.spec {
+        AssetSpec::Disk(d) => match d.encrypted {
+            None => Evaluation::missing("Encrypted"),
+            Some(true) => Evaluation::pass(),
+            Some(false) => Evaluation::from_findings(vec![Finding::new("Encrypted", false, "true")]),
+        },
+        _ => Evaluation::error("not a disk"),
+    },
+};
+
+static NO_PUBLIC_IP: Check = Check {
+    meta: CheckMeta {
+        id: "ecs-instance-no-public-ip",
+        name: "ECS instances have no public IP",
+        vendor: "ALIYUN",
+        product: "ECS",
+        resource_type: AssetKind::EcsInstance,
+        category: Category::NetworkAccessControl,
+        risk: Risk::High,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &[],
+        description: "An instance with a public IP or EIP is reachable from the Internet; expose services through a load balancer or NAT instead.",
+        solution: "Release the public IP (convert it to an EIP and unbind it) and reach the instance through SLB, NAT or a bastion host.",
+    },
+    eval: |a, _| match &a.spec {
+        AssetSpec::EcsInstance(i) => {
+            let mut findings: Vec<Finding> =
+                i.public_ips.iter().map(|ip| Finding::new("PublicIpAddress", ip, "none")).collect();
+            findings.extend(i.eip.iter().map(|ip| Finding::new("EipAddress", ip, "none")));
+            Evaluation::from_findings(findings)
+        }
+        _ => Evaluation::error("not an ECS instance"),
+    },
+};
+
+pub(crate) static CHECKS: &[&Check] = &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP];

@@ -1,0 +1,177 @@
+//! What a check item is: metadata, parameters, and the evaluation result.
+
+use chrono::{DateTime, Utc};
+use cspm_assets::{Asset, AssetKind};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    IdentityAuthenticationAndPermissions,
+    NetworkAccessControl,
+    LogAudit,
+    DataSecurity,
+    MonitoringAndAlerting,
+    BasicProtection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixSupport {
+    FixAndRollback,
+    FixOnly,
+    None,
+}
+
+/// A tunable integer parameter with its range and default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub min: i64,
+    pub max: i64,
+    pub default: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckMeta {
+    /// Stable id in Alibaba Cloud Config style.
+    pub id: &'static str,
+    pub name: &'static str,
+    pub vendor: &'static str,
+    pub product: &'static str,
+    pub resource_type: AssetKind,
+    pub category: Category,
+    pub risk: Risk,
+    /// Free items may be scanned and verified without paid CSPM.
+    pub free: bool,
+    pub fix: FixSupport,
+    pub params: &'static [ParamSpec],
+    /// Standards it maps to, e.g. `CIS Alibaba Cloud Foundations v2.0 1.9`.
+    pub standards: &'static [&'static str],
+    pub description: &'static str,
+    pub solution: &'static str,
+}
+
+/// An item: metadata plus its evaluation function.
+pub struct Check {
+    pub meta: CheckMeta,
+    pub eval: fn(&Asset, &Context) -> Evaluation,
+}
+
+impl Check {
+    /// Evaluates `asset`, which must be of the item's resource type.
+    pub fn evaluate(&self, asset: &Asset, ctx: &Context) -> Evaluation {
+        if asset.kind() != self.meta.resource_type {
+            return Evaluation::error(format!("{} does not apply to {}", self.meta.id, asset.kind()));
+        }
+        (self.eval)(asset, ctx)
+    }
+
+    /// Checks user-given parameter values against the item's specs.
+    pub fn validate_params(&self, values: &BTreeMap<String, i64>) -> Result<(), String> {
+        for (name, value) in values {
+            let spec = self
+                .meta
+                .params
+                .iter()
+                .find(|p| p.name == name)
+                .ok_or_else(|| format!("{} has no parameter {name:?}", self.meta.id))?;
+            if *value < spec.min || *value > spec.max {
+                return Err(format!("{}.{name} must be between {} and {}", self.meta.id, spec.min, spec.max));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What an evaluation may read besides the asset.
+pub struct Context<'a> {
+    pub now: DateTime<Utc>,
+    /// Parameter values set by the tenant; unset ones take the default.
+    pub params: &'a BTreeMap<String, i64>,
+    pub specs: &'static [ParamSpec],
+}
+
+impl Context<'_> {
+    /// The value of parameter `name` (the tenant's, else the default).
+    pub fn param(&self, name: &str) -> i64 {
+        self.params
+            .get(name)
+            .copied()
+            .or_else(|| self.specs.iter().find(|p| p.name == name).map(|p| p.default))
+            .unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    Pass,
+    NotPass,
+    NotCheck,
+    Whitelist,
+    Error,
+}
+
+/// An offending value: where, what it is, what it should be.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub field: String,
+    pub value: String,
+    pub expected: String,
+}
+
+impl Finding {
+    pub fn new(field: impl Into<String>, value: impl ToString, expected: impl Into<String>) -> Self {
+        Self { field: field.into(), value: value.to_string(), expected: expected.into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evaluation {
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Finding>,
+    /// Why the item was not checked or errored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl Evaluation {
+    pub fn pass() -> Self {
+        Self { status: Status::Pass, findings: Vec::new(), reason: None }
+    }
+
+    /// `NOT_PASS` when there are findings, `PASS` otherwise.
+    pub fn from_findings(findings: Vec<Finding>) -> Self {
+        if findings.is_empty() { Self::pass() } else { Self { status: Status::NotPass, findings, reason: None } }
+    }
+
+    pub fn not_check(reason: impl Into<String>) -> Self {
+        Self { status: Status::NotCheck, findings: Vec::new(), reason: Some(reason.into()) }
+    }
+
+    pub fn error(reason: impl Into<String>) -> Self {
+        Self { status: Status::Error, findings: Vec::new(), reason: Some(reason.into()) }
+    }
+
+    /// The source did not report a value the item needs: not checked, never guessed.
+    pub fn missing(field: &str) -> Self {
+        Self::not_check(format!("MissingData: the inventory does not report {field}"))
+    }
+
+    /// Whether this counts as a successful check (and so costs a quota unit).
+    pub fn is_checked(&self) -> bool {
+        matches!(self.status, Status::Pass | Status::NotPass)
+    }
+}

@@ -1,0 +1,241 @@
+//! RAM: the account password policy, users' MFA and AccessKeys.
+
+use crate::item::*;
+use cspm_assets::{Asset, AssetKind, AssetSpec, PasswordPolicy, RamUser};
+
+fn policy(asset: &Asset) -> Option<&PasswordPolicy> {
+    match &asset.spec {
+        AssetSpec::PasswordPolicy(p) => Some(p),
+        _ => None,
+    }
+}
+
+fn user(asset: &Asset) -> Option<&RamUser> {
+    match &asset.spec {
+        AssetSpec::RamUser(u) => Some(u),
+        _ => None,
+    }
+}
+
+const fn password_item(
+    id: &'static str,
+    name: &'static str,
+    standards: &'static [&'static str],
+    params: &'static [ParamSpec],
+    description: &'static str,
+    solution: &'static str,
+    eval: fn(&Asset, &Context) -> Evaluation,
+) -> Check {
+    Check {
+        meta: CheckMeta {
+            id,
+            name,
+            vendor: "ALIYUN",
+            product: "RAM",
+            resource_type: AssetKind::PasswordPolicy,
+            category: Category::IdentityAuthenticationAndPermissions,
+            risk: Risk::Medium,
+            free: true,
+            fix: FixSupport::FixAndRollback,
+            params,
+            standards,
+            description,
+            solution,
+        },
+        eval,
+    }
+}
+
+static MIN_LENGTH: Check = password_item(
+    "ram-password-policy-minimum-length",
+    "RAM password policy requires a minimum length",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.12"],
+    &[ParamSpec { name: "min_length", description: "shortest password allowed", min: 8, max: 32, default: 14 }],
+    "Short passwords are guessed quickly. The policy must require at least `min_length` characters.",
+    "RAM console > Settings > Security Settings > Modify Password Rule: set Length to at least 14.",
+    |a, ctx| {
+        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(len) = p.minimum_length else { return Evaluation::missing("MinimumPasswordLength") };
+        let want = ctx.param("min_length");
+        Evaluation::from_findings(
+            (i64::from(len) < want)
+                .then(|| Finding::new("MinimumPasswordLength", len, format!(">= {want}")))
+                .into_iter()
+                .collect(),
+        )
+    },
+);
+
+static COMPLEXITY: Check = password_item(
+    "ram-password-policy-complexity",
+    "RAM password policy requires upper and lower case letters, numbers and symbols",
+    &[
+        "CIS Alibaba Cloud Foundations Benchmark v2.0 1.8",
+        "CIS Alibaba Cloud Foundations Benchmark v2.0 1.9",
+        "CIS Alibaba Cloud Foundations Benchmark v2.0 1.10",
+        "CIS Alibaba Cloud Foundations Benchmark v2.0 1.11",
+    ],
+    &[],
+    "Passwords drawn from all four character classes resist guessing far better.",
+    "RAM console > Settings > Security Settings > Modify Password Rule: require uppercase, lowercase, numbers and symbols.",
+    |a, _| {
+        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let classes = [
+            ("RequireUppercaseCharacters", p.require_uppercase),
+            ("RequireLowercaseCharacters", p.require_lowercase),
+            ("RequireNumbers", p.require_numbers),
+            ("RequireSymbols", p.require_symbols),
+        ];
+        if let Some((field, _)) = classes.iter().find(|(_, v)| v.is_none()) {
+            return Evaluation::missing(field);
+        }
+        Evaluation::from_findings(
+            classes.iter().filter(|(_, v)| *v == Some(false)).map(|(f, _)| Finding::new(*f, false, "true")).collect(),
+        )
+    },
+);
+
+static REUSE: Check = password_item(
+    "ram-password-policy-reuse-prevention",
+    "RAM password policy prevents password reuse",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.13"],
+    &[ParamSpec {
+        name: "min_history",
+        description: "previous passwords that may not be reused",
+        min: 1,
+        max: 24,
+        default: 5,
+    }],
+    "A user who cycles back to an old (possibly leaked) password undoes rotation.",
+    "RAM console > Settings > Security Settings > Modify Password Rule: set Password History Check Policy to at least 5.",
+    |a, ctx| {
+        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(n) = p.reuse_prevention else { return Evaluation::missing("PasswordReusePrevention") };
+        let want = ctx.param("min_history");
+        Evaluation::from_findings(
+            (i64::from(n) < want)
+                .then(|| Finding::new("PasswordReusePrevention", n, format!(">= {want}")))
+                .into_iter()
+                .collect(),
+        )
+    },
+);
+
+static MAX_AGE: Check = password_item(
+    "ram-password-policy-max-age",
+    "RAM passwords expire within a set number of days",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.14"],
+    &[ParamSpec { name: "max_days", description: "longest password validity in days", min: 1, max: 1095, default: 90 }],
+    "Passwords that never expire stay useful to whoever learned them.",
+    "RAM console > Settings > Security Settings > Modify Password Rule: set Password Validity Period to 90 days or fewer.",
+    |a, ctx| {
+        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(age) = p.max_password_age else { return Evaluation::missing("MaxPasswordAge") };
+        let want = ctx.param("max_days");
+        let bad = age == 0 || i64::from(age) > want;
+        Evaluation::from_findings(
+            bad.then(|| Finding::new("MaxPasswordAge", age, format!("1..={want} (0 means never expires)")))
+                .into_iter()
+                .collect(),
+        )
+    },
+);
+
+static LOGIN_ATTEMPTS: Check = password_item(
+    "ram-password-policy-max-login-attempts",
+    "RAM locks a user after repeated failed logons",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.15"],
+    &[ParamSpec {
+        name: "max_attempts",
+        description: "failed logons within an hour before locking",
+        min: 1,
+        max: 32,
+        default: 5,
+    }],
+    "Without a lockout, passwords can be guessed online without limit.",
+    "RAM console > Settings > Security Settings > Modify Password Rule: set Password Retry Constraint Policy to 5 or fewer.",
+    |a, ctx| {
+        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(n) = p.max_login_attempts else { return Evaluation::missing("MaxLoginAttempts") };
+        let want = ctx.param("max_attempts");
+        let bad = n == 0 || i64::from(n) > want;
+        Evaluation::from_findings(
+            bad.then(|| Finding::new("MaxLoginAttempts", n, format!("1..={want} (0 means never locked)")))
+                .into_iter()
+                .collect(),
+        )
+    },
+);
+
+static MFA: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-mfa-check",
+        name: "RAM users with console access have MFA enabled",
+        vendor: "ALIYUN",
+        product: "RAM",
+        resource_type: AssetKind::RamUser,
+        category: Category::IdentityAuthenticationAndPermissions,
+        risk: Risk::High,
+        free: true,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.5"],
+        description: "A console password alone is one phishing email away from a takeover; MFA adds a second factor.",
+        solution: "RAM console > Users > the user > Authentication > Enable the MFA Device (virtual MFA), and require it at logon.",
+    },
+    eval: |a, _| {
+        let Some(u) = user(a) else { return Evaluation::error("not a RAM user") };
+        match (u.console_login, u.mfa_bound) {
+            (Some(false), _) => Evaluation::pass(),
+            (None, _) => Evaluation::missing("the login profile (ram:GetLoginProfile)"),
+            (Some(true), None) => Evaluation::missing("MFA devices (ram:ListVirtualMFADevices)"),
+            (Some(true), Some(true)) => Evaluation::pass(),
+            (Some(true), Some(false)) => {
+                Evaluation::from_findings(vec![Finding::new("MFADevice", "none", "a bound MFA device")])
+            }
+        }
+    },
+};
+
+static AK_AGE: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-ak-create-date-expired-check",
+        name: "RAM users' active AccessKeys are rotated",
+        vendor: "ALIYUN",
+        product: "RAM",
+        resource_type: AssetKind::RamUser,
+        category: Category::IdentityAuthenticationAndPermissions,
+        risk: Risk::Medium,
+        free: false,
+        fix: FixSupport::None,
+        params: &[ParamSpec {
+            name: "max_days",
+            description: "oldest acceptable active AccessKey, in days",
+            min: 1,
+            max: 1095,
+            default: 90,
+        }],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.6"],
+        description: "Long-lived AccessKeys accumulate exposure in scripts, images and logs.",
+        solution: "Create a new AccessKey for the user, switch every caller to it, then disable and delete the old one.",
+    },
+    eval: |a, ctx| {
+        let Some(u) = user(a) else { return Evaluation::error("not a RAM user") };
+        let max = ctx.param("max_days");
+        let mut findings = Vec::new();
+        for key in u.access_keys.iter().filter(|k| k.active) {
+            let Some(created) = key.created_at else { return Evaluation::missing("AccessKey CreateDate") };
+            let days = (ctx.now - created).num_days();
+            if days > max {
+                findings.push(Finding::new(
+                    format!("AccessKey {}", key.id),
+                    format!("{days} days old"),
+                    format!("<= {max} days"),
+                ));
+            }
+        }
+        Evaluation::from_findings(findings)
+    },
+};
+
+pub(crate) static CHECKS: &[&Check] = &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE];
