@@ -5,14 +5,23 @@
 //! JetStream), so a publisher that retries never delivers twice within the
 //! stream's duplicate window.
 //!
+//! Work is distributed through a [`WorkQueue`]: a work-queue stream with one
+//! durable pull consumer shared by every worker (explicit ack, ack wait, max
+//! deliveries, backoff). A message that runs out of deliveries surfaces on
+//! [`WorkQueue::exhausted`] so the fleet can dead-letter it.
+//!
 //! Two implementations of [`Bus`]: [`NatsBus`] (JetStream) for the fleet and
 //! [`MemoryBus`] for the demo and unit tests; one contract suite runs against both.
 
 mod memory;
+mod memory_queue;
 mod nats;
+mod nats_queue;
+mod queue;
 
 pub use memory::MemoryBus;
 pub use nats::{NatsBus, StreamSpec};
+pub use queue::{Acker, Exhausted, Pulled, QueueSpec, WorkQueue};
 
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -26,13 +35,28 @@ pub fn account_subject(tenant_part: &str, event: &str) -> String {
     format!("cspm.v1.account.{tenant_part}.{event}")
 }
 
+/// A message to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub subject: String,
+    /// De-duplication id (`Nats-Msg-Id`).
+    pub msg_id: String,
+    /// Extra headers, e.g. W3C `traceparent`.
+    pub headers: Vec<(String, String)>,
+    pub payload: Bytes,
+}
+
 /// A message as delivered to a subscriber.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivered {
     pub subject: String,
     pub msg_id: String,
+    pub headers: Vec<(String, String)>,
     pub payload: Bytes,
 }
+
+/// The header carrying the de-duplication id.
+pub const MSG_ID_HEADER: &str = "Nats-Msg-Id";
 
 #[derive(Debug, thiserror::Error)]
 pub enum BusError {
@@ -45,10 +69,20 @@ pub enum BusError {
 #[async_trait]
 pub trait Bus: Send + Sync {
     /// Publishes and waits until the bus has stored the message.
-    async fn publish(&self, subject: &str, msg_id: &str, payload: Bytes) -> Result<(), BusError>;
+    async fn send(&self, message: Outgoing) -> Result<(), BusError>;
 
-    /// Messages published from now on whose subject matches `filter` (NATS wildcards).
+    /// Publishes without extra headers.
+    async fn publish(&self, subject: &str, msg_id: &str, payload: Bytes) -> Result<(), BusError> {
+        self.send(Outgoing { subject: subject.to_owned(), msg_id: msg_id.to_owned(), headers: Vec::new(), payload })
+            .await
+    }
+
+    /// Messages stored from now on whose subject matches `filter` (NATS wildcards).
     async fn subscribe(&self, filter: &str) -> Result<BoxStream<'static, Delivered>, BusError>;
+
+    /// The work queue `spec` describes, created if absent. Publishers call it
+    /// too, so the stream exists before the first job is published.
+    async fn work_queue(&self, spec: &QueueSpec) -> Result<std::sync::Arc<dyn WorkQueue>, BusError>;
 }
 
 /// Checks a concrete subject (no wildcards) before it is published.

@@ -1,54 +1,70 @@
-//! The in-process bus: a broadcast channel, with de-duplication by message id.
+//! The in-process bus: a broadcast channel for subscribers, work queues for
+//! streams declared with [`Bus::work_queue`], and de-duplication by message id.
 
-use crate::{Bus, BusError, Delivered, subject_matches, validate_subject};
+use crate::memory_queue::MemoryQueue;
+use crate::{Bus, BusError, Delivered, Outgoing, QueueSpec, WorkQueue, subject_matches, validate_subject};
 use async_trait::async_trait;
-use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::BoxStream;
-use std::collections::HashSet;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::broadcast;
 
 pub struct MemoryBus {
     tx: broadcast::Sender<Delivered>,
     seen: Mutex<HashSet<String>>,
+    queues: Mutex<HashMap<String, Arc<MemoryQueue>>>,
 }
 
 impl Default for MemoryBus {
     fn default() -> Self {
-        Self { tx: broadcast::channel(4096).0, seen: Mutex::default() }
+        Self { tx: broadcast::channel(65536).0, seen: Mutex::default(), queues: Mutex::default() }
     }
 }
 
 #[async_trait]
 impl Bus for MemoryBus {
-    async fn publish(&self, subject: &str, msg_id: &str, payload: Bytes) -> Result<(), BusError> {
-        validate_subject(subject)?;
-        let fresh = self.seen.lock().unwrap_or_else(|e| e.into_inner()).insert(msg_id.to_owned());
-        if fresh {
-            // No subscriber is not an error: the message is simply not seen.
-            let _ = self.tx.send(Delivered { subject: subject.to_owned(), msg_id: msg_id.to_owned(), payload });
+    async fn send(&self, m: Outgoing) -> Result<(), BusError> {
+        validate_subject(&m.subject)?;
+        let fresh = self.seen.lock().unwrap_or_else(PoisonError::into_inner).insert(m.msg_id.clone());
+        if !fresh {
+            return Ok(());
         }
+        let queues: Vec<Arc<MemoryQueue>> =
+            self.queues.lock().unwrap_or_else(PoisonError::into_inner).values().cloned().collect();
+        for q in queues.iter().filter(|q| subject_matches(&q.spec().subjects, &m.subject)) {
+            q.push(m.subject.clone(), m.headers.clone(), m.payload.clone());
+        }
+        // No subscriber is not an error: the message is simply not seen.
+        let _ =
+            self.tx.send(Delivered { subject: m.subject, msg_id: m.msg_id, headers: m.headers, payload: m.payload });
         Ok(())
     }
 
     async fn subscribe(&self, filter: &str) -> Result<BoxStream<'static, Delivered>, BusError> {
         let filter = filter.to_owned();
-        let rx = tokio_stream_from(self.tx.subscribe());
-        Ok(rx.filter(move |m| std::future::ready(subject_matches(&filter, &m.subject))).boxed())
-    }
-}
-
-fn tokio_stream_from(rx: broadcast::Receiver<Delivered>) -> BoxStream<'static, Delivered> {
-    futures::stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok(m) => return Some((m, rx)),
-                // A slow subscriber skips what it missed rather than stopping.
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return None,
+        let rx = self.tx.subscribe();
+        let stream = futures::stream::unfold(rx, |mut rx| async move {
+            loop {
+                match rx.recv().await {
+                    Ok(m) => return Some((m, rx)),
+                    // A slow subscriber skips what it missed rather than stopping.
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
             }
-        }
-    })
-    .boxed()
+        });
+        Ok(stream.filter(move |m| std::future::ready(subject_matches(&filter, &m.subject))).boxed())
+    }
+
+    async fn work_queue(&self, spec: &QueueSpec) -> Result<Arc<dyn WorkQueue>, BusError> {
+        let queue = self
+            .queues
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(spec.stream.clone())
+            .or_insert_with(|| MemoryQueue::new(spec.clone()))
+            .clone();
+        Ok(Arc::new(queue))
+    }
 }

@@ -2,10 +2,10 @@
 //! connects; publishing waits for the stream's acknowledgement, so a message
 //! that was acknowledged is stored. `Nats-Msg-Id` de-duplicates retries.
 
-use crate::{Bus, BusError, Delivered, validate_subject};
+use crate::nats_queue::{NatsQueue, headers_of};
+use crate::{Bus, BusError, Delivered, MSG_ID_HEADER, Outgoing, QueueSpec, WorkQueue, validate_subject};
 use async_nats::jetstream::{self, consumer, stream};
 use async_trait::async_trait;
-use bytes::Bytes;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use std::time::Duration;
@@ -69,13 +69,20 @@ impl NatsBus {
 
 #[async_trait]
 impl Bus for NatsBus {
-    async fn publish(&self, subject: &str, msg_id: &str, payload: Bytes) -> Result<(), BusError> {
-        validate_subject(subject)?;
+    async fn send(&self, m: Outgoing) -> Result<(), BusError> {
+        validate_subject(&m.subject)?;
         let mut headers = async_nats::HeaderMap::new();
-        headers.insert("Nats-Msg-Id", msg_id);
-        let ack = self.js.publish_with_headers(subject.to_owned(), headers, payload).await.map_err(unavailable)?;
+        headers.insert(MSG_ID_HEADER, m.msg_id.as_str());
+        for (k, v) in &m.headers {
+            headers.insert(k.as_str(), v.as_str());
+        }
+        let ack = self.js.publish_with_headers(m.subject, headers, m.payload).await.map_err(unavailable)?;
         ack.await.map_err(unavailable)?;
         Ok(())
+    }
+
+    async fn work_queue(&self, spec: &QueueSpec) -> Result<std::sync::Arc<dyn WorkQueue>, BusError> {
+        Ok(std::sync::Arc::new(NatsQueue::open(self.client.clone(), &self.js, spec).await?))
     }
 
     /// Reads the stream holding `filter` from now on, through an ephemeral
@@ -98,16 +105,10 @@ impl Bus for NatsBus {
         Ok(messages
             .filter_map(|m| async move {
                 let m = m.ok()?;
-                Some(Delivered {
-                    subject: m.subject.to_string(),
-                    msg_id: m
-                        .headers
-                        .as_ref()
-                        .and_then(|h| h.get("Nats-Msg-Id"))
-                        .map(|v| v.as_str().to_owned())
-                        .unwrap_or_default(),
-                    payload: m.payload.clone(),
-                })
+                let headers = headers_of(m.headers.as_ref());
+                let msg_id =
+                    headers.iter().find(|(k, _)| k == MSG_ID_HEADER).map(|(_, v)| v.clone()).unwrap_or_default();
+                Some(Delivered { subject: m.subject.to_string(), msg_id, headers, payload: m.payload.clone() })
             })
             .boxed())
     }
