@@ -6,7 +6,6 @@ use cspm_assets::{Asset, AssetKind, AssetSpec};
 const fn bucket_item(
     id: &'static str,
     name: &'static str,
-    category: Category,
     free: bool,
     standards: &'static [&'static str],
     description: &'static str,
@@ -20,7 +19,7 @@ const fn bucket_item(
             vendor: "ALIYUN",
             product: "OSS",
             resource_type: AssetKind::OssBucket,
-            category,
+            category: Category::DataSecurity,
             risk: Risk::High,
             free,
             fix: FixSupport::FixAndRollback,
@@ -48,7 +47,6 @@ fn acl_check(a: &Asset, bad: &[&str]) -> Evaluation {
 static PUBLIC_READ: Check = bucket_item(
     "oss-bucket-public-read-prohibited",
     "OSS buckets are not publicly readable",
-    Category::DataSecurity,
     true,
     &["CIS Alibaba Cloud Foundations Benchmark v2.0 3.1"],
     "Anyone on the Internet can list and download the objects of a public-read bucket.",
@@ -59,7 +57,6 @@ static PUBLIC_READ: Check = bucket_item(
 static PUBLIC_WRITE: Check = bucket_item(
     "oss-bucket-public-write-prohibited",
     "OSS buckets are not publicly writable",
-    Category::DataSecurity,
     true,
     &[],
     "Anyone on the Internet can upload to, overwrite and delete from a public-read-write bucket.",
@@ -70,7 +67,6 @@ static PUBLIC_WRITE: Check = bucket_item(
 static SSE: Check = bucket_item(
     "oss-bucket-server-side-encryption-enabled",
     "OSS buckets encrypt objects at rest",
-    Category::DataSecurity,
     false,
     &["CIS Alibaba Cloud Foundations Benchmark v2.0 3.3"],
     "Without server-side encryption, objects are stored in plaintext.",
