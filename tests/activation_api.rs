@@ -6,8 +6,8 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use cspm_accounts::{AccountStore, MemoryStore, RedisStore};
 use cspm_activation::events::{AccountEventMessage, EventPublisher};
-use cspm_activation::store::{AccountStore, MemoryStore, RedisStore};
 use cspm_activation::{Activation, http};
 use cspm_bus::{ACCOUNT_STREAM, Bus, MemoryBus, NatsBus};
 use cspm_domain::{Site, TenantId};

@@ -7,9 +7,9 @@
 //! The message id (`<site>:<account>:v<version>:<event>`) makes a re-publish a
 //! duplicate the stream drops.
 
-use crate::store::AccountStore;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use cspm_accounts::AccountStore;
 use cspm_bus::{Bus, account_subject};
 use cspm_domain::billing::QuotaGrant;
 use cspm_domain::edition::EditionPlan;

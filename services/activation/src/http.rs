@@ -5,7 +5,6 @@
 //! tenant. Errors are `{"code": …, "message": …}` with a stable code.
 
 use crate::service::{Activation, Principal, ServiceError};
-use crate::store::Versioned;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::request::Parts;
@@ -14,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use cspm_accounts::Versioned;
 use cspm_domain::authorization::Authorization;
 use cspm_domain::billing::CspmBilling;
 use cspm_domain::edition::{Edition, EditionPlan};

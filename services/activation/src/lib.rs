@@ -2,7 +2,7 @@
 //! billing method, purchases, quota grants, the recommendation and
 //! entitlement queries — and publishes account events.
 //!
-//! - [`store`]: where accounts live (Redis, or in process for the demo); a
+//! - accounts live in `cspm-accounts` (Redis, or in process for the demo); a
 //!   save and its ledger grant are one atomic step.
 //! - [`service`]: the operations, independent of HTTP.
 //! - [`events`]: account events on the bus, through a per-tenant outbox.
@@ -13,6 +13,5 @@ pub mod events;
 pub mod http;
 pub mod service;
 pub mod settings;
-pub mod store;
 
 pub use service::Activation;

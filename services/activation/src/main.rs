@@ -1,9 +1,9 @@
 //! `cspm-activation`: tenants, authorization, editions, billing and quota grants.
 
 use anyhow::Context;
+use cspm_accounts::RedisStore;
 use cspm_activation::events::EventPublisher;
 use cspm_activation::settings::Settings;
-use cspm_activation::store::RedisStore;
 use cspm_activation::{Activation, http};
 use cspm_bus::{ACCOUNT_STREAM, NatsBus};
 use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};

@@ -6,8 +6,8 @@
 //! change, then publish the events.
 
 use crate::events::{AccountEventMessage, EventPublisher};
-use crate::store::{AccountStore, StoreError, Versioned};
 use chrono::{DateTime, Utc};
+use cspm_accounts::{AccountStore, StoreError, Versioned};
 use cspm_domain::billing::{CspmBilling, GrantLimit};
 use cspm_domain::entitlement::{self, Allowance, Operation, QuotaView};
 use cspm_domain::{Account, AccountCommand, DomainError, ErrorCode, TenantId};

@@ -1,4 +1,4 @@
-//! Where accounts live.
+//! Where tenant accounts live.
 //!
 //! Saving an account is optimistic (compare the version, then write) and, in
 //! the same atomic step, applies the quota grant the account implies and
