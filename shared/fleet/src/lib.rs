@@ -1,1 +1,17 @@
+//! The scan fleet's core, shared by `cspm-scheduler`, `cspm-scan-worker`
+//! and the in-process `cspm demo`.
+//!
+//! - [`messages`]: the JSON messages on the bus and their subjects and streams.
+//! - [`plan`]: turns a scan request into jobs and a quota forecast (pure).
+//! - [`worker`]: pull a job → entitlement → reserve → evaluate → publish → commit → ack.
+//! - [`store`]: where the scheduler keeps inventories, tasks and results.
+//! - [`scheduler`]: starts scans and verifications, follows results and dead letters.
+//! - [`trace`]: W3C trace context in message headers.
 
+pub mod messages;
+pub mod metrics;
+pub mod plan;
+pub mod scheduler;
+pub mod store;
+pub mod trace;
+pub mod worker;

@@ -25,7 +25,7 @@ pub use book::TenantBook;
 pub use clock::Clock;
 pub use memory::MemoryLedger;
 pub use metered::{LedgerMetrics, MeteredLedger, error_label};
-pub use redis::{AccountSaveOutcome, RedisLedger};
+pub use redis::{AccountSaveOutcome, FunctionLibrary, RedisLedger};
 pub use types::*;
 
 use async_trait::async_trait;

@@ -43,9 +43,61 @@ impl TenantKeys {
     }
 }
 
+/// A Redis Functions library: loaded when created, and reloaded whenever a
+/// call answers "Function not found" (a restarted server without persistence,
+/// `FUNCTION FLUSH`), after which the call is retried once.
+#[derive(Clone)]
+pub struct FunctionLibrary {
+    conn: ConnectionManager,
+    code: &'static str,
+}
+
+impl FunctionLibrary {
+    pub async fn load(conn: ConnectionManager, code: &'static str) -> Result<Self, redis::RedisError> {
+        let lib = Self { conn, code };
+        lib.reload().await?;
+        Ok(lib)
+    }
+
+    async fn reload(&self) -> Result<(), redis::RedisError> {
+        let mut conn = self.connection();
+        redis::cmd("FUNCTION")
+            .arg("LOAD")
+            .arg("REPLACE")
+            .arg(self.code)
+            .query_async::<String>(&mut conn)
+            .await
+            .map(drop)
+    }
+
+    /// `FCALL function <keys> <args>`, expecting an array of strings.
+    pub async fn call(
+        &self,
+        function: &str,
+        keys: &[String],
+        args: &[String],
+    ) -> Result<Vec<String>, redis::RedisError> {
+        let mut cmd = redis::cmd("FCALL");
+        cmd.arg(function).arg(keys.len()).arg(keys).arg(args);
+        let mut conn = self.connection();
+        match cmd.query_async::<Vec<String>>(&mut conn).await {
+            Err(e) if e.to_string().contains("Function not found") => {
+                tracing::warn!(function, "Redis functions missing on the server; reloading the library");
+                self.reload().await?;
+                cmd.query_async(&mut conn).await
+            }
+            other => other,
+        }
+    }
+
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+}
+
 #[derive(Clone)]
 pub struct RedisLedger {
-    conn: ConnectionManager,
+    functions: FunctionLibrary,
     clock: Clock,
 }
 
@@ -70,51 +122,30 @@ impl RedisLedger {
     }
 
     pub async fn with_connection(conn: ConnectionManager, clock: Clock) -> Result<Self, LedgerError> {
-        let ledger = Self { conn, clock };
-        ledger.load_library().await?;
-        Ok(ledger)
+        Ok(Self { functions: FunctionLibrary::load(conn, LIBRARY).await.map_err(backend)?, clock })
     }
 
     /// Whether the server answers (for `/readyz`).
     pub async fn ping(&self) -> Result<(), String> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.connection();
         redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| e.to_string())
     }
 
     /// The connection, for callers that keep their own data beside the ledger.
     pub fn connection(&self) -> ConnectionManager {
-        self.conn.clone()
-    }
-
-    async fn load_library(&self) -> Result<(), LedgerError> {
-        let mut conn = self.conn.clone();
-        redis::cmd("FUNCTION")
-            .arg("LOAD")
-            .arg("REPLACE")
-            .arg(LIBRARY)
-            .query_async::<String>(&mut conn)
-            .await
-            .map_err(backend)?;
-        Ok(())
+        self.functions.connection()
     }
 
     fn now_arg(&self) -> String {
         self.clock.manual_ms().map(|ms| ms.to_string()).unwrap_or_default()
     }
 
-    /// Calls a library function; reloads the library once if the server lost it.
+    /// Calls a ledger function with "now" as the first argument.
     async fn fcall(&self, function: &str, keys: &[String], args: &[String]) -> Result<Vec<String>, LedgerError> {
-        let mut cmd = redis::cmd("FCALL");
-        cmd.arg(function).arg(keys.len()).arg(keys).arg(self.now_arg()).arg(args);
-        let mut conn = self.conn.clone();
-        match cmd.query_async::<Vec<String>>(&mut conn).await {
-            Err(e) if e.to_string().contains("Function not found") => {
-                tracing::warn!(function, "ledger functions missing on the server; reloading the library");
-                self.load_library().await?;
-                cmd.query_async(&mut conn).await.map_err(backend)
-            }
-            other => other.map_err(backend),
-        }
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(self.now_arg());
+        all.extend_from_slice(args);
+        self.functions.call(function, keys, &all).await.map_err(backend)
     }
 
     /// Saves a tenant's account document if it is still at `expected_version`,
@@ -145,7 +176,7 @@ impl RedisLedger {
     /// Loads a tenant's account document and its version (0 when absent).
     pub async fn load_account(&self, tenant: &TenantId) -> Result<(u64, Option<String>), LedgerError> {
         let keys = TenantKeys::new(tenant);
-        let mut conn = self.conn.clone();
+        let mut conn = self.connection();
         let (version, json): (Option<u64>, Option<String>) = redis::cmd("HMGET")
             .arg(keys.account())
             .arg("v")
@@ -160,7 +191,7 @@ impl RedisLedger {
 impl RedisLedger {
     /// The tenant's unpublished account events, oldest first.
     pub async fn outbox(&self, tenant: &TenantId) -> Result<Vec<String>, LedgerError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.connection();
         redis::cmd("LRANGE")
             .arg(TenantKeys::new(tenant).outbox())
             .arg(0)
@@ -172,7 +203,7 @@ impl RedisLedger {
 
     /// Removes one published event from the tenant's outbox.
     pub async fn outbox_remove(&self, tenant: &TenantId, event: &str) -> Result<(), LedgerError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.connection();
         redis::cmd("LREM")
             .arg(TenantKeys::new(tenant).outbox())
             .arg(1)
@@ -185,7 +216,7 @@ impl RedisLedger {
 
     /// Tenants whose outbox holds events (a SCAN; for the periodic retry).
     pub async fn tenants_with_outbox(&self) -> Result<Vec<String>, LedgerError> {
-        let mut conn = self.conn.clone();
+        let mut conn = self.connection();
         let mut cursor = 0u64;
         let mut tags = Vec::new();
         loop {

@@ -1,0 +1,190 @@
+//! Messages on the bus. Bodies are JSON with a `schema` version; subjects are
+//! `cspm.v1.<kind>.<site>.<account>…`. `docs/asyncapi.yaml` documents them for
+//! outside publishers.
+
+use chrono::{DateTime, Utc};
+use cspm_assets::{Asset, AssetKind};
+use cspm_bus::QueueSpec;
+use cspm_checks::Evaluation;
+use cspm_domain::TenantId;
+use cspm_domain::entitlement::CheckAction;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+pub const JOB_SCHEMA: &str = "cspm.job.v1";
+pub const RESULT_SCHEMA: &str = "cspm.result.v1";
+pub const DEAD_LETTER_SCHEMA: &str = "cspm.dead_letter.v1";
+pub const ASSET_CHANGED_SCHEMA: &str = "cspm.asset_changed.v1";
+
+/// Jobs: one work-queue stream, one durable consumer shared by every scan-worker.
+pub fn jobs_queue() -> QueueSpec {
+    QueueSpec {
+        stream: "CSPM_JOBS".into(),
+        subjects: "cspm.v1.job.>".into(),
+        consumer: "scan-workers".into(),
+        ack_wait: Duration::from_secs(30),
+        max_deliver: 5,
+        backoff: vec![
+            Duration::from_secs(2),
+            Duration::from_secs(10),
+            Duration::from_secs(30),
+            Duration::from_secs(60),
+        ],
+        max_ack_pending: 1000,
+    }
+}
+
+/// Results, followed by the scheduler.
+pub fn results_queue() -> QueueSpec {
+    QueueSpec {
+        stream: "CSPM_RESULTS".into(),
+        subjects: "cspm.v1.result.>".into(),
+        consumer: "scheduler".into(),
+        ack_wait: Duration::from_secs(30),
+        max_deliver: 10,
+        backoff: Vec::new(),
+        max_ack_pending: 1000,
+    }
+}
+
+/// Dead letters: jobs that can never succeed, with the reason.
+pub fn dead_letter_queue() -> QueueSpec {
+    QueueSpec {
+        stream: "CSPM_DEAD_LETTERS".into(),
+        subjects: "cspm.v1.dead.>".into(),
+        consumer: "scheduler".into(),
+        ack_wait: Duration::from_secs(30),
+        max_deliver: 10,
+        backoff: Vec::new(),
+        max_ack_pending: 1000,
+    }
+}
+
+/// Asset-change events from outside publishers.
+pub fn asset_queue() -> QueueSpec {
+    QueueSpec {
+        stream: "CSPM_ASSETS".into(),
+        subjects: "cspm.v1.asset.>".into(),
+        consumer: "scheduler".into(),
+        ack_wait: Duration::from_secs(30),
+        max_deliver: 5,
+        backoff: Vec::new(),
+        max_ack_pending: 1000,
+    }
+}
+
+/// `cspm.v1.job.<site>.<account>.<item>`
+pub fn job_subject(tenant: &TenantId, item: &str) -> String {
+    format!("cspm.v1.job.{}.{item}", tenant.subject_part())
+}
+
+/// `cspm.v1.result.<site>.<account>`
+pub fn result_subject(tenant: &TenantId) -> String {
+    format!("cspm.v1.result.{}", tenant.subject_part())
+}
+
+/// `cspm.v1.dead.<site>.<account>` (or `cspm.v1.dead.unknown` when the tenant is unreadable).
+pub fn dead_letter_subject(tenant: Option<&TenantId>) -> String {
+    tenant.map_or_else(|| "cspm.v1.dead.unknown".to_owned(), |t| format!("cspm.v1.dead.{}", t.subject_part()))
+}
+
+/// `cspm.v1.asset.<site>.<account>.changed`
+pub fn asset_changed_subject(tenant: &TenantId) -> String {
+    format!("cspm.v1.asset.{}.changed", tenant.subject_part())
+}
+
+/// One batch of instances of one check item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobMessage {
+    pub schema: String,
+    /// Unique; also the `Nats-Msg-Id` and the quota ledger's idempotency key.
+    pub job_id: String,
+    pub task_id: String,
+    pub tenant: TenantId,
+    pub action: CheckAction,
+    pub item_id: String,
+    /// The tenant's parameter values for the item (defaults apply to the rest).
+    #[serde(default)]
+    pub params: BTreeMap<String, i64>,
+    /// The assets to evaluate, in order: the worker needs nothing else, so a
+    /// redelivered job evaluates exactly the same inputs.
+    pub instances: Vec<Asset>,
+}
+
+/// The outcome of one (item, instance).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InstanceResult {
+    pub instance_id: String,
+    pub resource_type: AssetKind,
+    pub instance_name: Option<String>,
+    pub region: Option<String>,
+    #[serde(flatten)]
+    pub evaluation: Evaluation,
+    /// Whether this evaluation was charged a quota unit.
+    pub charged: bool,
+}
+
+/// What a worker publishes for a job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultMessage {
+    pub schema: String,
+    pub job_id: String,
+    pub task_id: String,
+    pub tenant: TenantId,
+    pub action: CheckAction,
+    pub item_id: String,
+    pub results: Vec<InstanceResult>,
+    pub units_charged: u64,
+    pub evaluated_at: DateTime<Utc>,
+}
+
+/// Why a job was dead-lettered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadLetterReason {
+    /// Not JSON, wrong schema, or fields missing or invalid.
+    Malformed,
+    UnknownCheckItem,
+    /// The tenant no longer exists.
+    TenantGone,
+    /// Delivered `max_deliver` times without success.
+    MaxDeliveries,
+}
+
+impl DeadLetterReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadLetterReason::Malformed => "malformed",
+            DeadLetterReason::UnknownCheckItem => "unknown_check_item",
+            DeadLetterReason::TenantGone => "tenant_gone",
+            DeadLetterReason::MaxDeliveries => "max_deliveries",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    pub schema: String,
+    pub reason: DeadLetterReason,
+    pub detail: String,
+    pub original_subject: String,
+    pub deliveries: u64,
+    /// The job, when it could be read.
+    pub job: Option<JobMessage>,
+    /// The first 4 KiB of the original body, when it could not.
+    pub raw: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Published by outside systems when a tenant's cloud resources change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssetChanged {
+    pub schema: String,
+    pub tenant: TenantId,
+    /// The new state, as OpenAPI responses (the same format the import API takes).
+    pub responses: Vec<cspm_assets::openapi::ApiResponse>,
+}

@@ -1,0 +1,482 @@
+//! The scan-worker loop: pull a job → check the tenant's entitlement →
+//! reserve its billable units → evaluate → publish the results → commit what
+//! was consumed → ack.
+//!
+//! Why this order: results are published (and stored by the stream) before
+//! the charge is committed, and the commit comes before the ack. A worker
+//! that dies anywhere leaves a job that is redelivered: before the commit,
+//! the redelivery finds its reservation (or reserves again) and produces the
+//! same results under the same message id, which the stream de-duplicates;
+//! after the commit, the ledger answers "already committed" and the
+//! redelivery only acknowledges. Either way the job is charged once.
+
+use crate::messages::*;
+use crate::metrics::FleetMetrics;
+use bytes::Bytes;
+use chrono::Utc;
+use cspm_accounts::AccountStore;
+use cspm_assets::Asset;
+use cspm_bus::{Bus, Outgoing, Pulled, WorkQueue};
+use cspm_checks::{Check, Context, Evaluation};
+use cspm_domain::entitlement::{self, Charge, CheckAction, ItemPricing, Operation, QuotaView};
+use cspm_domain::{ErrorCode, TenantId};
+use cspm_ledger::{JobId, QuotaLedger, ReserveOutcome, ReserveRequest};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+/// Instances one job may carry.
+pub const MAX_INSTANCES_PER_JOB: usize = 1000;
+
+#[derive(Debug, Clone)]
+pub struct WorkerSettings {
+    /// The quota lease a job takes; renewed every third of it while working.
+    pub lease: Duration,
+    /// Jobs processed at once by this worker.
+    pub concurrency: usize,
+    /// How long one pull waits for a job.
+    pub poll: Duration,
+    /// Artificial work per evaluation, for tests and benchmarks that need long jobs.
+    pub evaluation_delay: Duration,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            lease: Duration::from_secs(60),
+            concurrency: 4,
+            poll: Duration::from_secs(1),
+            evaluation_delay: Duration::ZERO,
+        }
+    }
+}
+
+pub struct Worker {
+    pub queue: Arc<dyn WorkQueue>,
+    pub bus: Arc<dyn Bus>,
+    pub ledger: Arc<dyn QuotaLedger>,
+    pub accounts: Arc<dyn AccountStore>,
+    pub metrics: FleetMetrics,
+    pub settings: WorkerSettings,
+}
+
+/// What happened to a job (also the `outcome` metric label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Done,
+    /// The quota ran out part-way: some instances are `NOT_CHECK`.
+    Exhausted,
+    /// Entitlement refused: every instance `NOT_CHECK` with the reason.
+    Refused,
+    /// Already committed by an earlier delivery.
+    Duplicate,
+    DeadLetter,
+    /// A transient failure: delivered again later.
+    Retry,
+}
+
+impl Outcome {
+    fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Exhausted => "exhausted",
+            Outcome::Refused => "refused",
+            Outcome::Duplicate => "duplicate",
+            Outcome::DeadLetter => "dead_letter",
+            Outcome::Retry => "retry",
+        }
+    }
+}
+
+/// A job that can never succeed.
+struct Poison {
+    reason: DeadLetterReason,
+    detail: String,
+    job: Option<JobMessage>,
+}
+
+fn poison(reason: DeadLetterReason, detail: impl Into<String>, job: Option<JobMessage>) -> Poison {
+    Poison { reason, detail: detail.into(), job }
+}
+
+impl Worker {
+    /// Pulls and processes jobs until `shutdown` turns true, then finishes
+    /// what it holds and returns.
+    pub async fn run(self: Arc<Self>, shutdown: watch::Receiver<bool>) {
+        let mut loops = Vec::new();
+        for _ in 0..self.settings.concurrency.max(1) {
+            let (me, mut stop) = (self.clone(), shutdown.clone());
+            loops.push(tokio::spawn(async move {
+                while !*stop.borrow_and_update() {
+                    match me.queue.pull(1, me.settings.poll).await {
+                        Ok(jobs) => {
+                            for job in jobs {
+                                me.handle(job).await;
+                            }
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "pulling jobs failed; retrying");
+                            tokio::time::sleep(Duration::from_millis(500)).await;
+                        }
+                    }
+                }
+            }));
+        }
+        for l in loops {
+            let _ = l.await;
+        }
+    }
+
+    /// Processes one pulled job to its end (ack, nak or dead letter).
+    pub async fn handle(&self, pulled: Pulled) -> Outcome {
+        let started = Instant::now();
+        let span = tracing::info_span!("job", subject = %pulled.subject, delivered = pulled.delivered, job_id = tracing::field::Empty);
+        crate::trace::continue_trace(&span, &pulled.headers);
+        let (kind, outcome) = self.process(&pulled).instrument(span).await;
+        self.metrics.jobs.with_label_values(&[kind, outcome.as_str()]).inc();
+        self.metrics.job_duration.with_label_values(&[kind]).observe(started.elapsed().as_secs_f64());
+        outcome
+    }
+
+    async fn process(&self, pulled: &Pulled) -> (&'static str, Outcome) {
+        let job = match self.validate(pulled).await {
+            Ok(Ok((job, check))) => {
+                tracing::Span::current().record("job_id", job.job_id.as_str());
+                return (kind_of(job.action), self.run_job(pulled, job, check).await);
+            }
+            Ok(Err(p)) => p,
+            Err(()) => {
+                let _ = pulled.acker.nak(Duration::from_secs(2)).await;
+                return ("unknown", Outcome::Retry);
+            }
+        };
+        let kind = job.job.as_ref().map_or("unknown", |j| kind_of(j.action));
+        self.dead_letter(pulled, job).await;
+        (kind, Outcome::DeadLetter)
+    }
+
+    /// The job and its check item, or why it can never run; `Err(())` for a
+    /// transient failure (the account store is unreachable).
+    async fn validate(&self, pulled: &Pulled) -> Result<Result<(JobMessage, &'static Check), Poison>, ()> {
+        let job: JobMessage = match serde_json::from_slice(&pulled.payload) {
+            Ok(j) => j,
+            Err(e) => return Ok(Err(poison(DeadLetterReason::Malformed, format!("not a job message: {e}"), None))),
+        };
+        let malformed = |detail: String| Ok(Err(poison(DeadLetterReason::Malformed, detail, Some(job.clone()))));
+        if job.schema != JOB_SCHEMA {
+            return malformed(format!("schema {:?} is not {JOB_SCHEMA}", job.schema));
+        }
+        if let Err(e) = JobId::new(job.job_id.clone()) {
+            return malformed(e.to_string());
+        }
+        if job.instances.is_empty() || job.instances.len() > MAX_INSTANCES_PER_JOB {
+            return malformed(format!("a job carries 1 to {MAX_INSTANCES_PER_JOB} instances"));
+        }
+        if job.action == CheckAction::Fix {
+            return malformed("fix jobs are not handled by the scan pipeline".into());
+        }
+        let Some(check) = cspm_checks::find(&job.item_id) else {
+            let detail = format!("unknown check item {:?}", job.item_id);
+            return Ok(Err(poison(DeadLetterReason::UnknownCheckItem, detail, Some(job))));
+        };
+        if let Some(bad) = job.instances.iter().find(|a| a.kind() != check.meta.resource_type) {
+            return malformed(format!("{} is a {}, not a {}", bad.id, bad.kind(), check.meta.resource_type));
+        }
+        if let Err(e) = check.validate_params(&job.params) {
+            return malformed(e);
+        }
+        match self.accounts.load(&job.tenant).await {
+            Ok(Some(_)) => Ok(Ok((job, check))),
+            Ok(None) => {
+                let detail = format!("tenant {} does not exist", job.tenant);
+                Ok(Err(poison(DeadLetterReason::TenantGone, detail, Some(job))))
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "account store unreachable; the job will be retried");
+                Err(())
+            }
+        }
+    }
+
+    async fn run_job(&self, pulled: &Pulled, job: JobMessage, check: &'static Check) -> Outcome {
+        let tenant = job.tenant.clone();
+        let Ok(job_id) = JobId::new(job.job_id.clone()) else { return Outcome::Retry };
+        // Entitlement now (authorization or billing may have changed since the task started).
+        let account = match self.accounts.load(&tenant).await {
+            Ok(Some(v)) => v.account,
+            _ => return self.retry(pulled).await,
+        };
+        let pricing = if check.meta.free { ItemPricing::Free } else { ItemPricing::Paid };
+        let op = Operation::ConfigCheck { action: job.action, item: pricing };
+        let unlimited = QuotaView { remaining: None };
+        let charge = match entitlement::decide(&account, unlimited, op, job.instances.len() as u64, Utc::now()) {
+            Ok(a) => a.charge,
+            Err(e) => {
+                let reason = format!("{}: {}", e.code, e.message);
+                let results =
+                    job.instances.iter().map(|a| result_of(a, Evaluation::not_check(reason.clone()), false)).collect();
+                return self.finish(pulled, &job, results, 0, None, Outcome::Refused).await;
+            }
+        };
+        let billable = if charge == Charge::PerEvaluation {
+            job.instances.iter().filter(|a| a.billable()).count() as u64
+        } else {
+            0
+        };
+        let granted = if billable == 0 {
+            0
+        } else {
+            match self.ledger.reserve(&tenant, &job_id, ReserveRequest::up_to(billable, self.settings.lease)).await {
+                Ok(ReserveOutcome::Reserved { units, repeated, .. }) => {
+                    if !repeated {
+                        self.metrics.quota_units.with_label_values(&["reserved"]).inc_by(units);
+                    }
+                    units
+                }
+                Ok(ReserveOutcome::AlreadyCommitted { .. }) => {
+                    // An earlier delivery published and committed; only the ack was lost.
+                    let _ = pulled.acker.ack().await;
+                    return Outcome::Duplicate;
+                }
+                Ok(ReserveOutcome::Refused { needed, .. }) => {
+                    self.metrics.quota_units.with_label_values(&["refused"]).inc_by(needed);
+                    0
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "quota ledger unreachable; the job will be retried");
+                    return self.retry(pulled).await;
+                }
+            }
+        };
+        let (results, charged) = tokio::select! {
+            r = self.evaluate(&job, check, charge, granted) => r,
+            never = self.heartbeat(pulled, &tenant, &job_id, granted > 0) => match never {},
+        };
+        let outcome = if results.iter().any(|r| {
+            r.evaluation.reason.as_deref().is_some_and(|x| x.starts_with(ErrorCode::AuthorizationExhaust.as_str()))
+        }) {
+            Outcome::Exhausted
+        } else {
+            Outcome::Done
+        };
+        let commit = (granted > 0).then_some((job_id, charged));
+        self.finish(pulled, &job, results, charged, commit, outcome).await
+    }
+
+    /// Evaluates every instance in order; billable ones beyond the `granted`
+    /// units are `NOT_CHECK` / `AuthorizationExhaust`. Returns the results and
+    /// the units consumed (successful checks of billable instances).
+    async fn evaluate(
+        &self,
+        job: &JobMessage,
+        check: &Check,
+        charge: Charge,
+        granted: u64,
+    ) -> (Vec<InstanceResult>, u64) {
+        let now = Utc::now();
+        let ctx = Context { now, params: &job.params, specs: check.meta.params };
+        let mut slots = granted;
+        let mut charged = 0;
+        let mut results = Vec::with_capacity(job.instances.len());
+        for asset in &job.instances {
+            let needs_unit = charge == Charge::PerEvaluation && asset.billable();
+            if needs_unit && slots == 0 {
+                let reason =
+                    format!("{}: the quota ran out before this instance was checked", ErrorCode::AuthorizationExhaust);
+                results.push(result_of(asset, Evaluation::not_check(reason), false));
+                continue;
+            }
+            if !self.settings.evaluation_delay.is_zero() {
+                tokio::time::sleep(self.settings.evaluation_delay).await;
+            }
+            let evaluation = check.evaluate(asset, &ctx);
+            let charge_it = needs_unit && evaluation.is_checked();
+            if needs_unit {
+                slots -= 1;
+            }
+            if charge_it {
+                charged += 1;
+            }
+            self.metrics
+                .evaluations
+                .with_label_values(&[check.meta.id, crate::store::status_name(evaluation.status)])
+                .inc();
+            results.push(result_of(asset, evaluation, charge_it));
+        }
+        (results, charged)
+    }
+
+    /// Keeps the job's ack-wait (and, when it holds quota, its lease) alive
+    /// while it works; runs until the evaluation beside it finishes.
+    async fn heartbeat(
+        &self,
+        pulled: &Pulled,
+        tenant: &TenantId,
+        job: &JobId,
+        holds_quota: bool,
+    ) -> std::convert::Infallible {
+        let lease = self.settings.lease;
+        loop {
+            tokio::time::sleep(lease / 3).await;
+            if holds_quota && let Err(e) = self.ledger.extend(tenant, job, lease).await {
+                tracing::warn!(error = %e, "could not extend the quota lease");
+            }
+            if let Err(e) = pulled.acker.progress().await {
+                tracing::warn!(error = %e, "could not signal progress");
+            }
+        }
+    }
+
+    /// Publishes the results, commits the charge, acknowledges.
+    async fn finish(
+        &self,
+        pulled: &Pulled,
+        job: &JobMessage,
+        results: Vec<InstanceResult>,
+        charged: u64,
+        commit: Option<(JobId, u64)>,
+        outcome: Outcome,
+    ) -> Outcome {
+        let message = ResultMessage {
+            schema: RESULT_SCHEMA.to_owned(),
+            job_id: job.job_id.clone(),
+            task_id: job.task_id.clone(),
+            tenant: job.tenant.clone(),
+            action: job.action,
+            item_id: job.item_id.clone(),
+            results,
+            units_charged: charged,
+            evaluated_at: Utc::now(),
+        };
+        let payload = match serde_json::to_vec(&message) {
+            Ok(p) => Bytes::from(p),
+            Err(_) => return self.retry(pulled).await,
+        };
+        let out = Outgoing {
+            subject: result_subject(&job.tenant),
+            msg_id: format!("result-{}", job.job_id),
+            headers: crate::trace::current_headers(),
+            payload,
+        };
+        if let Err(e) = self.bus.send(out).await {
+            tracing::warn!(error = %e, "publishing results failed; the job will be retried");
+            if let Some((job_id, _)) = &commit {
+                let _ = self.ledger.release(&job.tenant, job_id).await;
+            }
+            return self.retry(pulled).await;
+        }
+        if let Some((job_id, units)) = commit {
+            match self.ledger.commit(&job.tenant, &job_id, units).await {
+                Ok(c) => {
+                    self.metrics.quota_units.with_label_values(&["committed"]).inc_by(if c.repeated {
+                        0
+                    } else {
+                        c.charged
+                    });
+                    self.metrics.quota_units.with_label_values(&["released"]).inc_by(c.returned);
+                }
+                // The lease ran out while working: the units went back; the results stand.
+                Err(e) => tracing::warn!(error = %e, "commit failed after the results were published"),
+            }
+        }
+        if let Err(e) = pulled.acker.ack().await {
+            tracing::warn!(error = %e, "ack failed; the job will be redelivered and found committed");
+        }
+        outcome
+    }
+
+    async fn retry(&self, pulled: &Pulled) -> Outcome {
+        let _ = pulled.acker.nak(Duration::from_secs(2)).await;
+        Outcome::Retry
+    }
+
+    /// Publishes the job to the dead-letter stream with its reason, returns
+    /// any quota it held, and terminates it.
+    async fn dead_letter(&self, pulled: &Pulled, p: Poison) {
+        publish_dead_letter(
+            &*self.bus,
+            &*self.ledger,
+            &self.metrics,
+            &pulled.subject,
+            &pulled.payload,
+            pulled.delivered,
+            p.reason,
+            p.detail,
+            p.job,
+        )
+        .await;
+        let _ = pulled.acker.term().await;
+    }
+}
+
+pub(crate) fn kind_of(action: CheckAction) -> &'static str {
+    match action {
+        CheckAction::Scan => "scan",
+        CheckAction::Verify => "verify",
+        CheckAction::Fix => "fix",
+    }
+}
+
+fn result_of(asset: &Asset, evaluation: Evaluation, charged: bool) -> InstanceResult {
+    InstanceResult {
+        instance_id: asset.id.clone(),
+        resource_type: asset.kind(),
+        instance_name: asset.name.clone(),
+        region: asset.region.clone(),
+        evaluation,
+        charged,
+    }
+}
+
+/// Publishes a dead letter (message id `dead-<job>` so repeats collapse),
+/// releases the job's quota, and counts it.
+#[allow(clippy::too_many_arguments)]
+pub async fn publish_dead_letter(
+    bus: &dyn Bus,
+    ledger: &dyn QuotaLedger,
+    metrics: &FleetMetrics,
+    subject: &str,
+    payload: &[u8],
+    deliveries: u64,
+    reason: DeadLetterReason,
+    detail: String,
+    job: Option<JobMessage>,
+) {
+    let tenant = job.as_ref().map(|j| j.tenant.clone());
+    if let Some(j) = &job
+        && let Ok(id) = JobId::new(j.job_id.clone())
+        && let Err(e) = ledger.release(&j.tenant, &id).await
+    {
+        tracing::warn!(error = %e, "could not release a dead-lettered job's quota; its lease will");
+    }
+    let msg_id = job.as_ref().map_or_else(|| format!("dead-{}", short_hash(payload)), |j| format!("dead-{}", j.job_id));
+    let letter = DeadLetter {
+        schema: DEAD_LETTER_SCHEMA.to_owned(),
+        reason,
+        detail,
+        original_subject: subject.to_owned(),
+        deliveries,
+        raw: job.is_none().then(|| String::from_utf8_lossy(&payload[..payload.len().min(4096)]).into_owned()),
+        job,
+        at: Utc::now(),
+    };
+    tracing::warn!(reason = reason.as_str(), detail = %letter.detail, "job dead-lettered");
+    metrics.dead_letters.with_label_values(&[reason.as_str()]).inc();
+    let body = serde_json::to_vec(&letter).unwrap_or_default();
+    let out = Outgoing {
+        subject: dead_letter_subject(tenant.as_ref()),
+        msg_id,
+        headers: Vec::new(),
+        payload: Bytes::from(body),
+    };
+    if let Err(e) = bus.send(out).await {
+        tracing::error!(error = %e, "could not publish a dead letter");
+    }
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    // FNV-1a: a stable id for a body we could not parse.
+    let h = bytes.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3));
+    format!("{h:016x}")
+}
