@@ -43,3 +43,9 @@ pub fn service_binary(name: &str) -> std::path::PathBuf {
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
+
+/// The bundled sample inventory (OpenAPI responses), as the demo imports it.
+pub fn sample_inventory() -> Vec<cspm_assets::openapi::ApiResponse> {
+    serde_json::from_str(include_str!("../shared/assets/samples/demo-inventory.json"))
+        .expect("the bundled sample parses")
+}

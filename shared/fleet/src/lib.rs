@@ -6,8 +6,10 @@
 //! - [`worker`]: pull a job → entitlement → reserve → evaluate → publish → commit → ack.
 //! - [`store`]: where the scheduler keeps inventories, tasks and results.
 //! - [`scheduler`]: starts scans and verifications, follows results and dead letters.
+//! - [`local`]: the whole fleet in one process (the demo).
 //! - [`trace`]: W3C trace context in message headers.
 
+pub mod local;
 pub mod messages;
 pub mod metrics;
 pub mod plan;

@@ -1,0 +1,77 @@
+//! The whole fleet in one process on the in-process bus, ledger and stores:
+//! what `cspm demo` runs, and what tests use when they need the fleet
+//! without servers. The same scheduler and worker code as the services.
+
+use crate::messages::*;
+use crate::metrics::FleetMetrics;
+use crate::scheduler::Scheduler;
+use crate::store::MemoryFleetStore;
+use crate::worker::{Worker, WorkerSettings};
+use cspm_accounts::{AccountStore, MemoryStore};
+use cspm_bus::{Bus, BusError, MemoryBus};
+use cspm_ledger::{Clock, MemoryLedger, QuotaLedger};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+pub struct LocalFleet {
+    pub bus: Arc<MemoryBus>,
+    pub ledger: Arc<MemoryLedger>,
+    pub accounts: Arc<MemoryStore>,
+    pub scheduler: Arc<Scheduler>,
+    pub metrics: FleetMetrics,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl LocalFleet {
+    /// Starts a scheduler and `workers` scan-workers.
+    pub async fn start(workers: usize, settings: WorkerSettings) -> Result<Self, BusError> {
+        let bus = Arc::new(MemoryBus::default());
+        let ledger = Arc::new(MemoryLedger::new(Clock::Real));
+        let accounts = Arc::new(MemoryStore::new(ledger.clone()));
+        let metrics = FleetMetrics::new(&prometheus::Registry::new());
+        let scheduler = Arc::new(Scheduler {
+            bus: bus.clone(),
+            ledger: ledger.clone(),
+            accounts: accounts.clone(),
+            store: Arc::new(MemoryFleetStore::default()),
+            metrics: metrics.clone(),
+            batch: crate::plan::DEFAULT_BATCH,
+            upfront_lease: Duration::from_secs(600),
+        });
+        let (stop, shutdown) = watch::channel(false);
+        let jobs = bus.work_queue(&jobs_queue()).await?;
+        let mut tasks = vec![
+            tokio::spawn(scheduler.clone().follow_results(bus.work_queue(&results_queue()).await?, shutdown.clone())),
+            tokio::spawn(
+                scheduler.clone().follow_dead_letters(bus.work_queue(&dead_letter_queue()).await?, shutdown.clone()),
+            ),
+            tokio::spawn(
+                scheduler.clone().follow_asset_events(bus.work_queue(&asset_queue()).await?, shutdown.clone()),
+            ),
+            tokio::spawn(scheduler.clone().follow_exhausted_jobs(jobs.clone(), shutdown.clone())),
+        ];
+        for _ in 0..workers {
+            let worker = Arc::new(Worker {
+                queue: jobs.clone(),
+                bus: bus.clone(),
+                ledger: ledger.clone() as Arc<dyn QuotaLedger>,
+                accounts: accounts.clone() as Arc<dyn AccountStore>,
+                metrics: metrics.clone(),
+                settings: settings.clone(),
+            });
+            tasks.push(tokio::spawn(worker.run(shutdown.clone())));
+        }
+        Ok(Self { bus, ledger, accounts, scheduler, metrics, stop, tasks })
+    }
+
+    /// Stops every loop after it finishes what it holds.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
