@@ -4,24 +4,22 @@
 //! the admin token may do everything; a tenant token may only read its own
 //! tenant. Errors are `{"code": …, "message": …}` with a stable code.
 
-use crate::service::{Activation, Principal, ServiceError};
-use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Request, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use crate::service::Activation;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use cspm_accounts::Versioned;
+use cspm_accounts::{Access, Versioned};
 use cspm_domain::authorization::Authorization;
 use cspm_domain::billing::CspmBilling;
 use cspm_domain::edition::{Edition, EditionPlan};
 use cspm_domain::entitlement::Operation;
 use cspm_domain::recommendation::{self, ServiceInstances};
-use cspm_domain::{AccountCommand, DomainError, ErrorCode, TenantId};
+use cspm_domain::{AccountCommand, ErrorCode, TenantId};
+use cspm_runtime::api::{ApiError, ApiJson, ApiQuery, ApiResult, bearer, not_found};
 use cspm_runtime::metrics::{HttpMetrics, track_http};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
@@ -56,112 +54,7 @@ pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_b
         .layer(axum::middleware::from_fn(cspm_runtime::telemetry::trace_http))
 }
 
-// ---------- errors ----------
-
-/// An API error: HTTP status plus `{code, message}`.
-#[derive(Debug)]
-pub struct ApiError {
-    status: StatusCode,
-    error: DomainError,
-}
-
-impl ApiError {
-    fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, error: DomainError::new(code, message) }
-    }
-}
-
-fn status_of(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::InvalidParameter => StatusCode::BAD_REQUEST,
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::NotAuthorized | ErrorCode::NotEntitled => StatusCode::FORBIDDEN,
-        ErrorCode::AuthorizationExhaust => StatusCode::PAYMENT_REQUIRED,
-        ErrorCode::TenantNotFound => StatusCode::NOT_FOUND,
-        ErrorCode::Conflict => StatusCode::CONFLICT,
-        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-        ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-impl From<DomainError> for ApiError {
-    fn from(error: DomainError) -> Self {
-        Self { status: status_of(error.code), error }
-    }
-}
-
-impl From<ServiceError> for ApiError {
-    fn from(e: ServiceError) -> Self {
-        if matches!(e.code(), ErrorCode::InternalError | ErrorCode::ServiceUnavailable) {
-            tracing::error!(error = %e, "request failed");
-        }
-        e.0.into()
-    }
-}
-
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        (self.status, Json(json!({"code": self.error.code, "message": self.error.message}))).into_response()
-    }
-}
-
-type ApiResult<T> = Result<Json<T>, ApiError>;
-
-async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::InvalidParameter, "no such route; see the README for the API")
-}
-
-/// `Json<T>` whose rejections are `{code: InvalidParameter, message}`.
-pub struct ApiJson<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
-    type Rejection = ApiError;
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
-    }
-}
-
-/// Every body problem is `InvalidParameter`; the status says which kind
-/// (415 no JSON content type, 413 too large, 400 anything else).
-fn json_rejection(r: JsonRejection) -> ApiError {
-    let (status, message) = match &r {
-        JsonRejection::MissingJsonContentType(_) => {
-            (r.status(), "send the body as JSON with Content-Type: application/json".to_owned())
-        }
-        _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (r.status(), "the request body is too large".to_owned()),
-        _ => (StatusCode::BAD_REQUEST, format!("malformed JSON body: {}", r.body_text())),
-    };
-    ApiError::new(status, ErrorCode::InvalidParameter, message)
-}
-
-/// `Query<T>` whose rejections are `{code: InvalidParameter, message}`.
-pub struct ApiQuery<T>(pub T);
-
-impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
-            |r: QueryRejection| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    ErrorCode::InvalidParameter,
-                    format!("bad query: {}", r.body_text()),
-                )
-            },
-        )
-    }
-}
-
 // ---------- authentication ----------
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Access {
-    Read,
-    Manage,
-}
 
 /// Parses the tenant from the path and checks the caller may `access` it.
 async fn tenant_access(
@@ -170,30 +63,9 @@ async fn tenant_access(
     (site, account_id): (String, String),
     access: Access,
 ) -> Result<TenantId, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, "send Authorization: Bearer <token>")
-        })?;
-    let principal = state.activation.authenticate(token).await?;
     let tenant = TenantId::parse(&site, &account_id)?;
-    match principal {
-        Some(Principal::Admin) => Ok(tenant),
-        Some(Principal::Tenant(own)) if own == tenant && access == Access::Read => Ok(tenant),
-        Some(Principal::Tenant(own)) if own == tenant => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            ErrorCode::Forbidden,
-            "a tenant token can only read; changes need the admin token",
-        )),
-        Some(Principal::Tenant(_)) => {
-            Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "this token belongs to another tenant"))
-        }
-        None => Err(ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, "unknown or revoked token")),
-    }
+    state.activation.authenticator().authorize(bearer(headers), &tenant, access).await?;
+    Ok(tenant)
 }
 
 // ---------- views ----------
@@ -464,6 +336,12 @@ async fn entitlement(
         {
             Ok(Json(json!({"allowed": false, "operation": b.operation, "code": e.code(), "message": e.0.message})))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e.0.into()),
+    }
+}
+
+impl From<crate::service::ServiceError> for ApiError {
+    fn from(e: crate::service::ServiceError) -> Self {
+        e.0.into()
     }
 }

@@ -7,14 +7,13 @@
 
 use crate::events::{AccountEventMessage, EventPublisher};
 use chrono::{DateTime, Utc};
-use cspm_accounts::{AccountStore, StoreError, Versioned};
+use cspm_accounts::{AccountStore, Authenticator, StoreError, Versioned, hash_token};
 use cspm_domain::billing::{CspmBilling, GrantLimit};
 use cspm_domain::entitlement::{self, Allowance, Operation, QuotaView};
 use cspm_domain::{Account, AccountCommand, DomainError, ErrorCode, TenantId};
 use cspm_ledger::{LedgerError, QuotaLedger, Snapshot};
 use rand::RngCore;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 /// How often a save is retried when other writers keep winning.
@@ -65,13 +64,6 @@ impl From<LedgerError> for ServiceError {
     }
 }
 
-/// Who is calling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Principal {
-    Admin,
-    Tenant(TenantId),
-}
-
 /// The quota as the console shows it: **Remaining Quota** for a
 /// subscription, **Used Quota** for pay-as-you-go.
 #[derive(Debug, Clone, Serialize)]
@@ -101,11 +93,7 @@ pub struct Activation {
     store: Arc<dyn AccountStore>,
     ledger: Arc<dyn QuotaLedger>,
     events: EventPublisher,
-    admin_token_hash: [u8; 32],
-}
-
-fn hash_token(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
+    authenticator: Authenticator,
 }
 
 impl Activation {
@@ -115,7 +103,8 @@ impl Activation {
         events: EventPublisher,
         admin_token: &str,
     ) -> Self {
-        Self { store, ledger, events, admin_token_hash: hash_token(admin_token) }
+        let authenticator = Authenticator::new(admin_token, store.clone());
+        Self { store, ledger, events, authenticator }
     }
 
     pub fn events(&self) -> &EventPublisher {
@@ -126,14 +115,8 @@ impl Activation {
         &self.store
     }
 
-    /// Resolves a bearer token. Tokens are compared by their SHA-256 digest,
-    /// so neither timing nor the store reveals a token.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Principal>, ServiceError> {
-        let digest = hash_token(token);
-        if digest == self.admin_token_hash {
-            return Ok(Some(Principal::Admin));
-        }
-        Ok(self.store.tenant_of_token(&hex::encode(digest)).await?.map(Principal::Tenant))
+    pub fn authenticator(&self) -> &Authenticator {
+        &self.authenticator
     }
 
     /// Issues a new read token for the tenant; the previous one stops working.
@@ -142,7 +125,7 @@ impl Activation {
         let mut bytes = [0u8; 24];
         rand::rng().fill_bytes(&mut bytes);
         let token = format!("cspm_t_{}", hex::encode(bytes));
-        self.store.rotate_token(tenant, &hex::encode(hash_token(&token))).await?;
+        self.store.rotate_token(tenant, &hash_token(&token)).await?;
         Ok(token)
     }
 

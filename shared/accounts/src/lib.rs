@@ -5,6 +5,10 @@
 //! appends the events it caused to the tenant's outbox. So the account, the
 //! ledger and the event stream can never disagree, whatever crashes when.
 
+mod auth;
+
+pub use auth::{Access, Authenticator, Principal, hash_token};
+
 use async_trait::async_trait;
 use cspm_domain::{Account, TenantId};
 use cspm_ledger::{AccountSaveOutcome, LedgerError, MemoryLedger, RedisLedger};

@@ -1,8 +1,9 @@
 //! What every service binary shares, so each `main.rs` reads like a table of
-//! contents: settings ([`settings`]), tracing with optional OTLP export
+//! contents: the JSON API edge ([`api`]), settings ([`settings`]), tracing with optional OTLP export
 //! ([`telemetry`]), Prometheus metrics and HTTP request metrics
 //! ([`metrics`]), `/healthz` + `/readyz` ([`health`]), and shutdown signals.
 
+pub mod api;
 pub mod health;
 pub mod metrics;
 pub mod settings;

@@ -1,0 +1,115 @@
+//! The JSON API edge shared by every service: errors as `{code, message}`
+//! with the HTTP status their stable code implies, and extractors whose
+//! rejections are such errors too.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use cspm_domain::{DomainError, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+/// An API error: HTTP status plus `{code, message}`.
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub error: DomainError,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { status, error: DomainError::new(code, message) }
+    }
+}
+
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::InvalidParameter => StatusCode::BAD_REQUEST,
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden | ErrorCode::NotAuthorized | ErrorCode::NotEntitled => StatusCode::FORBIDDEN,
+        ErrorCode::AuthorizationExhaust => StatusCode::PAYMENT_REQUIRED,
+        ErrorCode::TenantNotFound => StatusCode::NOT_FOUND,
+        ErrorCode::Conflict => StatusCode::CONFLICT,
+        ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<DomainError> for ApiError {
+    fn from(error: DomainError) -> Self {
+        if matches!(error.code, ErrorCode::InternalError | ErrorCode::ServiceUnavailable) {
+            tracing::error!(error = %error, "request failed");
+        }
+        Self { status: status_of(error.code), error }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({"code": self.error.code, "message": self.error.message}))).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// The fallback for unknown routes.
+pub async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::InvalidParameter, "no such route; see the README for the API")
+}
+
+/// The bearer token of a request, if it sent one.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// `Json<T>` whose rejections are `{code: InvalidParameter, message}`.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+/// Every body problem is `InvalidParameter`; the status says which kind
+/// (415 no JSON content type, 413 too large, 400 anything else).
+fn json_rejection(r: JsonRejection) -> ApiError {
+    let (status, message) = match &r {
+        JsonRejection::MissingJsonContentType(_) => {
+            (r.status(), "send the body as JSON with Content-Type: application/json".to_owned())
+        }
+        _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => (r.status(), "the request body is too large".to_owned()),
+        _ => (StatusCode::BAD_REQUEST, format!("malformed JSON body: {}", r.body_text())),
+    };
+    ApiError::new(status, ErrorCode::InvalidParameter, message)
+}
+
+/// `Query<T>` whose rejections are `{code: InvalidParameter, message}`.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state).await.map(|q| ApiQuery(q.0)).map_err(
+            |r: QueryRejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidParameter,
+                    format!("bad query: {}", r.body_text()),
+                )
+            },
+        )
+    }
+}
