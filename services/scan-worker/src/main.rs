@@ -1,29 +1,94 @@
-//! `cspm-scan-worker`: the process skeleton — settings, telemetry, Redis and NATS
-//! connections, `/metrics`, `/healthz`, `/readyz`, graceful shutdown.
-//! Its work (issue 3: scans over JetStream) plugs into this.
+//! `cspm-scan-worker`: pulls jobs from the shared JetStream consumer,
+//! reserves quota, evaluates check items, publishes results, commits what it
+//! consumed. Run any number of them. On SIGTERM it stops pulling, finishes
+//! the jobs it holds, and exits.
 
 use anyhow::Context;
-use cspm_bus::NatsBus;
-use cspm_ledger::{Clock, RedisLedger};
+use cspm_accounts::RedisStore;
+use cspm_bus::{Bus, NatsBus};
+use cspm_fleet::messages::jobs_queue;
+use cspm_fleet::metrics::FleetMetrics;
+use cspm_fleet::worker::{Worker, WorkerSettings};
+use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
 use cspm_runtime::settings::{self, Common};
-use cspm_runtime::{health, telemetry};
+use cspm_runtime::{health, shutdown_signal, telemetry};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 
-const DEFAULTS: &str = "[http]\nlisten = \"127.0.0.1:8083\"\n";
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Settings {
+    #[serde(flatten)]
+    common: Common,
+    worker: Tuning,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Tuning {
+    /// Jobs processed at once.
+    concurrency: usize,
+    /// Quota lease per job in seconds (renewed every third of it).
+    lease_seconds: u64,
+    /// Artificial delay per evaluation, in milliseconds (tests and benchmarks only).
+    evaluation_delay_ms: u64,
+}
+
+const DEFAULTS: &str = r#"
+[http]
+listen = "127.0.0.1:8083"
+[worker]
+concurrency = 4
+lease_seconds = 60
+evaluation_delay_ms = 0
+"#;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let settings: Common = settings::load(DEFAULTS, settings::config_file_from_args().as_deref())?;
-    let _telemetry = telemetry::init("cspm-scan-worker", &settings.telemetry)?;
-    tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-scan-worker");
+    let mut s: Settings = settings::load(DEFAULTS, settings::config_file_from_args().as_deref())?;
+    s.worker.concurrency = s.worker.concurrency.clamp(1, 256);
+    // The lease is renewed every third of it; keep that inside the jobs' ack wait.
+    let max_lease = jobs_queue().ack_wait * 3 - Duration::from_secs(3);
+    let lease = Duration::from_secs(s.worker.lease_seconds.max(3)).min(max_lease);
+    let _telemetry = telemetry::init("cspm-scan-worker", &s.common.telemetry)?;
+    let redacted = Settings { common: s.common.redacted(), ..s.clone() };
+    tracing::info!(settings = %serde_json::to_string(&redacted)?, "starting cspm-scan-worker");
 
-    let redis = RedisLedger::connect(&settings.redis.url, Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.nats.url, &[]).await.context("connecting to NATS")?;
+    let redis = RedisLedger::connect(&s.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
+    let bus = NatsBus::connect(&s.common.nats.url, &[]).await.context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
+    let worker = Arc::new(Worker {
+        queue: bus.work_queue(&jobs_queue()).await?,
+        bus: Arc::new(bus.clone()),
+        ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
+        accounts: Arc::new(RedisStore::new(redis.clone())),
+        metrics: FleetMetrics::new(&registry),
+        settings: WorkerSettings {
+            lease,
+            concurrency: s.worker.concurrency,
+            poll: Duration::from_secs(1),
+            evaluation_delay: Duration::from_millis(s.worker.evaluation_delay_ms),
+        },
+    });
+
+    let (stop, shutdown) = watch::channel(false);
+    let work = tokio::spawn(worker.run(shutdown));
     let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
         "nats",
         bus,
         |b| async move { b.ping().await },
     );
     let app = cspm_runtime::metrics::router(registry).merge(health::router(readiness));
-    cspm_runtime::serve("cspm-scan-worker", &settings.http.listen, app).await
+    let listener = tokio::net::TcpListener::bind(&s.common.http.listen)
+        .await
+        .with_context(|| format!("binding {}", s.common.http.listen))?;
+    tracing::info!(listen = %listener.local_addr()?, "cspm-scan-worker ready");
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    shutdown_signal().await;
+    let _ = stop.send(true);
+    let _ = work.await; // finishes the jobs it holds
+    server.abort();
+    tracing::info!("cspm-scan-worker stopped");
+    Ok(())
 }

@@ -1,29 +1,66 @@
-//! `cspm-scheduler`: the process skeleton — settings, telemetry, Redis and NATS
-//! connections, `/metrics`, `/healthz`, `/readyz`, graceful shutdown.
-//! Its work (issue 3: scans over JetStream) plugs into this.
+//! `cspm-scheduler`: inventories, tasks, jobs and results.
 
 use anyhow::Context;
-use cspm_bus::NatsBus;
-use cspm_ledger::{Clock, RedisLedger};
-use cspm_runtime::settings::{self, Common};
-use cspm_runtime::{health, telemetry};
-
-const DEFAULTS: &str = "[http]\nlisten = \"127.0.0.1:8082\"\n";
+use cspm_accounts::{Authenticator, RedisStore};
+use cspm_bus::{Bus, NatsBus};
+use cspm_fleet::messages::{asset_queue, dead_letter_queue, jobs_queue, results_queue};
+use cspm_fleet::metrics::FleetMetrics;
+use cspm_fleet::scheduler::Scheduler;
+use cspm_fleet::store::RedisFleetStore;
+use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
+use cspm_runtime::{health, settings, telemetry};
+use cspm_scheduler::http::{AppState, router};
+use cspm_scheduler::settings::Settings;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let settings: Common = settings::load(DEFAULTS, settings::config_file_from_args().as_deref())?;
-    let _telemetry = telemetry::init("cspm-scheduler", &settings.telemetry)?;
+    let settings = Settings::load(settings::config_file_from_args().as_deref())?;
+    let _telemetry = telemetry::init("cspm-scheduler", &settings.common.telemetry)?;
     tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-scheduler");
 
-    let redis = RedisLedger::connect(&settings.redis.url, Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.nats.url, &[]).await.context("connecting to NATS")?;
+    let redis = RedisLedger::connect(&settings.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
+    let bus = NatsBus::connect(&settings.common.nats.url, &[]).await.context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
+    let metrics = FleetMetrics::new(&registry);
+    let accounts = Arc::new(RedisStore::new(redis.clone()));
+    let scheduler = Arc::new(Scheduler {
+        bus: Arc::new(bus.clone()),
+        ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
+        accounts: accounts.clone(),
+        store: Arc::new(RedisFleetStore::new(redis.connection()).await?),
+        metrics,
+        batch: settings.scheduler.batch,
+        upfront_lease: Duration::from_secs(settings.scheduler.upfront_lease_seconds),
+    });
+
+    // Followers: results, dead letters, asset events, exhausted jobs, lag.
+    let (stop, shutdown) = watch::channel(false);
+    let jobs = bus.work_queue(&jobs_queue()).await?;
+    let followers = vec![
+        tokio::spawn(scheduler.clone().follow_results(bus.work_queue(&results_queue()).await?, shutdown.clone())),
+        tokio::spawn(
+            scheduler.clone().follow_dead_letters(bus.work_queue(&dead_letter_queue()).await?, shutdown.clone()),
+        ),
+        tokio::spawn(scheduler.clone().follow_asset_events(bus.work_queue(&asset_queue()).await?, shutdown.clone())),
+        tokio::spawn(scheduler.clone().follow_exhausted_jobs(jobs.clone(), shutdown.clone())),
+        tokio::spawn(scheduler.clone().watch_lag("jobs", jobs, shutdown.clone())),
+    ];
+
     let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
         "nats",
         bus,
         |b| async move { b.ping().await },
     );
-    let app = cspm_runtime::metrics::router(registry).merge(health::router(readiness));
-    cspm_runtime::serve("cspm-scheduler", &settings.http.listen, app).await
+    let state = AppState { scheduler, auth: Authenticator::new(&settings.scheduler.admin_token, accounts) };
+    let app = router(state, registry, settings.scheduler.max_body_bytes).merge(health::router(readiness));
+    cspm_runtime::serve("cspm-scheduler", &settings.common.http.listen, app).await?;
+
+    let _ = stop.send(true);
+    for f in followers {
+        let _ = f.await;
+    }
+    Ok(())
 }

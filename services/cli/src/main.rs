@@ -1,0 +1,216 @@
+//! `cspm`: the command line of the CSPM fleet.
+//!
+//! It drives the activation and scheduler APIs for everything a user does —
+//! tenants, authorization, quota, importing inventories, scanning with a
+//! live progress bar, reading results — and `cspm demo` runs the whole fleet
+//! in this one process.
+
+mod client;
+mod demo;
+mod output;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use client::Client;
+use cspm_domain::TenantId;
+use serde_json::json;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "cspm", version, about = "Cloud Security Posture Management for Alibaba Cloud")]
+struct Cli {
+    /// The activation service.
+    #[arg(long, env = "CSPM_ACTIVATION_URL", default_value = "http://127.0.0.1:8081", global = true)]
+    activation: String,
+    /// The scheduler service.
+    #[arg(long, env = "CSPM_SCHEDULER_URL", default_value = "http://127.0.0.1:8082", global = true)]
+    scheduler: String,
+    /// Bearer token: the admin token, or a tenant's read token.
+    #[arg(long, env = "CSPM_TOKEN", hide_env_values = true, global = true)]
+    token: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole fleet in this process on a sample inventory: authorize, buy quota, scan, report.
+    Demo {
+        #[arg(long, default_value_t = 2)]
+        workers: usize,
+        #[arg(long, default_value_t = 3000)]
+        quota: u64,
+    },
+    /// Create a tenant (`site/account_id`, e.g. cn/1234567890123456).
+    Create { tenant: String },
+    /// Show a tenant.
+    Show { tenant: String },
+    /// Authorize the service-linked role AliyunServiceRoleForSasCspm.
+    Authorize {
+        tenant: String,
+        #[arg(long, default_value = "cli-authorize")]
+        client_token: String,
+    },
+    /// Buy a CSPM subscription.
+    Subscribe {
+        tenant: String,
+        #[arg(long)]
+        quota: u64,
+        #[arg(long, default_value_t = 12)]
+        months: u32,
+    },
+    /// Show the quota (Remaining Quota or Used Quota).
+    Quota { tenant: String },
+    /// Issue a read-only token for a tenant.
+    Token { tenant: String },
+    /// Import OpenAPI responses (files or folders of .json) as the tenant's inventory.
+    Import {
+        tenant: String,
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Start a scan and follow it with a progress bar.
+    Scan {
+        tenant: String,
+        /// Check items (comma-separated); all allowed ones when absent.
+        #[arg(long, value_delimiter = ',')]
+        items: Option<Vec<String>>,
+        /// Instance ids (comma-separated); all when absent.
+        #[arg(long, value_delimiter = ',')]
+        instances: Option<Vec<String>>,
+        /// Reserve the whole task's quota first: run completely or not at all.
+        #[arg(long)]
+        reserve_upfront: bool,
+        /// Return once the task is started.
+        #[arg(long)]
+        no_wait: bool,
+    },
+    /// Show one task's progress.
+    Task { tenant: String, task_id: String },
+    /// Show results (latest per item and instance).
+    Results {
+        tenant: String,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        risk: Option<String>,
+        #[arg(long)]
+        product: Option<String>,
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        page: usize,
+        #[arg(long, default_value_t = 50)]
+        page_size: usize,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List the check items.
+    Catalogue {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+}
+
+fn tenant(s: &str) -> anyhow::Result<TenantId> {
+    let (site, account) =
+        s.split_once('/').ok_or_else(|| anyhow::anyhow!("a tenant is site/account_id, e.g. cn/1234567890123456"))?;
+    Ok(TenantId::parse(site, account).map_err(|e| anyhow::anyhow!(e.message))?)
+}
+
+fn tenant_path(t: &TenantId) -> String {
+    format!("/v1/tenants/{}/{}", t.site, t.account_id)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let activation = Client::new(&cli.activation, cli.token.clone());
+    let scheduler = Client::new(&cli.scheduler, cli.token.clone());
+    match cli.command {
+        Command::Demo { workers, quota } => demo::run(workers, quota).await,
+        Command::Create { tenant: t } => output::json(&activation.put(&tenant_path(&tenant(&t)?), None).await?),
+        Command::Show { tenant: t } => output::json(&activation.get(&tenant_path(&tenant(&t)?)).await?),
+        Command::Authorize { tenant: t, client_token } => {
+            let path = format!("{}/authorization", tenant_path(&tenant(&t)?));
+            output::json(&activation.put(&path, Some(json!({"client_token": client_token}))).await?)
+        }
+        Command::Subscribe { tenant: t, quota, months } => {
+            let path = format!("{}/cspm/subscription", tenant_path(&tenant(&t)?));
+            output::json(&activation.put(&path, Some(json!({"quota": quota, "months": months}))).await?)
+        }
+        Command::Quota { tenant: t } => {
+            let q = activation.get(&format!("{}/quota", tenant_path(&tenant(&t)?))).await?;
+            output::quota(&q);
+            Ok(())
+        }
+        Command::Token { tenant: t } => {
+            output::json(&activation.post(&format!("{}/tokens", tenant_path(&tenant(&t)?)), None).await?)
+        }
+        Command::Import { tenant: t, paths } => {
+            let responses = client::read_responses(&paths)?;
+            let path = format!("{}/assets", tenant_path(&tenant(&t)?));
+            output::json(&scheduler.post(&path, Some(json!({"responses": responses}))).await?)
+        }
+        Command::Scan { tenant: t, items, instances, reserve_upfront, no_wait } => {
+            let t = tenant(&t)?;
+            let body = json!({"items": items, "instances": instances, "reserve_upfront": reserve_upfront});
+            let task = scheduler.post(&format!("{}/scans", tenant_path(&t)), Some(body)).await?;
+            if no_wait {
+                return output::json(&task);
+            }
+            let task_id = task["task_id"].as_str().unwrap_or_default().to_owned();
+            let done = client::follow(&scheduler, &format!("{}/tasks/{task_id}", tenant_path(&t))).await?;
+            output::task(&done);
+            Ok(())
+        }
+        Command::Task { tenant: t, task_id } => {
+            let p = scheduler.get(&format!("{}/tasks/{task_id}", tenant_path(&tenant(&t)?))).await?;
+            output::task(&p);
+            Ok(())
+        }
+        Command::Results { tenant: t, status, risk, product, item, page, page_size, format } => {
+            let mut query = vec![format!("page={page}"), format!("page_size={page_size}")];
+            for (k, v) in [("status", status), ("risk", risk), ("product", product), ("item", item)] {
+                if let Some(v) = v {
+                    query.push(format!("{k}={v}"));
+                }
+            }
+            let r = scheduler.get(&format!("{}/results?{}", tenant_path(&tenant(&t)?), query.join("&"))).await?;
+            match format {
+                Format::Json => output::json(&r),
+                Format::Table => {
+                    output::results(r["results"].as_array().map_or(&[][..], Vec::as_slice));
+                    println!("{} results (page {page})", r["total"]);
+                    Ok(())
+                }
+            }
+        }
+        Command::Catalogue { format } => {
+            let c = scheduler.get("/v1/catalogue").await?;
+            match format {
+                Format::Json => output::json(&c),
+                Format::Table => {
+                    output::catalogue(&c);
+                    Ok(())
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! Printing: JSON as is, or readable tables.
+
+use serde_json::Value;
+
+pub fn json(v: &Value) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string_pretty(v)?);
+    Ok(())
+}
+
+/// Prints rows under headers, columns padded to their widest cell.
+pub fn table(headers: &[&str], rows: &[Vec<String>]) {
+    let widths: Vec<usize> = (0..headers.len())
+        .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([headers[i].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
+        println!("{}", padded.join("  ").trim_end());
+    };
+    line(headers.to_vec());
+    line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}
+
+fn s(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        other => other.to_string(),
+    }
+}
+
+pub fn quota(q: &Value) {
+    println!("{}: {}", s(&q["headline"]["label"]), s(&q["headline"]["value"]));
+    println!(
+        "billing {}  purchased {}  cap {}  used {}  reserved {}  remaining {}",
+        s(&q["billing_method"]),
+        s(&q["purchased"]),
+        s(&q["cap"]),
+        s(&q["used"]),
+        s(&q["reserved"]),
+        s(&q["remaining"])
+    );
+}
+
+pub fn task(p: &Value) {
+    println!(
+        "task {}: {} — {}/{} evaluations, {} units charged (forecast {}, remaining at start {})",
+        s(&p["task_id"]),
+        s(&p["state"]),
+        s(&p["finished"]),
+        s(&p["total"]),
+        s(&p["units_charged"]),
+        s(&p["units_needed"]),
+        s(&p["remaining_at_start"])
+    );
+    if let Some(by) = p["by_status"].as_object() {
+        let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  {}", parts.join(", "));
+    }
+    for skipped in p["skipped"].as_array().into_iter().flatten() {
+        println!("  skipped {}: {}", s(&skipped["item_id"]), s(&skipped["reason"]));
+    }
+}
+
+pub fn results(rows: &[Value]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let finding = r["findings"].as_array().and_then(|f| f.first()).map_or_else(
+                || s(&r["reason"]),
+                |f| format!("{} = {} (expected {})", s(&f["field"]), s(&f["value"]), s(&f["expected"])),
+            );
+            vec![s(&r["risk"]), s(&r["status"]), s(&r["item_id"]), s(&r["instance_id"]), finding]
+        })
+        .collect();
+    table(&["RISK", "STATUS", "CHECK ITEM", "INSTANCE", "FINDING"], &rows);
+}
+
+pub fn catalogue(c: &Value) {
+    let rows: Vec<Vec<String>> = c["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|i| {
+            vec![
+                s(&i["id"]),
+                s(&i["product"]),
+                s(&i["risk"]),
+                if i["free"] == true { "free".into() } else { "paid".into() },
+                s(&i["name"]),
+            ]
+        })
+        .collect();
+    table(&["ID", "PRODUCT", "RISK", "PRICE", "NAME"], &rows);
+    println!("{} items; by product {}; by risk {}", s(&c["total"]), c["by_product"], c["by_risk"]);
+}
