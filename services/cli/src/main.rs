@@ -121,7 +121,7 @@ enum Command {
 fn tenant(s: &str) -> anyhow::Result<TenantId> {
     let (site, account) =
         s.split_once('/').ok_or_else(|| anyhow::anyhow!("a tenant is site/account_id, e.g. cn/1234567890123456"))?;
-    Ok(TenantId::parse(site, account).map_err(|e| anyhow::anyhow!(e.message))?)
+    TenantId::parse(site, account).map_err(|e| anyhow::anyhow!(e.message))
 }
 
 fn tenant_path(t: &TenantId) -> String {
