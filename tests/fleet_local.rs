@@ -196,12 +196,12 @@ async fn a_redelivered_job_is_charged_once() {
             .collect(),
     };
     let again = Outgoing {
-        subject: cspm_fleet::messages::job_subject(&s.tenant, "ecs-disk-encrypted"),
+        subject: cspm_fleet::messages::Topology::default().job_subject(&s.tenant, "ecs-disk-encrypted"),
         msg_id: "redelivery-1".into(),
         headers: Vec::new(),
         payload: Bytes::from(serde_json::to_vec(&job).unwrap()),
     };
-    let queue = s.fleet.bus.work_queue(&cspm_fleet::messages::jobs_queue()).await.unwrap();
+    let queue = s.fleet.bus.work_queue(&cspm_fleet::messages::Topology::default().jobs()).await.unwrap();
     s.fleet.bus.send(again).await.unwrap();
     let deadline = Instant::now() + Duration::from_secs(5);
     while queue.pending().await.unwrap() > 0 && Instant::now() < deadline {

@@ -6,7 +6,7 @@
 use anyhow::Context;
 use cspm_accounts::RedisStore;
 use cspm_bus::{Bus, NatsBus};
-use cspm_fleet::messages::jobs_queue;
+use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
 use cspm_fleet::worker::{Worker, WorkerSettings};
 use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
@@ -48,7 +48,8 @@ async fn main() -> anyhow::Result<()> {
     let mut s: Settings = settings::load(DEFAULTS, settings::config_file_from_args().as_deref())?;
     s.worker.concurrency = s.worker.concurrency.clamp(1, 256);
     // The lease is renewed every third of it; keep that inside the jobs' ack wait.
-    let max_lease = jobs_queue().ack_wait * 3 - Duration::from_secs(3);
+    let topology = Topology::new(&s.common.nats.subject_root).map_err(anyhow::Error::msg)?;
+    let max_lease = topology.jobs().ack_wait * 3 - Duration::from_secs(3);
     let lease = Duration::from_secs(s.worker.lease_seconds.max(3)).min(max_lease);
     let _telemetry = telemetry::init("cspm-scan-worker", &s.common.telemetry)?;
     let redacted = Settings { common: s.common.redacted(), ..s.clone() };
@@ -58,7 +59,8 @@ async fn main() -> anyhow::Result<()> {
     let bus = NatsBus::connect(&s.common.nats.url, &[]).await.context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let worker = Arc::new(Worker {
-        queue: bus.work_queue(&jobs_queue()).await?,
+        queue: bus.work_queue(&topology.jobs()).await?,
+        topology,
         bus: Arc::new(bus.clone()),
         ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
         accounts: Arc::new(RedisStore::new(redis.clone())),

@@ -2,8 +2,8 @@
 
 use anyhow::Context;
 use cspm_accounts::{Authenticator, RedisStore};
-use cspm_bus::{Bus, NatsBus};
-use cspm_fleet::messages::{asset_queue, dead_letter_queue, jobs_queue, results_queue};
+use cspm_bus::NatsBus;
+use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
 use cspm_fleet::scheduler::Scheduler;
 use cspm_fleet::store::RedisFleetStore;
@@ -26,7 +26,9 @@ async fn main() -> anyhow::Result<()> {
     let registry = prometheus::Registry::new();
     let metrics = FleetMetrics::new(&registry);
     let accounts = Arc::new(RedisStore::new(redis.clone()));
+    let topology = Topology::new(&settings.common.nats.subject_root).map_err(anyhow::Error::msg)?;
     let scheduler = Arc::new(Scheduler {
+        topology,
         bus: Arc::new(bus.clone()),
         ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
         accounts: accounts.clone(),
@@ -38,16 +40,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Followers: results, dead letters, asset events, exhausted jobs, lag.
     let (stop, shutdown) = watch::channel(false);
-    let jobs = bus.work_queue(&jobs_queue()).await?;
-    let followers = vec![
-        tokio::spawn(scheduler.clone().follow_results(bus.work_queue(&results_queue()).await?, shutdown.clone())),
-        tokio::spawn(
-            scheduler.clone().follow_dead_letters(bus.work_queue(&dead_letter_queue()).await?, shutdown.clone()),
-        ),
-        tokio::spawn(scheduler.clone().follow_asset_events(bus.work_queue(&asset_queue()).await?, shutdown.clone())),
-        tokio::spawn(scheduler.clone().follow_exhausted_jobs(jobs.clone(), shutdown.clone())),
-        tokio::spawn(scheduler.clone().watch_lag("jobs", jobs, shutdown.clone())),
-    ];
+    let followers = scheduler.clone().spawn_followers(&bus, shutdown).await?;
 
     let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
         "nats",

@@ -32,7 +32,9 @@ impl LocalFleet {
         let ledger = Arc::new(MemoryLedger::new(Clock::Real));
         let accounts = Arc::new(MemoryStore::new(ledger.clone()));
         let metrics = FleetMetrics::new(&prometheus::Registry::new());
+        let topology = Topology::default();
         let scheduler = Arc::new(Scheduler {
+            topology: topology.clone(),
             bus: bus.clone(),
             ledger: ledger.clone(),
             accounts: accounts.clone(),
@@ -42,19 +44,11 @@ impl LocalFleet {
             upfront_lease: Duration::from_secs(600),
         });
         let (stop, shutdown) = watch::channel(false);
-        let jobs = bus.work_queue(&jobs_queue()).await?;
-        let mut tasks = vec![
-            tokio::spawn(scheduler.clone().follow_results(bus.work_queue(&results_queue()).await?, shutdown.clone())),
-            tokio::spawn(
-                scheduler.clone().follow_dead_letters(bus.work_queue(&dead_letter_queue()).await?, shutdown.clone()),
-            ),
-            tokio::spawn(
-                scheduler.clone().follow_asset_events(bus.work_queue(&asset_queue()).await?, shutdown.clone()),
-            ),
-            tokio::spawn(scheduler.clone().follow_exhausted_jobs(jobs.clone(), shutdown.clone())),
-        ];
+        let jobs = bus.work_queue(&topology.jobs()).await?;
+        let mut tasks = scheduler.clone().spawn_followers(&*bus, shutdown.clone()).await?;
         for _ in 0..workers {
             let worker = Arc::new(Worker {
+                topology: topology.clone(),
                 queue: jobs.clone(),
                 bus: bus.clone(),
                 ledger: ledger.clone() as Arc<dyn QuotaLedger>,

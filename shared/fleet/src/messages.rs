@@ -17,81 +17,95 @@ pub const RESULT_SCHEMA: &str = "cspm.result.v1";
 pub const DEAD_LETTER_SCHEMA: &str = "cspm.dead_letter.v1";
 pub const ASSET_CHANGED_SCHEMA: &str = "cspm.asset_changed.v1";
 
-/// Jobs: one work-queue stream, one durable consumer shared by every scan-worker.
-pub fn jobs_queue() -> QueueSpec {
-    QueueSpec {
-        stream: "CSPM_JOBS".into(),
-        subjects: "cspm.v1.job.>".into(),
-        consumer: "scan-workers".into(),
-        ack_wait: Duration::from_secs(30),
-        max_deliver: 5,
-        backoff: vec![
-            Duration::from_secs(2),
-            Duration::from_secs(10),
-            Duration::from_secs(30),
-            Duration::from_secs(60),
-        ],
-        max_ack_pending: 1000,
+/// Where the fleet's messages go: streams and subjects under one root
+/// (`cspm` in production, so `cspm.v1.job.…` on stream `CSPM_JOBS`). Tests
+/// give each fleet its own root so fleets never share a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topology {
+    root: String,
+}
+
+impl Default for Topology {
+    fn default() -> Self {
+        Self { root: "cspm".into() }
     }
 }
 
-/// Results, followed by the scheduler.
-pub fn results_queue() -> QueueSpec {
-    QueueSpec {
-        stream: "CSPM_RESULTS".into(),
-        subjects: "cspm.v1.result.>".into(),
-        consumer: "scheduler".into(),
-        ack_wait: Duration::from_secs(30),
-        max_deliver: 10,
-        backoff: Vec::new(),
-        max_ack_pending: 1000,
+impl Topology {
+    /// `root` is 1 to 32 lower-case letters, digits or `_`.
+    pub fn new(root: &str) -> Result<Self, String> {
+        let ok = !root.is_empty()
+            && root.len() <= 32
+            && root.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if ok {
+            Ok(Self { root: root.to_owned() })
+        } else {
+            Err(format!("subject root {root:?} must be 1 to 32 of [a-z0-9_]"))
+        }
     }
-}
 
-/// Dead letters: jobs that can never succeed, with the reason.
-pub fn dead_letter_queue() -> QueueSpec {
-    QueueSpec {
-        stream: "CSPM_DEAD_LETTERS".into(),
-        subjects: "cspm.v1.dead.>".into(),
-        consumer: "scheduler".into(),
-        ack_wait: Duration::from_secs(30),
-        max_deliver: 10,
-        backoff: Vec::new(),
-        max_ack_pending: 1000,
+    fn queue(
+        &self,
+        kind: &str,
+        stream: &str,
+        consumer: &str,
+        ack_wait: Duration,
+        max_deliver: u32,
+        backoff: Vec<Duration>,
+    ) -> QueueSpec {
+        QueueSpec {
+            stream: format!("{}_{stream}", self.root.to_uppercase()),
+            subjects: format!("{}.v1.{kind}.>", self.root),
+            consumer: consumer.to_owned(),
+            ack_wait,
+            max_deliver,
+            backoff,
+            max_ack_pending: 1000,
+        }
     }
-}
 
-/// Asset-change events from outside publishers.
-pub fn asset_queue() -> QueueSpec {
-    QueueSpec {
-        stream: "CSPM_ASSETS".into(),
-        subjects: "cspm.v1.asset.>".into(),
-        consumer: "scheduler".into(),
-        ack_wait: Duration::from_secs(30),
-        max_deliver: 5,
-        backoff: Vec::new(),
-        max_ack_pending: 1000,
+    /// Jobs: one work-queue stream, one durable consumer shared by every scan-worker.
+    pub fn jobs(&self) -> QueueSpec {
+        let backoff =
+            vec![Duration::from_secs(2), Duration::from_secs(10), Duration::from_secs(30), Duration::from_secs(60)];
+        self.queue("job", "JOBS", "scan-workers", Duration::from_secs(30), 5, backoff)
     }
-}
 
-/// `cspm.v1.job.<site>.<account>.<item>`
-pub fn job_subject(tenant: &TenantId, item: &str) -> String {
-    format!("cspm.v1.job.{}.{item}", tenant.subject_part())
-}
+    /// Results, followed by the scheduler.
+    pub fn results(&self) -> QueueSpec {
+        self.queue("result", "RESULTS", "scheduler", Duration::from_secs(30), 10, Vec::new())
+    }
 
-/// `cspm.v1.result.<site>.<account>`
-pub fn result_subject(tenant: &TenantId) -> String {
-    format!("cspm.v1.result.{}", tenant.subject_part())
-}
+    /// Dead letters: jobs that can never succeed, with the reason.
+    pub fn dead_letters(&self) -> QueueSpec {
+        self.queue("dead", "DEAD_LETTERS", "scheduler", Duration::from_secs(30), 10, Vec::new())
+    }
 
-/// `cspm.v1.dead.<site>.<account>` (or `cspm.v1.dead.unknown` when the tenant is unreadable).
-pub fn dead_letter_subject(tenant: Option<&TenantId>) -> String {
-    tenant.map_or_else(|| "cspm.v1.dead.unknown".to_owned(), |t| format!("cspm.v1.dead.{}", t.subject_part()))
-}
+    /// Asset-change events from outside publishers.
+    pub fn assets(&self) -> QueueSpec {
+        self.queue("asset", "ASSETS", "scheduler", Duration::from_secs(30), 5, Vec::new())
+    }
 
-/// `cspm.v1.asset.<site>.<account>.changed`
-pub fn asset_changed_subject(tenant: &TenantId) -> String {
-    format!("cspm.v1.asset.{}.changed", tenant.subject_part())
+    /// `cspm.v1.job.<site>.<account>.<item>`
+    pub fn job_subject(&self, tenant: &TenantId, item: &str) -> String {
+        format!("{}.v1.job.{}.{item}", self.root, tenant.subject_part())
+    }
+
+    /// `cspm.v1.result.<site>.<account>`
+    pub fn result_subject(&self, tenant: &TenantId) -> String {
+        format!("{}.v1.result.{}", self.root, tenant.subject_part())
+    }
+
+    /// `cspm.v1.dead.<site>.<account>`, or `cspm.v1.dead.unknown` when the tenant is unreadable.
+    pub fn dead_letter_subject(&self, tenant: Option<&TenantId>) -> String {
+        let tail = tenant.map_or_else(|| "unknown".to_owned(), TenantId::subject_part);
+        format!("{}.v1.dead.{tail}", self.root)
+    }
+
+    /// `cspm.v1.asset.<site>.<account>.changed`
+    pub fn asset_changed_subject(&self, tenant: &TenantId) -> String {
+        format!("{}.v1.asset.{}.changed", self.root, tenant.subject_part())
+    }
 }
 
 /// One batch of instances of one check item.

@@ -7,12 +7,12 @@ use crate::messages::*;
 use crate::metrics::FleetMetrics;
 use crate::plan::{self, PlanInput, ScanRequest};
 use crate::store::{DEAD_LETTER_REASON, FleetStore, FleetStoreError, TaskProgress, TaskRecord};
-use crate::worker::publish_dead_letter;
+use crate::worker::{Original, Ports, publish_dead_letter};
 use bytes::Bytes;
 use chrono::Utc;
 use cspm_accounts::AccountStore;
 use cspm_assets::openapi::{ApiResponse, ingest};
-use cspm_bus::{Bus, Outgoing, Pulled, WorkQueue};
+use cspm_bus::{Bus, BusError, Outgoing, Pulled, WorkQueue};
 use cspm_checks::Evaluation;
 use cspm_domain::entitlement::{CheckAction, QuotaView};
 use cspm_domain::{Account, DomainError, ErrorCode, TenantId};
@@ -24,8 +24,10 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+use tokio::task::JoinHandle;
 
 pub struct Scheduler {
+    pub topology: Topology,
     pub bus: Arc<dyn Bus>,
     pub ledger: Arc<dyn QuotaLedger>,
     pub accounts: Arc<dyn AccountStore>,
@@ -150,7 +152,7 @@ impl Scheduler {
         for job in &plan.jobs {
             let payload = serde_json::to_vec(job).map_err(unavailable)?;
             let out = Outgoing {
-                subject: job_subject(tenant, &job.item_id),
+                subject: self.topology.job_subject(tenant, &job.item_id),
                 msg_id: job.job_id.clone(),
                 headers: headers.clone(),
                 payload: Bytes::from(payload),
@@ -195,6 +197,24 @@ impl Scheduler {
         ))
     }
 
+    /// Starts every follower (results, dead letters, asset events, exhausted
+    /// jobs, jobs lag) on `bus`; they stop when `shutdown` turns true.
+    pub async fn spawn_followers(
+        self: Arc<Self>,
+        bus: &dyn Bus,
+        shutdown: watch::Receiver<bool>,
+    ) -> Result<Vec<JoinHandle<()>>, BusError> {
+        let t = &self.topology;
+        let jobs = bus.work_queue(&t.jobs()).await?;
+        Ok(vec![
+            tokio::spawn(self.clone().follow_results(bus.work_queue(&t.results()).await?, shutdown.clone())),
+            tokio::spawn(self.clone().follow_dead_letters(bus.work_queue(&t.dead_letters()).await?, shutdown.clone())),
+            tokio::spawn(self.clone().follow_asset_events(bus.work_queue(&t.assets()).await?, shutdown.clone())),
+            tokio::spawn(self.clone().follow_exhausted_jobs(jobs.clone(), shutdown.clone())),
+            tokio::spawn(self.clone().watch_lag("jobs", jobs, shutdown)),
+        ])
+    }
+
     /// Applies results until `shutdown`; each message once.
     pub async fn follow_results(self: Arc<Self>, queue: Arc<dyn WorkQueue>, shutdown: watch::Receiver<bool>) {
         self.consume(queue, shutdown, "results", |me, p| async move { me.on_result(p).await }).await;
@@ -227,7 +247,9 @@ impl Scheduler {
                     let Some(e) = next else { return };
                     let job: Option<JobMessage> = serde_json::from_slice(&e.payload).ok();
                     let detail = format!("delivered {} times without success", e.deliveries);
-                    publish_dead_letter(&*self.bus, &*self.ledger, &self.metrics, &e.subject, &e.payload, e.deliveries, DeadLetterReason::MaxDeliveries, detail, job).await;
+                    let ports = Ports { topology: &self.topology, bus: &*self.bus, ledger: &*self.ledger, metrics: &self.metrics };
+                    let original = Original { subject: &e.subject, payload: &e.payload, deliveries: e.deliveries };
+                    publish_dead_letter(ports, original, DeadLetterReason::MaxDeliveries, detail, job).await;
                     if let Err(err) = jobs.discard(e.sequence).await {
                         tracing::warn!(error = %err, "could not remove an exhausted job");
                     }

@@ -53,6 +53,7 @@ impl Default for WorkerSettings {
 }
 
 pub struct Worker {
+    pub topology: Topology,
     pub queue: Arc<dyn WorkQueue>,
     pub bus: Arc<dyn Bus>,
     pub ledger: Arc<dyn QuotaLedger>,
@@ -354,7 +355,7 @@ impl Worker {
             Err(_) => return self.retry(pulled).await,
         };
         let out = Outgoing {
-            subject: result_subject(&job.tenant),
+            subject: self.topology.result_subject(&job.tenant),
             msg_id: format!("result-{}", job.job_id),
             headers: crate::trace::current_headers(),
             payload,
@@ -394,18 +395,8 @@ impl Worker {
     /// Publishes the job to the dead-letter stream with its reason, returns
     /// any quota it held, and terminates it.
     async fn dead_letter(&self, pulled: &Pulled, p: Poison) {
-        publish_dead_letter(
-            &*self.bus,
-            &*self.ledger,
-            &self.metrics,
-            &pulled.subject,
-            &pulled.payload,
-            pulled.delivered,
-            p.reason,
-            p.detail,
-            p.job,
-        )
-        .await;
+        let original = Original { subject: &pulled.subject, payload: &pulled.payload, deliveries: pulled.delivered };
+        publish_dead_letter(self.fleet_ports(), original, p.reason, p.detail, p.job).await;
         let _ = pulled.acker.term().await;
     }
 }
@@ -429,16 +420,32 @@ fn result_of(asset: &Asset, evaluation: Evaluation, charged: bool) -> InstanceRe
     }
 }
 
+/// What publishing a dead letter touches.
+pub struct Ports<'a> {
+    pub topology: &'a Topology,
+    pub bus: &'a dyn Bus,
+    pub ledger: &'a dyn QuotaLedger,
+    pub metrics: &'a FleetMetrics,
+}
+
+/// The message being dead-lettered, as it was delivered.
+pub struct Original<'a> {
+    pub subject: &'a str,
+    pub payload: &'a [u8],
+    pub deliveries: u64,
+}
+
+impl Worker {
+    fn fleet_ports(&self) -> Ports<'_> {
+        Ports { topology: &self.topology, bus: &*self.bus, ledger: &*self.ledger, metrics: &self.metrics }
+    }
+}
+
 /// Publishes a dead letter (message id `dead-<job>` so repeats collapse),
 /// releases the job's quota, and counts it.
-#[allow(clippy::too_many_arguments)]
 pub async fn publish_dead_letter(
-    bus: &dyn Bus,
-    ledger: &dyn QuotaLedger,
-    metrics: &FleetMetrics,
-    subject: &str,
-    payload: &[u8],
-    deliveries: u64,
+    ports: Ports<'_>,
+    original: Original<'_>,
     reason: DeadLetterReason,
     detail: String,
     job: Option<JobMessage>,
@@ -446,31 +453,32 @@ pub async fn publish_dead_letter(
     let tenant = job.as_ref().map(|j| j.tenant.clone());
     if let Some(j) = &job
         && let Ok(id) = JobId::new(j.job_id.clone())
-        && let Err(e) = ledger.release(&j.tenant, &id).await
+        && let Err(e) = ports.ledger.release(&j.tenant, &id).await
     {
         tracing::warn!(error = %e, "could not release a dead-lettered job's quota; its lease will");
     }
+    let payload = original.payload;
     let msg_id = job.as_ref().map_or_else(|| format!("dead-{}", short_hash(payload)), |j| format!("dead-{}", j.job_id));
     let letter = DeadLetter {
         schema: DEAD_LETTER_SCHEMA.to_owned(),
         reason,
         detail,
-        original_subject: subject.to_owned(),
-        deliveries,
+        original_subject: original.subject.to_owned(),
+        deliveries: original.deliveries,
         raw: job.is_none().then(|| String::from_utf8_lossy(&payload[..payload.len().min(4096)]).into_owned()),
         job,
         at: Utc::now(),
     };
     tracing::warn!(reason = reason.as_str(), detail = %letter.detail, "job dead-lettered");
-    metrics.dead_letters.with_label_values(&[reason.as_str()]).inc();
+    ports.metrics.dead_letters.with_label_values(&[reason.as_str()]).inc();
     let body = serde_json::to_vec(&letter).unwrap_or_default();
     let out = Outgoing {
-        subject: dead_letter_subject(tenant.as_ref()),
+        subject: ports.topology.dead_letter_subject(tenant.as_ref()),
         msg_id,
         headers: Vec::new(),
         payload: Bytes::from(body),
     };
-    if let Err(e) = bus.send(out).await {
+    if let Err(e) = ports.bus.send(out).await {
         tracing::error!(error = %e, "could not publish a dead letter");
     }
 }

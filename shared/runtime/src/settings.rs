@@ -29,6 +29,15 @@ pub struct Redis {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Nats {
     pub url: String,
+    /// First token of the fleet's subjects and prefix of its streams
+    /// (`cspm` → `cspm.v1.job.…` on `CSPM_JOBS`); separate fleets sharing
+    /// one NATS server use separate roots.
+    #[serde(default = "default_subject_root")]
+    pub subject_root: String,
+}
+
+fn default_subject_root() -> String {
+    "cspm".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -53,6 +62,7 @@ listen = "127.0.0.1:8080"
 url = "redis://127.0.0.1:6379"
 [nats]
 url = "nats://127.0.0.1:4222"
+subject_root = "cspm"
 [telemetry]
 otlp_endpoint = ""
 log_format = "text"
