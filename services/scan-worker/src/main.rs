@@ -47,10 +47,13 @@ evaluation_delay_ms = 0
 async fn main() -> anyhow::Result<()> {
     let mut s: Settings = settings::load(DEFAULTS, settings::config_file_from_args().as_deref())?;
     s.worker.concurrency = s.worker.concurrency.clamp(1, 256);
-    // The lease is renewed every third of it; keep that inside the jobs' ack wait.
-    let topology = Topology::new(&s.common.nats.subject_root).map_err(anyhow::Error::msg)?;
-    let max_lease = topology.jobs().ack_wait * 3 - Duration::from_secs(3);
-    let lease = Duration::from_secs(s.worker.lease_seconds.max(3)).min(max_lease);
+    // The lease (and the job's ack wait) is renewed every third of the lease;
+    // keep that well inside the jobs' ack wait.
+    let topology = Topology::new(&s.common.nats.subject_root)
+        .map_err(anyhow::Error::msg)?
+        .with_job_ack_wait(Duration::from_secs(s.common.nats.job_ack_wait_seconds));
+    let max_lease = topology.jobs().ack_wait * 3 / 2;
+    let lease = Duration::from_secs(s.worker.lease_seconds.max(1)).min(max_lease);
     let _telemetry = telemetry::init("cspm-scan-worker", &s.common.telemetry)?;
     let redacted = Settings { common: s.common.redacted(), ..s.clone() };
     tracing::info!(settings = %serde_json::to_string(&redacted)?, "starting cspm-scan-worker");

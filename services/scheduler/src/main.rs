@@ -26,7 +26,9 @@ async fn main() -> anyhow::Result<()> {
     let registry = prometheus::Registry::new();
     let metrics = FleetMetrics::new(&registry);
     let accounts = Arc::new(RedisStore::new(redis.clone()));
-    let topology = Topology::new(&settings.common.nats.subject_root).map_err(anyhow::Error::msg)?;
+    let topology = Topology::new(&settings.common.nats.subject_root)
+        .map_err(anyhow::Error::msg)?
+        .with_job_ack_wait(Duration::from_secs(settings.common.nats.job_ack_wait_seconds));
     let scheduler = Arc::new(Scheduler {
         topology,
         bus: Arc::new(bus.clone()),

@@ -23,11 +23,12 @@ pub const ASSET_CHANGED_SCHEMA: &str = "cspm.asset_changed.v1";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Topology {
     root: String,
+    job_ack_wait: Duration,
 }
 
 impl Default for Topology {
     fn default() -> Self {
-        Self { root: "cspm".into() }
+        Self { root: "cspm".into(), job_ack_wait: Duration::from_secs(30) }
     }
 }
 
@@ -38,10 +39,17 @@ impl Topology {
             && root.len() <= 32
             && root.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if ok {
-            Ok(Self { root: root.to_owned() })
+            Ok(Self { root: root.to_owned(), ..Self::default() })
         } else {
             Err(format!("subject root {root:?} must be 1 to 32 of [a-z0-9_]"))
         }
+    }
+
+    /// How long a worker may hold a job without acknowledging or signalling
+    /// progress before it is delivered to another (set when the consumer is created).
+    pub fn with_job_ack_wait(mut self, ack_wait: Duration) -> Self {
+        self.job_ack_wait = ack_wait.max(Duration::from_secs(1));
+        self
     }
 
     fn queue(

@@ -34,6 +34,14 @@ pub struct Nats {
     /// one NATS server use separate roots.
     #[serde(default = "default_subject_root")]
     pub subject_root: String,
+    /// Seconds a worker may hold a job without a sign of life before it is
+    /// redelivered (applies when the jobs consumer is first created).
+    #[serde(default = "default_job_ack_wait")]
+    pub job_ack_wait_seconds: u64,
+}
+
+fn default_job_ack_wait() -> u64 {
+    30
 }
 
 fn default_subject_root() -> String {
@@ -63,6 +71,7 @@ url = "redis://127.0.0.1:6379"
 [nats]
 url = "nats://127.0.0.1:4222"
 subject_root = "cspm"
+job_ack_wait_seconds = 30
 [telemetry]
 otlp_endpoint = ""
 log_format = "text"
