@@ -49,3 +49,73 @@ pub fn sample_inventory() -> Vec<cspm_assets::openapi::ApiResponse> {
     serde_json::from_str(include_str!("../shared/assets/samples/demo-inventory.json"))
         .expect("the bundled sample parses")
 }
+
+/// A service binary running as its own process for a test: started with
+/// `CSPM__…` settings, ready once `/readyz` answers 200, killed when dropped.
+pub struct ServiceProcess {
+    child: std::process::Child,
+    pub base: String,
+}
+
+impl ServiceProcess {
+    /// Starts `binary` listening on `port` with the test servers and `env`.
+    pub async fn start(binary: &str, port: u16, env: &[(&str, String)]) -> Self {
+        let mut cmd = std::process::Command::new(service_binary(binary));
+        cmd.env("CSPM__HTTP__LISTEN", format!("127.0.0.1:{port}"))
+            .env("CSPM__REDIS__URL", redis_url())
+            .env("CSPM__NATS__URL", nats_url())
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().unwrap_or_else(|e| panic!("start {binary}: {e}"));
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        loop {
+            if let Ok(r) = reqwest::get(format!("{base}/readyz")).await
+                && r.status().is_success()
+            {
+                return ServiceProcess { child, base };
+            }
+            assert!(std::time::Instant::now() < deadline, "{binary} did not become ready");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends SIGKILL: the process dies holding whatever it holds.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends SIGTERM and waits for a clean exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(std::time::Instant::now() < deadline, "the service did not stop on SIGTERM");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// The body of `GET /metrics`.
+    pub async fn metrics(&self) -> String {
+        reqwest::get(format!("{}/metrics", self.base)).await.expect("metrics").text().await.unwrap_or_default()
+    }
+}
+
+impl Drop for ServiceProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

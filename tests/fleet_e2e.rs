@@ -1,0 +1,279 @@
+//! The fleet as separate processes — cspm-activation, cspm-scheduler and
+//! cspm-scan-workers — over real NATS JetStream and Redis. Each test runs its
+//! own fleet under its own subject root (its own streams), and its own tenant.
+
+use cspm_assets::openapi::ingest;
+use cspm_tests::{ServiceProcess, free_port, nats_url, sample_inventory, unique_tenant};
+use futures::StreamExt;
+use rand::Rng;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+const ADMIN: &str = "e2e-admin-token-0123456789";
+
+struct Fleet {
+    root: String,
+    activation: ServiceProcess,
+    scheduler: ServiceProcess,
+    workers: Vec<ServiceProcess>,
+    tenant: cspm_domain::TenantId,
+    http: reqwest::Client,
+}
+
+impl Drop for Fleet {
+    /// Deletes the fleet's streams, so test runs leave nothing on the server.
+    fn drop(&mut self) {
+        let prefix = format!("{}_", self.root.to_uppercase());
+        let cleanup = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            rt.block_on(async {
+                let Ok(client) = async_nats::connect(nats_url()).await else { return };
+                let js = async_nats::jetstream::new(client);
+                for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS"] {
+                    let _ = js.delete_stream(format!("{prefix}{kind}")).await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
+}
+
+/// Settings every process of one fleet shares.
+fn fleet_env(root: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("CSPM__NATS__SUBJECT_ROOT", root.to_owned()),
+        ("CSPM__NATS__JOB_ACK_WAIT_SECONDS", "2".into()),
+        ("CSPM__ACTIVATION__ADMIN_TOKEN", ADMIN.into()),
+        ("CSPM__SCHEDULER__ADMIN_TOKEN", ADMIN.into()),
+    ]
+}
+
+async fn start_worker(root: &str, evaluation_delay_ms: u64) -> ServiceProcess {
+    let mut env = fleet_env(root);
+    env.push(("CSPM__WORKER__EVALUATION_DELAY_MS", evaluation_delay_ms.to_string()));
+    env.push(("CSPM__WORKER__CONCURRENCY", "1".into()));
+    env.push(("CSPM__WORKER__LEASE_SECONDS", "3".into()));
+    ServiceProcess::start("cspm-scan-worker", free_port(), &env).await
+}
+
+impl Fleet {
+    async fn start(workers: &[u64]) -> Self {
+        let root = format!("e2e{}", rand::rng().random::<u32>());
+        let env = fleet_env(&root);
+        let activation = ServiceProcess::start("cspm-activation", free_port(), &env).await;
+        let scheduler = ServiceProcess::start("cspm-scheduler", free_port(), &env).await;
+        let mut ws = Vec::new();
+        for delay in workers {
+            ws.push(start_worker(&root, *delay).await);
+        }
+        let fleet = Fleet {
+            root,
+            activation,
+            scheduler,
+            workers: ws,
+            tenant: unique_tenant(cspm_domain::Site::Cn),
+            http: reqwest::Client::new(),
+        };
+        fleet.activation_call("PUT", "", None).await.expect("tenant created");
+        fleet
+    }
+
+    fn path(&self) -> String {
+        format!("/v1/tenants/{}/{}", self.tenant.site, self.tenant.account_id)
+    }
+
+    async fn call(&self, base: &str, method: &str, path: &str, body: Option<Value>) -> Result<Value, (u16, Value)> {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.http.request(method, format!("{base}{}{path}", self.path())).bearer_auth(ADMIN);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.expect("service reachable");
+        let status = resp.status().as_u16();
+        let v: Value = resp.json().await.unwrap_or(Value::Null);
+        if (200..300).contains(&status) { Ok(v) } else { Err((status, v)) }
+    }
+
+    async fn activation_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, (u16, Value)> {
+        self.call(&self.activation.base, method, path, body).await
+    }
+
+    async fn scheduler_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, (u16, Value)> {
+        self.call(&self.scheduler.base, method, path, body).await
+    }
+
+    async fn authorize_and_buy(&self, quota: u64) {
+        self.activation_call("PUT", "/authorization", Some(json!({"client_token": "e2e"}))).await.unwrap();
+        self.activation_call("PUT", "/cspm/subscription", Some(json!({"quota": quota, "months": 12}))).await.unwrap();
+    }
+
+    async fn import_sample(&self) {
+        let body = json!({"responses": sample_inventory()});
+        self.scheduler_call("POST", "/assets", Some(body)).await.unwrap();
+    }
+
+    async fn scan(&self, body: Value) -> Value {
+        let task = self.scheduler_call("POST", "/scans", Some(body)).await.unwrap();
+        self.wait(task["task_id"].as_str().unwrap()).await
+    }
+
+    async fn wait(&self, task_id: &str) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let t = self.scheduler_call("GET", &format!("/tasks/{task_id}"), None).await.unwrap();
+            if t["state"] != "running" {
+                return t;
+            }
+            assert!(Instant::now() < deadline, "task did not finish: {t}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn quota(&self) -> Value {
+        self.activation_call("GET", "/quota", None).await.unwrap()
+    }
+
+    async fn results(&self, query: &str) -> Value {
+        self.scheduler_call("GET", &format!("/results?page_size=500&{query}"), None).await.unwrap()
+    }
+}
+
+/// Billable (paid item, billable instance) pairs in the sample for `items` (all when `None`).
+fn billable(items: Option<&[&str]>) -> u64 {
+    let assets = ingest(&sample_inventory()).unwrap();
+    cspm_checks::catalogue()
+        .iter()
+        .filter(|c| !c.meta.free && items.is_none_or(|i| i.contains(&c.meta.id)))
+        .map(|c| assets.iter().filter(|a| a.kind() == c.meta.resource_type && a.billable()).count() as u64)
+        .sum()
+}
+
+fn metric(text: &str, prefix: &str) -> u64 {
+    text.lines()
+        .filter(|l| l.starts_with(prefix))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum::<f64>() as u64
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quota_used_equals_the_billable_evaluations() {
+    let f = Fleet::start(&[0]).await;
+    f.authorize_and_buy(3000).await;
+    f.import_sample().await;
+    let task = f.scan(json!({})).await;
+    assert_eq!(task["state"], "done", "{task}");
+    assert_eq!(task["finished"], task["total"]);
+    let q = f.quota().await;
+    assert_eq!(q["used"].as_u64(), Some(billable(None)), "{q}");
+    assert_eq!(q["remaining"].as_u64(), Some(3000 - billable(None)));
+    let r = f.results("status=NOT_PASS&product=OSS").await;
+    assert!(r["total"].as_u64().unwrap() >= 3, "{r}");
+    let items = f.scheduler_call("GET", "/results/items", None).await.unwrap();
+    assert!(
+        items.as_array().unwrap().iter().any(|i| i["item_id"] == "ecs-disk-encrypted" && i["status"] == "NOT_PASS")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_subscription_ends_partial_and_a_new_scan_is_refused() {
+    let f = Fleet::start(&[0]).await;
+    f.authorize_and_buy(5).await;
+    f.import_sample().await;
+    let task = f.scan(json!({})).await;
+    assert_eq!(task["state"], "partial", "{task}");
+    let q = f.quota().await;
+    assert_eq!((q["used"].as_u64(), q["remaining"].as_u64()), (Some(5), Some(0)), "used equals purchased: {q}");
+    let not_checked = f.results("status=NOT_CHECK").await;
+    let exhausted = not_checked["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["reason"].as_str().is_some_and(|x| x.starts_with("AuthorizationExhaust")))
+        .count() as u64;
+    assert_eq!(exhausted, billable(None) - 5);
+    let (status, err) = f.scheduler_call("POST", "/scans", Some(json!({}))).await.unwrap_err();
+    assert_eq!((status, err["code"].as_str()), (402, Some("AuthorizationExhaust")), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains(&format!("needs {} units, 0 remaining", billable(None))),
+        "{err}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_workers_share_one_task() {
+    let f = Fleet::start(&[30, 30]).await;
+    f.authorize_and_buy(3000).await;
+    f.import_sample().await;
+    let task = f.scan(json!({})).await;
+    assert_eq!(task["state"], "done", "{task}");
+    let mut per_worker = Vec::new();
+    for w in &f.workers {
+        per_worker.push(metric(&w.metrics().await, "cspm_jobs_total{"));
+    }
+    assert!(per_worker.iter().all(|n| *n > 0), "both workers took jobs: {per_worker:?}");
+    assert_eq!(per_worker.iter().sum::<u64>(), task["jobs"].as_u64().unwrap());
+    assert_eq!(f.quota().await["used"].as_u64(), Some(billable(None)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_mid_job_is_replaced_and_the_job_charged_once() {
+    let mut f = Fleet::start(&[700]).await;
+    f.authorize_and_buy(3000).await;
+    f.import_sample().await;
+    let items = ["ecs-instance-no-public-ip", "ecs-disk-encrypted", "oss-bucket-server-side-encryption-enabled"];
+    let task = f.scheduler_call("POST", "/scans", Some(json!({"items": items}))).await.unwrap();
+    // The slow worker is inside its first job (4 instances × 700 ms) and holds its quota.
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let reserved = f.quota().await["reserved"].as_u64().unwrap();
+    assert!(reserved > 0, "the worker holds a reservation when it dies");
+    f.workers.pop().unwrap().kill();
+    f.workers.push(start_worker(&f.root, 0).await);
+    let done = f.wait(task["task_id"].as_str().unwrap()).await;
+    assert_eq!(done["state"], "done", "{done}");
+    assert_eq!(done["finished"], done["total"]);
+    let q = f.quota().await;
+    assert_eq!((q["used"].as_u64(), q["reserved"].as_u64()), (Some(billable(Some(&items))), Some(0)), "{q}");
+    assert_eq!(done["units_charged"].as_u64(), Some(billable(Some(&items))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn authorization_and_free_items_gate_the_scan() {
+    let f = Fleet::start(&[0]).await;
+    f.import_sample().await;
+    let (status, err) = f.scheduler_call("POST", "/scans", Some(json!({}))).await.unwrap_err();
+    assert_eq!((status, err["code"].as_str()), (403, Some("NotAuthorized")), "{err}");
+    f.activation_call("PUT", "/authorization", Some(json!({"client_token": "e2e"}))).await.unwrap();
+    let task = f.scan(json!({})).await;
+    assert_eq!(task["state"], "done");
+    assert!(!task["skipped"].as_array().unwrap().is_empty(), "paid items were skipped: {task}");
+    let results = f.results("").await;
+    for r in results["results"].as_array().unwrap() {
+        assert!(cspm_checks::find(r["item_id"].as_str().unwrap()).unwrap().meta.free, "{r}");
+    }
+    let q = f.quota().await;
+    assert_eq!((q["used"].as_u64(), q["reserved"].as_u64()), (Some(0), Some(0)));
+    let (status, err) =
+        f.scheduler_call("POST", "/scans", Some(json!({"items": ["ecs-disk-encrypted"]}))).await.unwrap_err();
+    assert_eq!((status, err["code"].as_str()), (403, Some("NotEntitled")), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_malformed_job_is_dead_lettered_and_the_worker_keeps_serving() {
+    let f = Fleet::start(&[0]).await;
+    f.authorize_and_buy(3000).await;
+    f.import_sample().await;
+    let client = async_nats::connect(nats_url()).await.unwrap();
+    let mut dead = client.subscribe(format!("{}.v1.dead.>", f.root)).await.unwrap();
+    let js = async_nats::jetstream::new(client.clone());
+    let subject = format!("{}.v1.job.{}.ecs-disk-encrypted", f.root, f.tenant.subject_part());
+    js.publish(subject, "{\"schema\": \"cspm.job.v1\", \"oops\": true}".into()).await.unwrap().await.unwrap();
+    let letter =
+        tokio::time::timeout(Duration::from_secs(10), dead.next()).await.expect("dead letter in time").unwrap();
+    let body: Value = serde_json::from_slice(&letter.payload).unwrap();
+    assert_eq!(body["reason"], "malformed", "{body}");
+    assert!(body["raw"].as_str().unwrap().contains("oops"));
+    let metrics = f.workers[0].metrics().await;
+    assert_eq!(metric(&metrics, "cspm_dead_letters_total{reason=\"malformed\"}"), 1);
+    let task = f.scan(json!({"items": ["ecs-disk-encrypted"]})).await;
+    assert_eq!(task["state"], "done", "the worker still serves");
+}
