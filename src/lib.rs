@@ -71,13 +71,14 @@ impl ServiceProcess {
             cmd.env(k, v);
         }
         let child = cmd.spawn().unwrap_or_else(|e| panic!("start {binary}: {e}"));
-        let base = format!("http://127.0.0.1:{port}");
+        // Owned from here on: a panic below kills and reaps it.
+        let process = ServiceProcess { child, base: format!("http://127.0.0.1:{port}") };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
-            if let Ok(r) = reqwest::get(format!("{base}/readyz")).await
+            if let Ok(r) = reqwest::get(format!("{}/readyz", process.base)).await
                 && r.status().is_success()
             {
-                return ServiceProcess { child, base };
+                return process;
             }
             assert!(std::time::Instant::now() < deadline, "{binary} did not become ready");
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
