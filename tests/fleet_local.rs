@@ -211,3 +211,68 @@ async fn a_redelivered_job_is_charged_once() {
     assert_eq!(s.used().await, used, "charged once");
     s.fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_asset_change_event_rescans_what_changed() {
+    let s = setup(1).await;
+    s.authorize_and_buy(3000).await;
+    s.scan(ScanRequest::default()).await;
+    // bob's console user gets an MFA device: only the RAM users changed.
+    let mut responses = sample_inventory();
+    let mfa = responses.iter_mut().find(|r| r.api == "ram:ListVirtualMFADevices").unwrap();
+    mfa.response["VirtualMFADevices"]["VirtualMFADevice"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"SerialNumber": "acs:ram::1:mfa/bob", "User": {"UserName": "bob"}}));
+    let event = cspm_fleet::messages::AssetChanged {
+        schema: cspm_fleet::messages::ASSET_CHANGED_SCHEMA.into(),
+        tenant: s.tenant.clone(),
+        responses,
+    };
+    let topology = cspm_fleet::messages::Topology::default();
+    let out = Outgoing {
+        subject: topology.asset_changed_subject(&s.tenant),
+        msg_id: "change-bob".into(),
+        headers: Vec::new(),
+        payload: Bytes::from(serde_json::to_vec(&event).unwrap()),
+    };
+    s.fleet.bus.send(out).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let rescan = loop {
+        let tasks = s.fleet.scheduler.store.tasks(&s.tenant, 10).await.unwrap();
+        if let Some(t) = tasks.into_iter().find(|t| t.task.trigger == "asset_change") {
+            break t;
+        }
+        assert!(Instant::now() < deadline, "no re-scan started");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    let done = s.wait(&rescan.task.task_id).await;
+    assert_eq!(done.state, TaskState::Done);
+    assert!(
+        done.task.items.iter().all(|i| i.starts_with("ram-user-")),
+        "only items of the changed assets: {:?}",
+        done.task.items
+    );
+    let results = s.fleet.scheduler.store.results(&s.tenant).await.unwrap();
+    let bob = results.iter().find(|r| r.item_id == "ram-user-mfa-check" && r.instance_id == "bob").unwrap();
+    assert_eq!(bob.status, cspm_checks::Status::Pass, "the re-scan's result is the latest");
+    s.fleet.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_verification_rechecks_selected_instances_at_a_cost() {
+    let s = setup(1).await;
+    s.authorize_and_buy(3000).await;
+    s.scan(ScanRequest::default()).await;
+    let before = s.used().await;
+    let request = ScanRequest {
+        items: Some(vec!["rds-instance-enabled-ssl".into()]),
+        instances: Some(vec!["rm-bp1orders000000001".into()]),
+        ..Default::default()
+    };
+    let task = s.fleet.scheduler.start(&s.tenant, CheckAction::Verify, request, "api").await.unwrap();
+    let done = s.wait(&task.task.task_id).await;
+    assert_eq!((done.state, done.task.total, done.units_charged), (TaskState::Done, 1, 1));
+    assert_eq!(s.used().await, before + 1, "one verification of one instance costs one unit");
+    s.fleet.shutdown().await;
+}
