@@ -65,8 +65,11 @@ impl ServiceProcess {
             .env("CSPM__REDIS__URL", redis_url())
             .env("CSPM__NATS__URL", nats_url())
             .env("RUST_LOG", "warn")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+            .stdout(std::process::Stdio::null());
+        // CSPM_TEST_SERVICE_LOGS=1 shows the services' logs while debugging a test.
+        if std::env::var_os("CSPM_TEST_SERVICE_LOGS").is_none() {
+            cmd.stderr(std::process::Stdio::null());
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -49,7 +49,12 @@ fn fleet_env(root: &str) -> Vec<(&'static str, String)> {
 }
 
 async fn start_worker(root: &str, evaluation_delay_ms: u64) -> ServiceProcess {
+    start_worker_with(root, evaluation_delay_ms, &[]).await
+}
+
+async fn start_worker_with(root: &str, evaluation_delay_ms: u64, extra: &[(&'static str, String)]) -> ServiceProcess {
     let mut env = fleet_env(root);
+    env.extend_from_slice(extra);
     env.push(("CSPM__WORKER__EVALUATION_DELAY_MS", evaluation_delay_ms.to_string()));
     env.push(("CSPM__WORKER__CONCURRENCY", "1".into()));
     env.push(("CSPM__WORKER__LEASE_SECONDS", "3".into()));
@@ -58,13 +63,18 @@ async fn start_worker(root: &str, evaluation_delay_ms: u64) -> ServiceProcess {
 
 impl Fleet {
     async fn start(workers: &[u64]) -> Self {
+        Self::start_with(workers, &[]).await
+    }
+
+    async fn start_with(workers: &[u64], extra: &[(&'static str, String)]) -> Self {
         let root = format!("e2e{}", rand::rng().random::<u32>());
-        let env = fleet_env(&root);
+        let mut env = fleet_env(&root);
+        env.extend_from_slice(extra);
         let activation = ServiceProcess::start("cspm-activation", free_port(), &env).await;
         let scheduler = ServiceProcess::start("cspm-scheduler", free_port(), &env).await;
         let mut ws = Vec::new();
         for delay in workers {
-            ws.push(start_worker(&root, *delay).await);
+            ws.push(start_worker_with(&root, *delay, extra).await);
         }
         let fleet = Fleet {
             root,
@@ -276,4 +286,79 @@ async fn a_malformed_job_is_dead_lettered_and_the_worker_keeps_serving() {
     assert_eq!(metric(&metrics, "cspm_dead_letters_total{reason=\"malformed\"}"), 1);
     let task = f.scan(json!({"items": ["ecs-disk-encrypted"]})).await;
     assert_eq!(task["state"], "done", "the worker still serves");
+}
+
+/// A stand-in OTLP/HTTP collector that keeps the bodies it receives.
+async fn collector() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Vec<u8>>>>) {
+    use std::sync::{Arc, Mutex};
+    let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+    let kept = bodies.clone();
+    let app = axum::Router::new().route(
+        "/v1/traces",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let kept = kept.clone();
+            async move {
+                kept.lock().unwrap().push(body.to_vec());
+                ""
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/v1/traces", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, bodies)
+}
+
+fn hex_bytes(hex: &str) -> Vec<u8> {
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_trace_runs_from_the_scan_request_through_nats_to_the_worker() {
+    let (otlp, bodies) = collector().await;
+    let mut f = Fleet::start_with(&[0], &[("CSPM__TELEMETRY__OTLP_ENDPOINT", otlp)]).await;
+    f.authorize_and_buy(3000).await;
+    f.import_sample().await;
+    let client = async_nats::connect(nats_url()).await.unwrap();
+    let mut jobs = client.subscribe(format!("{}.v1.job.>", f.root)).await.unwrap();
+    let mut results = client.subscribe(format!("{}.v1.result.>", f.root)).await.unwrap();
+    let trace_id = format!("{:032x}", rand::rng().random::<u128>());
+    let resp = f
+        .http
+        .post(format!("{}{}/scans", f.scheduler.base, f.path()))
+        .bearer_auth(ADMIN)
+        .header("traceparent", format!("00-{trace_id}-00f067aa0ba902b7-01"))
+        .json(&json!({"items": ["ecs-disk-encrypted"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    let task: Value = resp.json().await.unwrap();
+    let header_trace = |m: &async_nats::Message| {
+        m.headers
+            .as_ref()
+            .and_then(|h| h.get("traceparent"))
+            .map(|v| v.as_str().split('-').nth(1).unwrap_or_default().to_owned())
+    };
+    let job = tokio::time::timeout(Duration::from_secs(10), jobs.next()).await.unwrap().unwrap();
+    assert_eq!(header_trace(&job).as_deref(), Some(trace_id.as_str()), "the job carries the request's trace");
+    let result = tokio::time::timeout(Duration::from_secs(10), results.next()).await.unwrap().unwrap();
+    assert_eq!(header_trace(&result).as_deref(), Some(trace_id.as_str()), "the worker's result continues it");
+    f.wait(task["task_id"].as_str().unwrap()).await;
+    // Stopping flushes the exporters; both services exported spans of this trace.
+    let scheduler = std::mem::replace(
+        &mut f.scheduler,
+        ServiceProcess::start("cspm-scheduler", free_port(), &fleet_env(&f.root)).await,
+    );
+    assert!(scheduler.stop().success());
+    assert!(f.workers.pop().unwrap().stop().success());
+    let wanted = hex_bytes(&trace_id);
+    let bodies = bodies.lock().unwrap().clone();
+    for service in ["cspm-scheduler", "cspm-scan-worker"] {
+        let found = bodies.iter().any(|b| {
+            let has = |needle: &[u8]| b.windows(needle.len()).any(|w| w == needle);
+            has(service.as_bytes()) && has(&wanted)
+        });
+        assert!(found, "{service} exported spans of the trace ({} bodies)", bodies.len());
+    }
 }

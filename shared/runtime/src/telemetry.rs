@@ -6,9 +6,10 @@ use crate::settings::Telemetry;
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_otlp::WithExportConfig as _;
 use opentelemetry_sdk::trace::SdkTracerProvider;
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{EnvFilter, Layer};
 
 /// Flushes exported spans when dropped; keep it alive for the life of `main`.
 pub struct TelemetryGuard(Option<SdkTracerProvider>);
@@ -21,9 +22,14 @@ impl Drop for TelemetryGuard {
     }
 }
 
-/// Installs the global subscriber. `RUST_LOG` filters (default `info`).
+/// Installs the global subscriber. `RUST_LOG` filters log lines (default `info`).
 pub fn init(service: &'static str, settings: &Telemetry) -> anyhow::Result<TelemetryGuard> {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // `Targets`, not `EnvFilter`: as a per-layer filter, an `EnvFilter` below
+    // info also hides spans from the OpenTelemetry layer beside it.
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|s| s.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
     let fmt = if settings.log_format == "json" {
         tracing_subscriber::fmt::layer().json().with_writer(std::io::stderr).boxed()
     } else {
@@ -38,12 +44,15 @@ pub fn init(service: &'static str, settings: &Telemetry) -> anyhow::Result<Telem
             .build()?;
         let resource = opentelemetry_sdk::Resource::builder().with_service_name(service).build();
         let provider = SdkTracerProvider::builder().with_batch_exporter(exporter).with_resource(resource).build();
-        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer(service));
+        // Spans are exported at info level whatever RUST_LOG says about log lines.
+        let layer = tracing_opentelemetry::layer()
+            .with_tracer(provider.tracer(service))
+            .with_filter(tracing_subscriber::filter::LevelFilter::INFO);
         opentelemetry::global::set_tracer_provider(provider.clone());
         (Some(layer), Some(provider))
     };
     opentelemetry::global::set_text_map_propagator(opentelemetry_sdk::propagation::TraceContextPropagator::new());
-    tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init()?;
+    tracing_subscriber::registry().with(fmt.with_filter(filter)).with(otel).try_init()?;
     Ok(TelemetryGuard(provider))
 }
 
