@@ -4,7 +4,7 @@ WORKDIR /src
 COPY . .
 RUN cargo build --release --locked --bins \
  && mkdir /out \
- && cp target/release/cspm-activation target/release/cspm-scheduler target/release/cspm-scan-worker /out/
+ && cp target/release/cspm-activation target/release/cspm-scheduler target/release/cspm-scan-worker target/release/cspm /out/
 
 FROM debian:bookworm-slim
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates && rm -rf /var/lib/apt/lists/* \
