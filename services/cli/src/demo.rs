@@ -26,7 +26,7 @@ fn e(err: cspm_domain::DomainError) -> anyhow::Error {
 }
 
 pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
-    println!(
+    output::say!(
         "CSPM demo: activation, scheduler and {workers} scan-workers in this process (in-process bus and quota ledger)\n"
     );
     let fleet = LocalFleet::start(workers.max(1), WorkerSettings::default()).await?;
@@ -37,13 +37,17 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
 
     activation.create(&tenant).await.map_err(|x| e(x.0))?;
     activation.execute(&tenant, AccountCommand::Authorize { client_token: "demo".into() }).await.map_err(|x| e(x.0))?;
-    println!("1. tenant {tenant} authorized the service-linked role AliyunServiceRoleForSasCspm");
+    output::say!("1. tenant {tenant} authorized the service-linked role AliyunServiceRoleForSasCspm");
 
     let responses: Vec<ApiResponse> = serde_json::from_str(SAMPLE)?;
     let report = fleet.scheduler.import(&tenant, &responses, false).await.map_err(e)?;
-    println!("2. imported the sample inventory: {} assets from {} OpenAPI responses", report.assets, responses.len());
+    output::say!(
+        "2. imported the sample inventory: {} assets from {} OpenAPI responses",
+        report.assets,
+        responses.len()
+    );
     for (kind, n) in &report.by_type {
-        println!("     {n:>2} × {kind}");
+        output::say!("     {n:>2} × {kind}");
     }
 
     let mut per_service: BTreeMap<String, u64> = BTreeMap::new();
@@ -57,15 +61,19 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
         .execute(&tenant, AccountCommand::Subscribe { quota, months: 12, client_token: None })
         .await
         .map_err(|x| e(x.0))?;
-    println!(
+    output::say!(
         "3. bought a CSPM subscription of {quota} units (recommended for this inventory: {} instances × 20 = {})",
-        rec.instances, rec.recommended_quota
+        rec.instances,
+        rec.recommended_quota
     );
 
     let task = fleet.scheduler.start(&tenant, CheckAction::Scan, ScanRequest::default(), "api").await.map_err(e)?;
-    println!(
+    output::say!(
         "4. scan {} started: {} evaluations in {} jobs, forecast {} quota units",
-        task.task.task_id, task.task.total, task.task.jobs, task.task.units_needed
+        task.task.task_id,
+        task.task.total,
+        task.task.jobs,
+        task.task.units_needed
     );
     let bar = ProgressBar::new(task.task.total);
     bar.set_style(
@@ -87,7 +95,7 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
-    println!("   finished: {:?}, {} units charged\n", done.state, done.units_charged);
+    output::say!("   finished: {:?}, {} units charged\n", done.state, done.units_charged);
 
     let mut risks: Vec<serde_json::Value> = Vec::new();
     for r in fleet.scheduler.store.results(&tenant).await? {
@@ -101,11 +109,11 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
     }
     let key = |v: &serde_json::Value| (v["risk"].to_string(), v["item_id"].to_string(), v["instance_id"].to_string());
     risks.sort_by_key(key);
-    println!("5. risks found ({}):", risks.len());
+    output::say!("5. risks found ({}):", risks.len());
     output::results(&risks);
 
     let snapshot = fleet.ledger.snapshot(&tenant).await?;
-    println!(
+    output::say!(
         "\n6. quota: {} used of {} purchased, {} remaining (free items and stopped or empty resources cost nothing)",
         snapshot.used,
         quota,

@@ -197,7 +197,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 Format::Json => output::json(&r),
                 Format::Table => {
                     output::results(r["results"].as_array().map_or(&[][..], Vec::as_slice));
-                    println!("{} results (page {page})", r["total"]);
+                    output::say!("{} results (page {page})", r["total"]);
                     Ok(())
                 }
             }

@@ -1,9 +1,24 @@
 //! Printing: JSON as is, or readable tables.
 
 use serde_json::Value;
+use std::io::Write;
+
+/// Prints a line; a closed pipe (`cspm … | head`) ends the program quietly.
+pub fn emit(line: &str) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").is_err() {
+        std::process::exit(0);
+    }
+}
+
+/// `println!` that ends quietly on a closed pipe.
+macro_rules! say {
+    ($($t:tt)*) => { $crate::output::emit(&format!($($t)*)) };
+}
+pub(crate) use say;
 
 pub fn json(v: &Value) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(v)?);
+    say!("{}", serde_json::to_string_pretty(v)?);
     Ok(())
 }
 
@@ -14,7 +29,7 @@ pub fn table(headers: &[&str], rows: &[Vec<String>]) {
         .collect();
     let line = |cells: Vec<&str>| {
         let padded: Vec<String> = cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
-        println!("{}", padded.join("  ").trim_end());
+        say!("{}", padded.join("  ").trim_end());
     };
     line(headers.to_vec());
     line(widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().iter().map(String::as_str).collect());
@@ -32,8 +47,8 @@ fn s(v: &Value) -> String {
 }
 
 pub fn quota(q: &Value) {
-    println!("{}: {}", s(&q["headline"]["label"]), s(&q["headline"]["value"]));
-    println!(
+    say!("{}: {}", s(&q["headline"]["label"]), s(&q["headline"]["value"]));
+    say!(
         "billing {}  purchased {}  cap {}  used {}  reserved {}  remaining {}",
         s(&q["billing_method"]),
         s(&q["purchased"]),
@@ -45,7 +60,7 @@ pub fn quota(q: &Value) {
 }
 
 pub fn task(p: &Value) {
-    println!(
+    say!(
         "task {}: {} — {}/{} evaluations, {} units charged (forecast {}, remaining at start {})",
         s(&p["task_id"]),
         s(&p["state"]),
@@ -57,10 +72,10 @@ pub fn task(p: &Value) {
     );
     if let Some(by) = p["by_status"].as_object() {
         let parts: Vec<String> = by.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        println!("  {}", parts.join(", "));
+        say!("  {}", parts.join(", "));
     }
     for skipped in p["skipped"].as_array().into_iter().flatten() {
-        println!("  skipped {}: {}", s(&skipped["item_id"]), s(&skipped["reason"]));
+        say!("  skipped {}: {}", s(&skipped["item_id"]), s(&skipped["reason"]));
     }
 }
 
@@ -94,5 +109,5 @@ pub fn catalogue(c: &Value) {
         })
         .collect();
     table(&["ID", "PRODUCT", "RISK", "PRICE", "NAME"], &rows);
-    println!("{} items; by product {}; by risk {}", s(&c["total"]), c["by_product"], c["by_risk"]);
+    say!("{} items; by product {}; by risk {}", s(&c["total"]), c["by_product"], c["by_risk"]);
 }
