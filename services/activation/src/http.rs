@@ -19,7 +19,6 @@ use cspm_domain::entitlement::Operation;
 use cspm_domain::recommendation::{self, ServiceInstances};
 use cspm_domain::{AccountCommand, ErrorCode, TenantId};
 use cspm_runtime::api::{ApiError, ApiJson, ApiQuery, ApiResult, bearer, not_found};
-use cspm_runtime::metrics::{HttpMetrics, track_http};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
@@ -47,25 +46,17 @@ pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_b
         .fallback(not_found)
         .with_state(AppState { activation })
         .layer(DefaultBodyLimit::max(max_body_bytes));
-    let metrics = HttpMetrics::new(&registry);
-    cspm_runtime::metrics::router(registry)
-        .merge(api)
-        .layer(axum::middleware::from_fn_with_state(metrics, track_http))
-        .layer(axum::middleware::from_fn(cspm_runtime::telemetry::trace_http))
+    cspm_runtime::api::instrumented(api, registry)
 }
-
-// ---------- authentication ----------
 
 /// Parses the tenant from the path and checks the caller may `access` it.
 async fn tenant_access(
     state: &AppState,
     headers: &HeaderMap,
-    (site, account_id): (String, String),
+    path: (String, String),
     access: Access,
 ) -> Result<TenantId, ApiError> {
-    let tenant = TenantId::parse(&site, &account_id)?;
-    state.activation.authenticator().authorize(bearer(headers), &tenant, access).await?;
-    Ok(tenant)
+    Ok(state.activation.authenticator().tenant(bearer(headers), path, access).await?)
 }
 
 // ---------- views ----------

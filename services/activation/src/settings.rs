@@ -33,12 +33,7 @@ event_retry_seconds = 5
 impl Settings {
     pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let settings: Settings = cspm_runtime::settings::load(DEFAULTS, file)?;
-        if settings.activation.admin_token.len() < 16 {
-            anyhow::bail!(
-                "activation.admin_token must be set to at least 16 characters \
-                 (e.g. CSPM__ACTIVATION__ADMIN_TOKEN=$(openssl rand -hex 24))"
-            );
-        }
+        cspm_runtime::api::require_admin_token(&settings.activation.admin_token, "CSPM__ACTIVATION__ADMIN_TOKEN")?;
         Ok(settings)
     }
 

@@ -16,7 +16,6 @@ use cspm_fleet::plan::ScanRequest;
 use cspm_fleet::scheduler::Scheduler;
 use cspm_fleet::store::{StoredResult, TaskProgress};
 use cspm_runtime::api::{ApiError, ApiJson, ApiQuery, ApiResult, bearer, not_found};
-use cspm_runtime::metrics::{HttpMetrics, track_http};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -42,22 +41,16 @@ pub fn router(state: AppState, registry: prometheus::Registry, max_body_bytes: u
         .fallback(not_found)
         .with_state(state)
         .layer(DefaultBodyLimit::max(max_body_bytes));
-    let metrics = HttpMetrics::new(&registry);
-    cspm_runtime::metrics::router(registry)
-        .merge(api)
-        .layer(axum::middleware::from_fn_with_state(metrics, track_http))
-        .layer(axum::middleware::from_fn(cspm_runtime::telemetry::trace_http))
+    cspm_runtime::api::instrumented(api, registry)
 }
 
 async fn tenant_access(
     s: &AppState,
     headers: &HeaderMap,
-    (site, account): (String, String),
+    path: (String, String),
     access: Access,
 ) -> Result<TenantId, ApiError> {
-    let tenant = TenantId::parse(&site, &account)?;
-    s.auth.authorize(bearer(headers), &tenant, access).await?;
-    Ok(tenant)
+    Ok(s.auth.tenant(bearer(headers), path, access).await?)
 }
 
 type TenantPath = Path<(String, String)>;

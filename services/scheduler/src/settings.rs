@@ -36,12 +36,7 @@ max_body_bytes = 16777216
 impl Settings {
     pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
         let settings: Settings = cspm_runtime::settings::load(DEFAULTS, file)?;
-        if settings.scheduler.admin_token.len() < 16 {
-            anyhow::bail!(
-                "scheduler.admin_token must be set to at least 16 characters, the activation service's admin token \
-                 (CSPM__SCHEDULER__ADMIN_TOKEN=…)"
-            );
-        }
+        cspm_runtime::api::require_admin_token(&settings.scheduler.admin_token, "CSPM__SCHEDULER__ADMIN_TOKEN")?;
         if settings.scheduler.batch == 0 || settings.scheduler.batch > cspm_fleet::worker::MAX_INSTANCES_PER_JOB {
             anyhow::bail!("scheduler.batch must be between 1 and {}", cspm_fleet::worker::MAX_INSTANCES_PER_JOB);
         }

@@ -48,6 +48,19 @@ impl Authenticator {
         Ok(tenant.map(Principal::Tenant))
     }
 
+    /// Parses the tenant of a `/v1/tenants/{site}/{account_id}` path and checks
+    /// that the bearer of `token` may `access` it.
+    pub async fn tenant(
+        &self,
+        token: Option<&str>,
+        (site, account_id): (String, String),
+        access: Access,
+    ) -> Result<TenantId, DomainError> {
+        let tenant = TenantId::parse(&site, &account_id)?;
+        self.authorize(token, &tenant, access).await?;
+        Ok(tenant)
+    }
+
     /// Checks that the bearer of `token` may `access` `tenant`.
     pub async fn authorize(&self, token: Option<&str>, tenant: &TenantId, access: Access) -> Result<(), DomainError> {
         let token =

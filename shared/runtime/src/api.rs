@@ -113,3 +113,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
         )
     }
 }
+
+/// A service's API with `/metrics`, request metrics and a trace span per request.
+pub fn instrumented(api: axum::Router, registry: prometheus::Registry) -> axum::Router {
+    let metrics = crate::metrics::HttpMetrics::new(&registry);
+    crate::metrics::router(registry)
+        .merge(api)
+        .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track_http))
+        .layer(axum::middleware::from_fn(crate::telemetry::trace_http))
+}
+
+/// Checks a service's admin token setting, naming the variable to set.
+pub fn require_admin_token(token: &str, env_name: &str) -> anyhow::Result<()> {
+    if token.len() < 16 {
+        anyhow::bail!("{env_name} must be set to at least 16 characters (e.g. {env_name}=$(openssl rand -hex 24))");
+    }
+    Ok(())
+}
