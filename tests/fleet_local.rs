@@ -276,3 +276,30 @@ async fn a_verification_rechecks_selected_instances_at_a_cost() {
     assert_eq!(s.used().await, before + 1, "one verification of one instance costs one unit");
     s.fleet.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_long_job_extends_its_quota_lease_while_it_works() {
+    // A 300 ms lease and four 150 ms evaluations: without renewals the
+    // reservation would lapse mid-job and the commit would find nothing.
+    let settings = WorkerSettings {
+        lease: Duration::from_millis(300),
+        evaluation_delay: Duration::from_millis(150),
+        ..Default::default()
+    };
+    let fleet = LocalFleet::start(1, settings).await.unwrap();
+    let registry = prometheus::Registry::new();
+    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), &registry);
+    let activation =
+        Activation::new(fleet.accounts.clone(), fleet.ledger.clone(), events, "local-admin-token-0123456789");
+    let tenant = unique_tenant(Site::Intl);
+    activation.create(&tenant).await.unwrap();
+    fleet.scheduler.import(&tenant, &sample_inventory(), false).await.unwrap();
+    let s = Setup { fleet, activation, tenant };
+    s.authorize_and_buy(100).await;
+    let done =
+        s.scan(ScanRequest { items: Some(vec!["ecs-instance-no-public-ip".into()]), ..Default::default() }).await;
+    assert_eq!(done.state, TaskState::Done);
+    let snap = s.fleet.ledger.snapshot(&s.tenant).await.unwrap();
+    assert_eq!((snap.used, snap.reserved), (3, 0), "three running instances charged; the stopped one is not");
+    s.fleet.shutdown().await;
+}
