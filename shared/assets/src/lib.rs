@@ -6,6 +6,8 @@
 //! not provide stays `None` — a rule reports it as not checkable rather than
 //! guessing.
 
+pub mod iac;
+pub mod load;
 pub mod model;
 pub mod openapi;
 

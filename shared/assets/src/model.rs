@@ -68,11 +68,15 @@ impl fmt::Display for AssetKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Asset {
     /// The resource id (`i-…`, `sg-…`, the bucket or user name; `account` for
-    /// account-wide settings such as the password policy).
+    /// account-wide settings such as the password policy; the resource's
+    /// address for infrastructure as code).
     pub id: String,
     pub name: Option<String>,
     pub region: Option<String>,
     pub spec: AssetSpec,
+    /// The template and line it was declared at (infrastructure as code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<crate::iac::SourceRef>,
 }
 
 impl Asset {

@@ -93,21 +93,21 @@ static RDP: Check = group_item(
 
 static ALL_PORTS: Check = group_item(
     "ecs-security-group-not-open-all-port",
-    "Security groups do not open all ports to 0.0.0.0/0",
+    "Security groups do not accept inbound traffic on all ports",
     true,
     &[],
-    "An inbound rule accepting every port from anywhere exposes every service on the instances.",
+    "An inbound rule accepting every port (-1/-1) exposes every service on the instances, whatever its source.",
     |a, _| {
         let Some(g) = group(a) else { return Evaluation::error("not a security group") };
         Evaluation::from_findings(
             g.rules
                 .iter()
-                .filter(|r| r.open_to_internet() && r.covers_all_ports())
+                .filter(|r| r.direction == cspm_assets::Direction::Ingress && r.accept && r.covers_all_ports())
                 .map(|r| {
                     Finding::new(
                         "Permissions.Permission",
-                        format!("{} -1/-1 from {}", r.protocol, r.cidr.as_deref().unwrap_or_default()),
-                        "no rule open on all ports to 0.0.0.0/0",
+                        format!("{} -1/-1 from {}", r.protocol, r.cidr.as_deref().unwrap_or("any source")),
+                        "inbound rules that name their ports",
                     )
                 })
                 .collect(),

@@ -52,8 +52,9 @@ fn inventory(scale: usize) -> Vec<Asset> {
         name: None,
         region: None,
         spec: AssetSpec::PasswordPolicy(PasswordPolicy { minimum_length: Some(8), ..Default::default() }),
+        source: None,
     }];
-    let asset = |id: String, spec| Asset { id, name: None, region: Some("cn-hangzhou".into()), spec };
+    let asset = |id: String, spec| Asset { id, name: None, region: Some("cn-hangzhou".into()), spec, source: None };
     for i in 0..1000 * scale {
         out.push(asset(
             format!("i-{i}"),

@@ -7,7 +7,7 @@
 //! `BucketName` for the OSS ones). Several calls describing one resource are
 //! joined into one asset.
 
-mod quirks;
+pub(crate) mod quirks;
 
 use crate::model::*;
 use quirks::*;
@@ -72,6 +72,7 @@ impl Builder {
             name: None,
             region: None,
             spec: empty(),
+            source: None,
         })
     }
 }

@@ -1,0 +1,415 @@
+//! Template resources → typed assets, for Terraform and ROS alike.
+//!
+//! A property a template leaves out takes the provider's default (an
+//! absent `acl` is `private`, absent encryption is off); a property that is
+//! unknown until deployment stays `None`, which the check items report as
+//! not checkable. Resources that configure another one (a login profile, a
+//! security group rule, an EIP association) are joined into it.
+
+use super::{IacResource, is_unknown, referenced};
+use crate::model::*;
+use crate::openapi::quirks::{parse_bool, parse_port_range, split_list};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A property: left out, unknown until deployment, or known.
+enum Prop<'a> {
+    Absent,
+    Unknown,
+    Known(&'a Value),
+}
+
+fn prop<'a>(p: &'a Value, key: &str) -> Prop<'a> {
+    match p.get(key) {
+        None | Some(Value::Null) => Prop::Absent,
+        Some(v) if is_unknown(v) => Prop::Unknown,
+        Some(v) => Prop::Known(v),
+    }
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A string property, `default` when left out.
+fn string(p: &Value, key: &str, default: Option<&str>) -> Option<String> {
+    match prop(p, key) {
+        Prop::Absent => default.map(str::to_owned),
+        Prop::Unknown => None,
+        Prop::Known(v) => text(v),
+    }
+}
+
+fn boolean(p: &Value, key: &str, default: bool) -> Option<bool> {
+    match prop(p, key) {
+        Prop::Absent => Some(default),
+        Prop::Unknown => None,
+        Prop::Known(v) => parse_bool(v),
+    }
+}
+
+fn number(p: &Value, key: &str, default: f64) -> Option<f64> {
+    match prop(p, key) {
+        Prop::Absent => Some(default),
+        Prop::Unknown => None,
+        Prop::Known(Value::Number(n)) => n.as_f64(),
+        Prop::Known(Value::String(s)) => s.trim().parse().ok(),
+        Prop::Known(_) => None,
+    }
+}
+
+fn uint(p: &Value, key: &str, default: u32) -> Option<u32> {
+    number(p, key, f64::from(default)).filter(|n| *n >= 0.0).map(|n| n as u32)
+}
+
+/// Strings of a list property (unknown elements left out).
+fn strings(p: &Value, key: &str) -> Vec<String> {
+    match p.get(key) {
+        Some(Value::Array(items)) => items.iter().filter_map(text).collect(),
+        Some(v) => text(v).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+fn asset(r: &IacResource, name: Option<String>, spec: AssetSpec) -> Asset {
+    Asset { id: r.source.address.clone(), name, region: None, spec, source: Some(r.source.clone()) }
+}
+
+/// Typed assets from template resources; unsupported resource types are skipped.
+pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
+    let mut out: Vec<Asset> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut push = |out: &mut Vec<Asset>, a: Asset| {
+        index.insert(a.id.clone(), out.len());
+        out.push(a);
+    };
+    // Resources first, then what configures them.
+    for r in resources {
+        if let Some(a) = resource(r) {
+            push(&mut out, a);
+        }
+    }
+    for r in resources {
+        attach(r, &mut out, &index, resources);
+    }
+    let lone = lone_rules(resources, &out);
+    out.extend(lone);
+    out
+}
+
+fn resource(r: &IacResource) -> Option<Asset> {
+    let p = &r.properties;
+    Some(match r.resource_type.as_str() {
+        "alicloud_oss_bucket" => asset(r, string(p, "bucket", None), AssetSpec::OssBucket(tf_bucket(p))),
+        "ALIYUN::OSS::Bucket" => asset(r, string(p, "BucketName", None), AssetSpec::OssBucket(ros_bucket(p))),
+        "alicloud_ecs_disk" | "alicloud_disk" => asset(
+            r,
+            string(p, "disk_name", None).or_else(|| string(p, "name", None)),
+            AssetSpec::Disk(Disk {
+                encrypted: boolean(p, "encrypted", false),
+                kms_key_id: string(p, "kms_key_id", None),
+                disk_type: Some("data".into()),
+                instance_id: None,
+            }),
+        ),
+        "ALIYUN::ECS::Disk" => asset(
+            r,
+            string(p, "DiskName", None),
+            AssetSpec::Disk(Disk {
+                encrypted: boolean(p, "Encrypted", false),
+                kms_key_id: string(p, "KMSKeyId", None),
+                disk_type: Some("data".into()),
+                instance_id: None,
+            }),
+        ),
+        "alicloud_instance" | "alicloud_ecs_instance" => {
+            let public = number(p, "internet_max_bandwidth_out", 0.0).is_some_and(|b| b > 0.0);
+            asset(
+                r,
+                string(p, "instance_name", None),
+                AssetSpec::EcsInstance(instance(public, strings(p, "security_groups"))),
+            )
+        }
+        "ALIYUN::ECS::Instance" | "ALIYUN::ECS::InstanceGroup" => {
+            let bandwidth = number(p, "InternetMaxBandwidthOut", 0.0).is_some_and(|b| b > 0.0);
+            let allocate = boolean(p, "AllocatePublicIP", true) != Some(false);
+            let mut groups = strings(p, "SecurityGroupIds");
+            groups.extend(strings(p, "SecurityGroupId"));
+            asset(r, string(p, "InstanceName", None), AssetSpec::EcsInstance(instance(bandwidth && allocate, groups)))
+        }
+        "alicloud_db_instance" => {
+            let ips = match prop(p, "security_ips") {
+                Prop::Absent => Some(vec!["127.0.0.1".to_owned()]),
+                Prop::Unknown => None,
+                Prop::Known(_) => Some(strings(p, "security_ips")),
+            };
+            let ssl = match prop(p, "ssl_action") {
+                Prop::Absent => Some(false),
+                Prop::Unknown => None,
+                Prop::Known(v) => text(v).map(|s| s.eq_ignore_ascii_case("open") || s.eq_ignore_ascii_case("update")),
+            };
+            asset(
+                r,
+                string(p, "instance_name", None),
+                AssetSpec::RdsInstance(RdsInstance {
+                    engine: string(p, "engine", None),
+                    status: None,
+                    security_ips: ips,
+                    ssl_enabled: ssl,
+                    net_type: None,
+                }),
+            )
+        }
+        "ALIYUN::RDS::DBInstance" => {
+            let ips = match prop(p, "SecurityIPList") {
+                Prop::Absent => Some(Vec::new()),
+                Prop::Unknown => None,
+                Prop::Known(v) => text(v).map(|s| split_list(&s)),
+            };
+            let ssl = match prop(p, "SSLSetting") {
+                Prop::Absent => Some(false),
+                Prop::Unknown => None,
+                Prop::Known(v) => text(v).map(|s| !s.eq_ignore_ascii_case("disabled")),
+            };
+            asset(
+                r,
+                string(p, "DBInstanceDescription", None),
+                AssetSpec::RdsInstance(RdsInstance {
+                    engine: string(p, "Engine", None),
+                    status: None,
+                    security_ips: ips,
+                    ssl_enabled: ssl,
+                    net_type: None,
+                }),
+            )
+        }
+        "alicloud_security_group" => asset(
+            r,
+            string(p, "name", None).or_else(|| string(p, "security_group_name", None)),
+            AssetSpec::SecurityGroup(SecurityGroup::default()),
+        ),
+        "ALIYUN::ECS::SecurityGroup" => {
+            let mut rules: Vec<SecurityGroupRule> =
+                list(p, "SecurityGroupIngress").iter().filter_map(|x| ros_rule(x, Direction::Ingress)).collect();
+            rules.extend(list(p, "SecurityGroupEgress").iter().filter_map(|x| ros_rule(x, Direction::Egress)));
+            asset(
+                r,
+                string(p, "SecurityGroupName", None),
+                AssetSpec::SecurityGroup(SecurityGroup { vpc_id: None, rules }),
+            )
+        }
+        "alicloud_ram_account_password_policy" => {
+            asset(r, Some("RAM password policy".into()), AssetSpec::PasswordPolicy(tf_password_policy(p)))
+        }
+        "alicloud_ram_user" => asset(
+            r,
+            string(p, "name", None),
+            AssetSpec::RamUser(RamUser { console_login: Some(false), mfa_bound: None, ..RamUser::default() }),
+        ),
+        "ALIYUN::RAM::User" => {
+            let login = p.get("LoginProfile").filter(|v| v.is_object());
+            let mfa = login.and_then(|l| boolean(l, "MFABindRequired", false));
+            let user = RamUser {
+                console_login: Some(login.is_some()),
+                mfa_bound: if login.is_some() { mfa } else { None },
+                ..RamUser::default()
+            };
+            asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
+        }
+        _ => return None,
+    })
+}
+
+/// Applies resources that configure another (joins by reference or name).
+fn attach(r: &IacResource, out: &mut [Asset], index: &BTreeMap<String, usize>, all: &[IacResource]) {
+    let p = &r.properties;
+    let target = |key: &str| -> Option<usize> {
+        let v = p.get(key)?;
+        if let Some(addr) = referenced(v) {
+            return index.get(addr).copied();
+        }
+        // A literal name or id: the resource with that name.
+        let name = text(v)?;
+        all.iter()
+            .position(|o| {
+                ["name", "bucket", "user_name", "UserName", "BucketName"]
+                    .iter()
+                    .any(|k| o.properties.get(*k).and_then(text).as_deref() == Some(&name))
+            })
+            .and_then(|i| index.get(&all[i].source.address).copied())
+    };
+    match r.resource_type.as_str() {
+        "alicloud_ram_login_profile" => {
+            if let Some(i) = target("user_name")
+                && let AssetSpec::RamUser(u) = &mut out[i].spec
+            {
+                u.console_login = Some(true);
+                u.mfa_bound = boolean(p, "mfa_bind_required", false);
+            }
+        }
+        "alicloud_oss_bucket_acl" => {
+            if let Some(i) = target("bucket")
+                && let AssetSpec::OssBucket(b) = &mut out[i].spec
+            {
+                b.acl = string(p, "acl", None).map(|a| a.to_ascii_lowercase());
+            }
+        }
+        "alicloud_security_group_rule" => {
+            if let (Some(i), Some(rule)) = (target("security_group_id"), tf_rule(p))
+                && let AssetSpec::SecurityGroup(g) = &mut out[i].spec
+            {
+                g.rules.push(rule);
+            }
+        }
+        "alicloud_eip_association" | "ALIYUN::VPC::EIPAssociation" => {
+            let key = if r.resource_type.starts_with("ALIYUN") { "InstanceId" } else { "instance_id" };
+            if let Some(i) = target(key)
+                && let AssetSpec::EcsInstance(inst) = &mut out[i].spec
+            {
+                inst.eip = Some(format!("EIP of {}", r.source.address));
+            }
+        }
+        "ALIYUN::ECS::SecurityGroupIngress" | "ALIYUN::ECS::SecurityGroupEgress" => {
+            let direction = if r.resource_type.ends_with("Egress") { Direction::Egress } else { Direction::Ingress };
+            if let (Some(i), Some(rule)) = (target("SecurityGroupId"), ros_rule(p, direction))
+                && let AssetSpec::SecurityGroup(g) = &mut out[i].spec
+            {
+                g.rules.push(rule);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Security group rules that name no group declared in the template become
+/// a group of their own, so a lone rule is still checked.
+fn lone_rules(resources: &[IacResource], assets: &[Asset]) -> Vec<Asset> {
+    resources
+        .iter()
+        .filter(|r| r.resource_type == "alicloud_security_group_rule")
+        .filter(|r| {
+            let gid = r.properties.get("security_group_id");
+            !gid.and_then(referenced).is_some_and(|a| assets.iter().any(|x| x.id == a))
+        })
+        .filter_map(|r| {
+            Some(asset(
+                r,
+                None,
+                AssetSpec::SecurityGroup(SecurityGroup { vpc_id: None, rules: vec![tf_rule(&r.properties)?] }),
+            ))
+        })
+        .collect()
+}
+
+fn list<'a>(p: &'a Value, key: &str) -> Vec<&'a Value> {
+    match p.get(key) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(v @ Value::Object(_)) => vec![v],
+        _ => Vec::new(),
+    }
+}
+
+fn instance(public: bool, security_group_ids: Vec<String>) -> EcsInstance {
+    EcsInstance {
+        status: Some("Running".into()),
+        public_ips: if public { vec!["(allocated at creation)".into()] } else { Vec::new() },
+        eip: None,
+        security_group_ids,
+        vpc_id: None,
+    }
+}
+
+fn tf_bucket(p: &Value) -> OssBucket {
+    let sse = match prop(p, "server_side_encryption_rule") {
+        Prop::Absent => Some(None),
+        Prop::Unknown => None,
+        Prop::Known(rule) => Some(string(rule, "sse_algorithm", None)),
+    };
+    bucket(string(p, "acl", Some("private")), sse)
+}
+
+fn ros_bucket(p: &Value) -> OssBucket {
+    let sse = match prop(p, "ServerSideEncryptionConfiguration") {
+        Prop::Absent => Some(None),
+        Prop::Unknown => None,
+        Prop::Known(rule) => Some(string(rule, "SSEAlgorithm", None)),
+    };
+    bucket(string(p, "AccessControl", Some("private")), sse)
+}
+
+/// `sse`: `None` unknown; `Some(None)` not configured; `Some(Some(alg))` configured.
+fn bucket(acl: Option<String>, sse: Option<Option<String>>) -> OssBucket {
+    let algorithm = sse.clone().flatten().filter(|a| !a.eq_ignore_ascii_case("none"));
+    OssBucket {
+        acl: acl.map(|a| a.to_ascii_lowercase()),
+        sse_configured: sse.map(|_| algorithm.is_some()),
+        sse_algorithm: algorithm,
+        object_count: None,
+    }
+}
+
+fn tf_rule(p: &Value) -> Option<SecurityGroupRule> {
+    let direction = if string(p, "type", Some("ingress"))?.eq_ignore_ascii_case("egress") {
+        Direction::Egress
+    } else {
+        Direction::Ingress
+    };
+    rule(
+        direction,
+        string(p, "ip_protocol", Some("all"))?,
+        &string(p, "port_range", Some("-1/-1"))?,
+        string(p, "cidr_ip", None).or_else(|| string(p, "ipv6_cidr_ip", None)),
+        string(p, "policy", Some("accept"))?,
+        uint(p, "priority", 1)?,
+    )
+}
+
+fn ros_rule(p: &Value, direction: Direction) -> Option<SecurityGroupRule> {
+    let cidr_key = if direction == Direction::Ingress { "SourceCidrIp" } else { "DestCidrIp" };
+    rule(
+        direction,
+        string(p, "IpProtocol", Some("all"))?,
+        &string(p, "PortRange", Some("-1/-1"))?,
+        string(p, cidr_key, None),
+        string(p, "Policy", Some("accept"))?,
+        uint(p, "Priority", 1)?,
+    )
+}
+
+fn rule(
+    direction: Direction,
+    protocol: String,
+    ports: &str,
+    cidr: Option<String>,
+    policy: String,
+    priority: u32,
+) -> Option<SecurityGroupRule> {
+    Some(SecurityGroupRule {
+        direction,
+        protocol: protocol.to_ascii_lowercase(),
+        ports: parse_port_range(ports).ok()?,
+        cidr,
+        accept: !policy.eq_ignore_ascii_case("drop"),
+        priority,
+    })
+}
+
+fn tf_password_policy(p: &Value) -> PasswordPolicy {
+    // The provider's defaults for what a template leaves out.
+    PasswordPolicy {
+        minimum_length: uint(p, "minimum_password_length", 12),
+        require_uppercase: boolean(p, "require_uppercase_characters", true),
+        require_lowercase: boolean(p, "require_lowercase_characters", true),
+        require_numbers: boolean(p, "require_numbers", true),
+        require_symbols: boolean(p, "require_symbols", true),
+        max_password_age: uint(p, "max_password_age", 0),
+        reuse_prevention: uint(p, "password_reuse_prevention", 0),
+        max_login_attempts: uint(p, "max_login_attempts", 5),
+        hard_expiry: boolean(p, "hard_expiry", false),
+    }
+}

@@ -1,0 +1,74 @@
+//! Infrastructure as code → resources, then → assets.
+//!
+//! [`terraform`] reads HCL modules and `terraform show -json` plans and
+//! states, [`ros`] reads ROS templates (YAML or JSON); both produce
+//! [`IacResource`]s whose property values are plain JSON, with values that
+//! cannot be known statically marked unknown ([`unknown`]). [`map`] turns
+//! them into the typed assets the check items read, filling the provider
+//! defaults for properties a template leaves out.
+
+pub mod map;
+pub mod ros;
+pub mod terraform;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::path::PathBuf;
+
+/// Where a resource came from, for findings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceRef {
+    pub file: PathBuf,
+    /// 1-based line of the resource's declaration, when the source has lines.
+    pub line: Option<usize>,
+    /// `alicloud_oss_bucket.logs`, or the ROS logical id.
+    pub address: String,
+}
+
+/// One resource declared in a template.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IacResource {
+    /// `alicloud_oss_bucket`, or `ALIYUN::OSS::Bucket`.
+    pub resource_type: String,
+    pub source: SourceRef,
+    /// Attributes (Terraform) or `Properties` (ROS), nested blocks as objects
+    /// (a repeated block as an array of objects).
+    pub properties: Value,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IacError {
+    #[error("{file}: {problem}")]
+    Parse { file: String, problem: String },
+    #[error("{0}: cannot read: {1}")]
+    Io(String, String),
+}
+
+/// The marker of a value that cannot be known before deployment.
+const UNKNOWN: &str = "$unknown";
+/// For an unknown that refers to another resource: that resource's address.
+const RESOURCE: &str = "$resource";
+
+/// An unknown value, described by the expression that produced it.
+pub fn unknown(expression: impl Into<String>) -> Value {
+    json!({ UNKNOWN: expression.into() })
+}
+
+/// An unknown value that refers to the resource at `address` (an id or attribute of it).
+pub fn reference(address: impl Into<String>, expression: impl Into<String>) -> Value {
+    json!({ UNKNOWN: expression.into(), RESOURCE: address.into() })
+}
+
+pub fn is_unknown(v: &Value) -> bool {
+    v.get(UNKNOWN).is_some()
+}
+
+/// The address a reference points to, if `v` is one.
+pub fn referenced(v: &Value) -> Option<&str> {
+    v.get(RESOURCE).and_then(Value::as_str)
+}
+
+/// The 1-based line of the first line of `text` for which `matches` holds.
+pub(crate) fn line_of(text: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
+    text.lines().position(matches).map(|i| i + 1)
+}

@@ -1,0 +1,154 @@
+//! ROS templates (YAML or JSON): `Resources` with their `Properties`;
+//! `Ref` to a parameter takes its default, `Fn::Join`, `Fn::Sub`,
+//! `Fn::Select`, `Fn::If` (with static conditions) are resolved when static;
+//! `Ref` and `Fn::GetAtt` to resources are unknowns that remember the
+//! resource they point to.
+
+use super::{IacError, IacResource, SourceRef, line_of, reference, unknown};
+use serde_json::{Map, Value};
+use std::path::Path;
+
+/// Reads one ROS template file.
+pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
+    let text = std::fs::read_to_string(file).map_err(|e| IacError::Io(file.display().to_string(), e.to_string()))?;
+    let parse_error = |problem: String| IacError::Parse { file: file.display().to_string(), problem };
+    let doc: Value = if file.extension().is_some_and(|x| x == "json") {
+        serde_json::from_str(&text).map_err(|e| parse_error(e.to_string()))?
+    } else {
+        serde_yaml_ng::from_str(&text).map_err(|e| parse_error(e.to_string()))?
+    };
+    if doc.get("ROSTemplateFormatVersion").is_none() {
+        return Err(parse_error("not a ROS template (no ROSTemplateFormatVersion)".into()));
+    }
+    let resources = doc.get("Resources").and_then(Value::as_object).cloned().unwrap_or_default();
+    let template = Template {
+        params: doc
+            .get("Parameters")
+            .and_then(Value::as_object)
+            .map(|p| {
+                p.iter()
+                    .map(|(k, v)| (k.clone(), v.get("Default").cloned().unwrap_or_else(|| unknown(format!("Ref {k}")))))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        resources: resources.keys().cloned().collect(),
+        conditions: doc.get("Conditions").and_then(Value::as_object).cloned().unwrap_or_default(),
+    };
+    let resources_line = line_of(&text, |l| l.trim_start().starts_with("Resources:") || l.contains("\"Resources\""));
+    Ok(resources
+        .iter()
+        .map(|(id, r)| {
+            let line = line_of(&text, |l| {
+                let t = l.trim();
+                (t == format!("{id}:") || t.starts_with(&format!("\"{id}\"")))
+                    && !l.starts_with(|c: char| !c.is_whitespace())
+            })
+            .filter(|l| resources_line.is_none_or(|r| *l > r));
+            IacResource {
+                resource_type: r.get("Type").and_then(Value::as_str).unwrap_or_default().to_owned(),
+                source: SourceRef { file: file.to_path_buf(), line, address: id.clone() },
+                properties: template.resolve(r.get("Properties").unwrap_or(&Value::Object(Map::new()))),
+            }
+        })
+        .collect())
+}
+
+struct Template {
+    params: Map<String, Value>,
+    resources: Vec<String>,
+    conditions: Map<String, Value>,
+}
+
+impl Template {
+    fn resolve(&self, v: &Value) -> Value {
+        match v {
+            Value::Object(m) if m.len() == 1 => {
+                let (k, arg) = m.iter().next().expect("one entry");
+                match k.as_str() {
+                    "Ref" => self.reference(arg),
+                    k if k.starts_with("Fn::") => self.function(k, arg),
+                    _ => Value::Object(m.iter().map(|(k, v)| (k.clone(), self.resolve(v))).collect()),
+                }
+            }
+            Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), self.resolve(v))).collect()),
+            Value::Array(items) => Value::Array(items.iter().map(|i| self.resolve(i)).collect()),
+            other => other.clone(),
+        }
+    }
+
+    fn reference(&self, arg: &Value) -> Value {
+        let Some(name) = arg.as_str() else { return unknown("Ref") };
+        if let Some(v) = self.params.get(name) {
+            return v.clone();
+        }
+        if self.resources.iter().any(|r| r == name) {
+            return reference(name, format!("Ref {name}"));
+        }
+        unknown(format!("Ref {name}"))
+    }
+
+    fn function(&self, name: &str, arg: &Value) -> Value {
+        let args = self.resolve(arg);
+        let known = |v: &Value| !super::is_unknown(v);
+        match (name, &args) {
+            ("Fn::GetAtt", Value::Array(a)) if !a.is_empty() => {
+                let res = a[0].as_str().unwrap_or_default();
+                reference(res, format!("Fn::GetAtt {res}"))
+            }
+            ("Fn::Join", Value::Array(a)) if a.len() == 2 => match (&a[0], &a[1]) {
+                (Value::String(sep), Value::Array(parts)) if parts.iter().all(known) => {
+                    let strs: Option<Vec<String>> = parts.iter().map(scalar_string).collect();
+                    strs.map_or_else(|| unknown("Fn::Join"), |s| Value::String(s.join(sep)))
+                }
+                _ => unknown("Fn::Join"),
+            },
+            ("Fn::Select", Value::Array(a)) if a.len() == 2 => {
+                match (scalar_string(&a[0]).and_then(|i| i.parse::<usize>().ok()), &a[1]) {
+                    (Some(i), Value::Array(items)) => items.get(i).cloned().unwrap_or_else(|| unknown("Fn::Select")),
+                    _ => unknown("Fn::Select"),
+                }
+            }
+            ("Fn::Sub", Value::String(s)) => self.substitute(s),
+            ("Fn::If", Value::Array(a)) if a.len() == 3 => match self.condition(a[0].as_str().unwrap_or_default()) {
+                Some(true) => a[1].clone(),
+                Some(false) => a[2].clone(),
+                None => unknown("Fn::If"),
+            },
+            ("Fn::Equals", Value::Array(a)) if a.len() == 2 && a.iter().all(known) => Value::Bool(a[0] == a[1]),
+            ("Fn::Not", Value::Array(a)) if a.len() == 1 => {
+                a[0].as_bool().map_or_else(|| unknown("Fn::Not"), |b| Value::Bool(!b))
+            }
+            _ => unknown(name),
+        }
+    }
+
+    fn condition(&self, name: &str) -> Option<bool> {
+        self.resolve(self.conditions.get(name)?).as_bool()
+    }
+
+    fn substitute(&self, s: &str) -> Value {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let Some(end) = rest[start..].find('}') else { return unknown("Fn::Sub") };
+            let name = &rest[start + 2..start + end];
+            match self.params.get(name).and_then(scalar_string) {
+                Some(v) => out.push_str(&v),
+                None => return unknown(format!("Fn::Sub ${{{name}}}")),
+            }
+            rest = &rest[start + end + 1..];
+        }
+        out.push_str(rest);
+        Value::String(out)
+    }
+}
+
+fn scalar_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
