@@ -5,6 +5,7 @@
 //! live progress bar, reading results — and `cspm demo` runs the whole fleet
 //! in this one process.
 
+mod check;
 mod client;
 mod demo;
 mod output;
@@ -111,6 +112,19 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Scan a Terraform module, a plan/state JSON, a ROS template or a folder of
+    /// OpenAPI responses offline; exits 1 when it finds anything at or above --severity.
+    Check {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value = "table")]
+        format: check::CheckFormat,
+        /// Only these rules (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        rules: Option<Vec<String>>,
+        /// Report (and fail on) findings of this severity and above.
+        #[arg(long, value_enum, default_value = "low")]
+        severity: check::Severity,
+    },
     /// List the check items.
     Catalogue {
         #[arg(long, value_enum, default_value = "table")]
@@ -202,6 +216,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Check { path, format, rules, severity } => match check::run(&path, rules.as_deref(), severity, format)
+        {
+            Ok(true) => Ok(()),
+            // Exit 1: findings at or above the severity; exit 2: the input could not be checked.
+            Ok(false) => std::process::exit(1),
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                std::process::exit(2)
+            }
+        },
         Command::Catalogue { format } => {
             let c = scheduler.get("/v1/catalogue").await?;
             match format {

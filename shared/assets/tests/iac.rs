@@ -1,0 +1,172 @@
+//! Terraform and ROS in, typed assets out: static values resolved, unknown
+//! values kept unknown, defaults filled, related resources joined.
+
+use cspm_assets::iac::{map::to_assets, ros, terraform};
+use cspm_assets::load::load_path;
+use cspm_assets::{AssetKind, AssetSpec};
+use std::path::PathBuf;
+
+/// A fresh directory with `files` written into it.
+fn dir_with(files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cspm-iac-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    dir
+}
+
+fn rand_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::SeqCst)
+}
+
+fn bucket_acls(assets: &[cspm_assets::Asset]) -> Vec<(String, Option<String>)> {
+    assets
+        .iter()
+        .filter_map(|a| match &a.spec {
+            AssetSpec::OssBucket(b) => Some((a.id.clone(), b.acl.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn terraform_variables_locals_and_count_are_resolved() {
+    let dir = dir_with(&[
+        ("variables.tf", "variable \"acl\" {\n  default = \"public-read\"\n}\nvariable \"n\" {\n  default = 2\n}\n"),
+        (
+            "main.tf",
+            "locals {\n  prefix = \"logs-${var.acl}\"\n  acl    = var.acl\n}\n\nresource \"alicloud_oss_bucket\" \"logs\" {\n  count  = var.n\n  bucket = \"${local.prefix}-${count.index}\"\n  acl    = local.acl\n}\n",
+        ),
+    ]);
+    let assets = to_assets(&terraform::load_module(&dir).unwrap());
+    assert_eq!(
+        bucket_acls(&assets),
+        vec![
+            ("alicloud_oss_bucket.logs[0]".into(), Some("public-read".into())),
+            ("alicloud_oss_bucket.logs[1]".into(), Some("public-read".into()))
+        ]
+    );
+    assert_eq!(assets[1].name.as_deref(), Some("logs-public-read-1"));
+    let source = assets[0].source.as_ref().unwrap();
+    assert_eq!((source.file.file_name().unwrap().to_str(), source.line), (Some("main.tf"), Some(6)));
+}
+
+#[test]
+fn terraform_unknown_values_are_not_guessed_and_absent_ones_default() {
+    let dir = dir_with(&[(
+        "main.tf",
+        "variable \"acl\" {}\nresource \"alicloud_oss_bucket\" \"a\" {\n  acl = var.acl\n}\nresource \"alicloud_oss_bucket\" \"b\" {\n  acl = data.alicloud_x.y.acl\n}\nresource \"alicloud_oss_bucket\" \"c\" {}\n",
+    )]);
+    let acls = bucket_acls(&to_assets(&terraform::load_module(&dir).unwrap()));
+    assert_eq!(
+        acls,
+        vec![
+            ("alicloud_oss_bucket.a".into(), None),
+            ("alicloud_oss_bucket.b".into(), None),
+            ("alicloud_oss_bucket.c".into(), Some("private".into()))
+        ]
+    );
+}
+
+#[test]
+fn terraform_for_each_and_joins() {
+    let dir = dir_with(&[(
+        "main.tf",
+        r#"
+resource "alicloud_ram_user" "u" {
+  for_each = toset(["ann", "ben"])
+  name     = each.key
+}
+resource "alicloud_ram_login_profile" "ann" {
+  user_name         = alicloud_ram_user.u["ann"].name
+  password          = "x"
+  mfa_bind_required = true
+}
+resource "alicloud_security_group" "sg" {
+  name = "web"
+}
+resource "alicloud_security_group_rule" "ssh" {
+  type              = "ingress"
+  ip_protocol       = "tcp"
+  port_range        = "22/22"
+  cidr_ip           = "0.0.0.0/0"
+  security_group_id = alicloud_security_group.sg.id
+}
+"#,
+    )]);
+    let assets = to_assets(&terraform::load_module(&dir).unwrap());
+    let users: Vec<&str> = assets.iter().filter(|a| a.kind() == AssetKind::RamUser).map(|a| a.id.as_str()).collect();
+    assert_eq!(users, ["alicloud_ram_user.u[\"ann\"]", "alicloud_ram_user.u[\"ben\"]"]);
+    let sg = assets.iter().find(|a| a.id == "alicloud_security_group.sg").unwrap();
+    let AssetSpec::SecurityGroup(g) = &sg.spec else { panic!() };
+    assert_eq!((g.rules.len(), g.rules[0].ports), (1, Some((22, 22))), "the rule joins its group");
+}
+
+#[test]
+fn a_plan_marks_what_is_known_only_after_apply() {
+    let plan = r#"{
+      "format_version": "1.2",
+      "planned_values": {"root_module": {"resources": [
+        {"address": "alicloud_db_instance.db", "mode": "managed", "type": "alicloud_db_instance", "name": "db",
+         "values": {"engine": "MySQL", "security_ips": ["0.0.0.0/0"], "ssl_action": null}},
+        {"address": "alicloud_ecs_disk.d", "mode": "managed", "type": "alicloud_ecs_disk", "name": "d", "values": {"encrypted": null}}
+      ]}},
+      "resource_changes": [
+        {"address": "alicloud_db_instance.db", "change": {"after_unknown": {"ssl_action": true}}},
+        {"address": "alicloud_ecs_disk.d", "change": {"after_unknown": {}}}
+      ]
+    }"#;
+    let dir = dir_with(&[("plan.json", plan)]);
+    let assets = load_path(&dir.join("plan.json")).unwrap();
+    let AssetSpec::RdsInstance(db) = &assets[0].spec else { panic!() };
+    assert_eq!((db.ssl_enabled, db.security_ips.as_deref()), (None, Some(&["0.0.0.0/0".to_owned()][..])));
+    let AssetSpec::Disk(d) = &assets[1].spec else { panic!() };
+    assert_eq!(d.encrypted, Some(false), "null means the provider default");
+}
+
+#[test]
+fn ros_parameters_functions_and_references() {
+    let template = r#"
+ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  Acl:
+    Type: String
+    Default: public-read-write
+  Env:
+    Type: String
+    Default: prod
+Conditions:
+  IsProd:
+    Fn::Equals: [prod, {Ref: Env}]
+Resources:
+  Bucket:
+    Type: ALIYUN::OSS::Bucket
+    Properties:
+      BucketName:
+        Fn::Join: ['-', [data, {Ref: Env}]]
+      AccessControl:
+        Fn::If: [IsProd, {Ref: Acl}, private]
+  Other:
+    Type: ALIYUN::OSS::Bucket
+    Properties:
+      BucketName: {Fn::Sub: 'copy-${Env}'}
+      AccessControl: {Fn::GetAtt: [Bucket, Acl]}
+"#;
+    let dir = dir_with(&[("t.yaml", template)]);
+    let assets = to_assets(&ros::load_template(&dir.join("t.yaml")).unwrap());
+    assert_eq!(bucket_acls(&assets), vec![("Bucket".into(), Some("public-read-write".into())), ("Other".into(), None)]);
+    assert_eq!(assets[0].name.as_deref(), Some("data-prod"));
+    assert_eq!(assets[1].name.as_deref(), Some("copy-prod"));
+    assert_eq!(assets[0].source.as_ref().unwrap().line, Some(14));
+}
+
+#[test]
+fn unreadable_input_is_an_error_naming_the_file() {
+    let dir = dir_with(&[("broken.tf", "resource \"x\" {"), ("not-ros.yaml", "a: 1\n")]);
+    assert!(terraform::load_module(&dir).unwrap_err().to_string().contains("broken.tf"));
+    assert!(ros::load_template(&dir.join("not-ros.yaml")).unwrap_err().to_string().contains("not a ROS template"));
+    assert!(load_path(&dir.join("missing")).unwrap_err().to_string().contains("does not exist"));
+}
