@@ -10,5 +10,6 @@ pub mod iac;
 pub mod load;
 pub mod model;
 pub mod openapi;
+pub mod schema;
 
 pub use model::*;

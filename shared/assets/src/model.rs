@@ -4,27 +4,23 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The resource types assets come in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// The resource types assets come in: the hand-modelled ones, and every
+/// type described by a [`crate::schema::Schema`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AssetKind {
-    #[serde(rename = "ACS::ECS::Instance")]
     EcsInstance,
-    #[serde(rename = "ACS::ECS::SecurityGroup")]
     SecurityGroup,
-    #[serde(rename = "ACS::ECS::Disk")]
     Disk,
-    #[serde(rename = "ACS::RAM::PasswordPolicy")]
     PasswordPolicy,
-    #[serde(rename = "ACS::RAM::User")]
     RamUser,
-    #[serde(rename = "ACS::OSS::Bucket")]
     OssBucket,
-    #[serde(rename = "ACS::RDS::DBInstance")]
     RdsInstance,
+    /// A type known by its schema only, e.g. `ACS::REDIS::Instance`.
+    Other(&'static str),
 }
 
 impl AssetKind {
-    pub const ALL: [AssetKind; 7] = [
+    pub const TYPED: [AssetKind; 7] = [
         AssetKind::EcsInstance,
         AssetKind::SecurityGroup,
         AssetKind::Disk,
@@ -36,6 +32,11 @@ impl AssetKind {
 
     /// The Alibaba Cloud resource type name, e.g. `ACS::ECS::Instance`.
     pub fn as_str(self) -> &'static str {
+        self.as_str_const()
+    }
+
+    /// [`AssetKind::as_str`], usable in constants.
+    pub const fn as_str_const(self) -> &'static str {
         match self {
             AssetKind::EcsInstance => "ACS::ECS::Instance",
             AssetKind::SecurityGroup => "ACS::ECS::SecurityGroup",
@@ -44,7 +45,16 @@ impl AssetKind {
             AssetKind::RamUser => "ACS::RAM::User",
             AssetKind::OssBucket => "ACS::OSS::Bucket",
             AssetKind::RdsInstance => "ACS::RDS::DBInstance",
+            AssetKind::Other(name) => name,
         }
+    }
+
+    /// The kind named `name`, if it is one.
+    pub fn from_name(name: &str) -> Option<AssetKind> {
+        AssetKind::TYPED
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .or_else(|| crate::schema::by_kind(name).map(|s| AssetKind::Other(s.kind)))
     }
 
     /// The cloud service (product) the resource belongs to.
@@ -54,7 +64,21 @@ impl AssetKind {
             AssetKind::PasswordPolicy | AssetKind::RamUser => "RAM",
             AssetKind::OssBucket => "OSS",
             AssetKind::RdsInstance => "RDS",
+            AssetKind::Other(name) => crate::schema::by_kind(name).map_or("other", |s| s.product),
         }
+    }
+}
+
+impl Serialize for AssetKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AssetKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        AssetKind::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown resource type {name:?}")))
     }
 }
 
@@ -77,6 +101,9 @@ pub struct Asset {
     /// The template and line it was declared at (infrastructure as code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::iac::SourceRef>,
+    /// Properties described by the type's schema (see [`crate::schema`]).
+    #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    pub fields: Fields,
 }
 
 impl Asset {
@@ -89,6 +116,7 @@ impl Asset {
             AssetSpec::RamUser(_) => AssetKind::RamUser,
             AssetSpec::OssBucket(_) => AssetKind::OssBucket,
             AssetSpec::RdsInstance(_) => AssetKind::RdsInstance,
+            AssetSpec::Resource(kind) => AssetKind::from_name(kind).unwrap_or(AssetKind::Other("unknown")),
         }
     }
 
@@ -118,7 +146,21 @@ pub enum AssetSpec {
     RamUser(RamUser),
     OssBucket(OssBucket),
     RdsInstance(RdsInstance),
+    /// A type described only by its schema: the data is in [`Asset::fields`].
+    Resource(String),
 }
+
+/// A schema field's value: left out (and no provider default), unknown until
+/// deployment, or known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", content = "value", rename_all = "snake_case")]
+pub enum Slot {
+    Absent,
+    Unknown,
+    Known(serde_json::Value),
+}
+
+pub type Fields = std::collections::BTreeMap<String, Slot>;
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct EcsInstance {

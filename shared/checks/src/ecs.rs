@@ -63,7 +63,7 @@ const fn group_item(
             description,
             solution: "ECS console > Security Groups > the group > Rules: narrow the source of the offending inbound rule to known addresses, or delete it.",
         },
-        eval,
+        eval: Eval::Code(eval),
     }
 }
 
@@ -131,14 +131,14 @@ static DISK_ENCRYPTED: Check = Check {
         description: "Unencrypted disks and their snapshots expose data to anyone who obtains a copy.",
         solution: "Create an encrypted disk (KMS) from a snapshot of this one, switch the instance to it, and release the old disk.",
     },
-    eval: |a, _| match &a.spec {
+    eval: Eval::Code(|a, _| match &a.spec {
         AssetSpec::Disk(d) => match d.encrypted {
             None => Evaluation::missing("Encrypted"),
             Some(true) => Evaluation::pass(),
             Some(false) => Evaluation::from_findings(vec![Finding::new("Encrypted", false, "true")]),
         },
         _ => Evaluation::error("not a disk"),
-    },
+    }),
 };
 
 static NO_PUBLIC_IP: Check = Check {
@@ -157,7 +157,7 @@ static NO_PUBLIC_IP: Check = Check {
         description: "An instance with a public IP or EIP is reachable from the Internet; expose services through a load balancer or NAT instead.",
         solution: "Release the public IP (convert it to an EIP and unbind it) and reach the instance through SLB, NAT or a bastion host.",
     },
-    eval: |a, _| match &a.spec {
+    eval: Eval::Code(|a, _| match &a.spec {
         AssetSpec::EcsInstance(i) => {
             let mut findings: Vec<Finding> =
                 i.public_ips.iter().map(|ip| Finding::new("PublicIpAddress", ip, "none")).collect();
@@ -165,7 +165,7 @@ static NO_PUBLIC_IP: Check = Check {
             Evaluation::from_findings(findings)
         }
         _ => Evaluation::error("not an ECS instance"),
-    },
+    }),
 };
 
 pub(crate) static CHECKS: &[&Check] = &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP];

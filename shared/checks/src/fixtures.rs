@@ -1,7 +1,8 @@
-//! Every check item has a pass and a fail fixture of our own, shaped like
-//! the real OpenAPI responses (`fixtures/<id>.json`), run through the
+//! Every coded check item has a pass and a fail fixture of our own, shaped
+//! like the real OpenAPI responses (`fixtures/<id>.json`), run through the
 //! OpenAPI adapter: the pass fixture yields no finding of the item, the fail
-//! fixture at least one.
+//! fixture at least one. (Declared items have Terraform/ROS examples; see
+//! `tests/declared.rs`.)
 
 use crate::*;
 use chrono::TimeZone;
@@ -34,7 +35,7 @@ fn statuses(check: &Check, responses: &[ApiResponse]) -> Vec<Status> {
 #[test]
 fn every_item_passes_its_pass_fixture_and_fails_its_fail_fixture() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    for check in catalogue() {
+    for check in catalogue().iter().filter(|c| matches!(c.eval, Eval::Code(_))) {
         let path = dir.join(format!("{}.json", check.meta.id));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|_| panic!("{} has no fixture {}", check.meta.id, path.display()));

@@ -62,10 +62,17 @@ pub struct CheckMeta {
     pub solution: &'static str,
 }
 
-/// An item: metadata plus its evaluation function.
+/// An item: metadata plus how it evaluates an asset.
 pub struct Check {
     pub meta: CheckMeta,
-    pub eval: fn(&Asset, &Context) -> Evaluation,
+    pub eval: Eval,
+}
+
+/// How an item evaluates: code, or a declared expectation on the asset's
+/// schema fields (most configuration rules are one property and a predicate).
+pub enum Eval {
+    Code(fn(&Asset, &Context) -> Evaluation),
+    Expect(crate::expect::Expect),
 }
 
 impl Check {
@@ -74,7 +81,10 @@ impl Check {
         if asset.kind() != self.meta.resource_type {
             return Evaluation::error(format!("{} does not apply to {}", self.meta.id, asset.kind()));
         }
-        (self.eval)(asset, ctx)
+        match &self.eval {
+            Eval::Code(f) => f(asset, ctx),
+            Eval::Expect(e) => e.evaluate(&asset.fields),
+        }
     }
 
     /// Checks user-given parameter values against the item's specs.
@@ -174,4 +184,75 @@ impl Evaluation {
     pub fn is_checked(&self) -> bool {
         matches!(self.status, Status::Pass | Status::NotPass)
     }
+}
+
+/// A declared item: the metadata and the expectation over the schema fields
+/// of `kind` (a resource type with a schema in `cspm_assets::schema`).
+/// Declared items have no tunable parameters and no automatic fix yet.
+#[allow(clippy::too_many_arguments)]
+pub const fn declare(
+    id: &'static str,
+    name: &'static str,
+    product: &'static str,
+    kind: &'static str,
+    category: Category,
+    risk: Risk,
+    expect: crate::expect::Expect,
+    description: &'static str,
+    solution: &'static str,
+) -> Check {
+    Check {
+        meta: CheckMeta {
+            id,
+            name,
+            vendor: "ALIYUN",
+            product,
+            resource_type: kind_named(kind),
+            category,
+            risk,
+            free: false,
+            fix: FixSupport::None,
+            params: &[],
+            standards: &[],
+            description,
+            solution,
+        },
+        eval: Eval::Expect(expect),
+    }
+}
+
+/// The typed kind when `name` is one of the hand-modelled types, else a schema kind.
+const fn kind_named(name: &'static str) -> AssetKind {
+    let typed = [
+        AssetKind::EcsInstance,
+        AssetKind::SecurityGroup,
+        AssetKind::Disk,
+        AssetKind::PasswordPolicy,
+        AssetKind::RamUser,
+        AssetKind::OssBucket,
+        AssetKind::RdsInstance,
+    ];
+    let mut i = 0;
+    while i < typed.len() {
+        if const_eq(typed[i].as_str_const(), name) {
+            return typed[i];
+        }
+        i += 1;
+    }
+    AssetKind::Other(name)
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }

@@ -4,18 +4,24 @@
 //! parameters and "now" in, a result out.
 
 mod ecs;
+pub mod expect;
 mod item;
 mod oss;
 mod ram;
 mod rds;
+mod rules;
 
+pub use expect::Expect;
 pub use item::*;
 
 use cspm_assets::Asset;
 use std::sync::LazyLock;
 
-static CATALOGUE: LazyLock<Vec<&'static Check>> =
-    LazyLock::new(|| [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS].into_iter().flatten().copied().collect());
+static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
+    let groups = [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS];
+    let declared = [rules::compute::CHECKS, rules::database::CHECKS, rules::storage::CHECKS, rules::network::CHECKS];
+    groups.into_iter().chain(declared).flatten().copied().collect()
+});
 
 /// Every check item, in a stable order.
 pub fn catalogue() -> &'static [&'static Check] {

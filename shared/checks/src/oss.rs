@@ -28,7 +28,7 @@ const fn bucket_item(
             description,
             solution,
         },
-        eval,
+        eval: Eval::Code(eval),
     }
 }
 

@@ -42,7 +42,7 @@ const fn password_item(
             description,
             solution,
         },
-        eval,
+        eval: Eval::Code(eval),
     }
 }
 
@@ -183,7 +183,7 @@ static MFA: Check = Check {
         description: "A console password alone is one phishing email away from a takeover; MFA adds a second factor.",
         solution: "RAM console > Users > the user > Authentication > Enable the MFA Device (virtual MFA), and require it at logon.",
     },
-    eval: |a, _| {
+    eval: Eval::Code(|a, _| {
         let Some(u) = user(a) else { return Evaluation::error("not a RAM user") };
         match (u.console_login, u.mfa_bound) {
             (Some(false), _) => Evaluation::pass(),
@@ -194,7 +194,7 @@ static MFA: Check = Check {
                 Evaluation::from_findings(vec![Finding::new("MFADevice", "none", "a bound MFA device")])
             }
         }
-    },
+    }),
 };
 
 static AK_AGE: Check = Check {
@@ -219,7 +219,7 @@ static AK_AGE: Check = Check {
         description: "Long-lived AccessKeys accumulate exposure in scripts, images and logs.",
         solution: "Create a new AccessKey for the user, switch every caller to it, then disable and delete the old one.",
     },
-    eval: |a, ctx| {
+    eval: Eval::Code(|a, ctx| {
         let Some(u) = user(a) else { return Evaluation::error("not a RAM user") };
         let max = ctx.param("max_days");
         let mut findings = Vec::new();
@@ -235,7 +235,7 @@ static AK_AGE: Check = Check {
             }
         }
         Evaluation::from_findings(findings)
-    },
+    }),
 };
 
 pub(crate) static CHECKS: &[&Check] = &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE];

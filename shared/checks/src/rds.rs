@@ -19,7 +19,7 @@ static WHITELIST: Check = Check {
         description: "A whitelist entry of 0.0.0.0/0 lets every address on the Internet reach the database port.",
         solution: "RDS console > the instance > Whitelist and SecGroup: replace 0.0.0.0/0 with the application servers' addresses.",
     },
-    eval: |a, _| {
+    eval: Eval::Code(|a, _| {
         let AssetSpec::RdsInstance(r) = &a.spec else { return Evaluation::error("not an RDS instance") };
         let Some(ips) = &r.security_ips else {
             return Evaluation::missing("SecurityIPList (rds:DescribeDBInstanceIPArrayList)");
@@ -30,7 +30,7 @@ static WHITELIST: Check = Check {
                 .map(|ip| Finding::new("SecurityIPList", ip, "specific addresses, not 0.0.0.0/0"))
                 .collect(),
         )
-    },
+    }),
 };
 
 static SSL: Check = Check {
@@ -49,14 +49,14 @@ static SSL: Check = Check {
         description: "Without SSL, credentials and data cross the network in plaintext.",
         solution: "RDS console > the instance > Data Security > SSL: enable SSL encryption and have clients verify the certificate.",
     },
-    eval: |a, _| {
+    eval: Eval::Code(|a, _| {
         let AssetSpec::RdsInstance(r) = &a.spec else { return Evaluation::error("not an RDS instance") };
         match r.ssl_enabled {
             None => Evaluation::missing("SSLEnabled (rds:DescribeDBInstanceSSL)"),
             Some(true) => Evaluation::pass(),
             Some(false) => Evaluation::from_findings(vec![Finding::new("SSLEnabled", "No", "Yes")]),
         }
-    },
+    }),
 };
 
 pub(crate) static CHECKS: &[&Check] = &[&WHITELIST, &SSL];

@@ -3,8 +3,8 @@
 //! read at test time from `../shared/oracle/infraguard-aliyun` (or the folder
 //! `CSPM_INFRAGUARD_DIR` names; nothing is copied into the repository). A
 //! compliant fixture must give no finding of the rule, a violation fixture
-//! at least one. `infraguard-baseline.txt` lists the pairs that passed
-//! before: any of them failing now is a regression and fails the test.
+//! at least one. `baseline/*.txt` list the pairs that passed before: any of
+//! them failing now is a regression and fails the test.
 
 use chrono::Utc;
 use cspm_assets::load::load_path;
@@ -31,6 +31,17 @@ fn not_passing(check: &Check, path: &Path) -> Result<usize, String> {
         .count())
 }
 
+/// Every pair listed in `baseline/*.txt`.
+fn baseline() -> BTreeSet<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("baseline");
+    let mut pairs = BTreeSet::new();
+    for entry in std::fs::read_dir(&dir).expect("baseline folder") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("baseline file");
+        pairs.extend(text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned));
+    }
+    pairs
+}
+
 #[test]
 fn infraguard_fixtures() {
     let Some(dir) = oracle_dir() else {
@@ -42,12 +53,7 @@ fn infraguard_fixtures() {
     let index: Vec<serde_json::Value> =
         serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap();
     let peer_ids: BTreeSet<&str> = index.iter().filter_map(|r| r["id"].as_str()).collect();
-    let baseline: BTreeSet<String> = include_str!("../infraguard-baseline.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(str::to_owned)
-        .collect();
+    let baseline = baseline();
 
     let mut passing = BTreeSet::new();
     let mut failing = Vec::new();
@@ -83,7 +89,7 @@ fn infraguard_fixtures() {
     }
     let new: Vec<&String> = passing.difference(&baseline).collect();
     if !new.is_empty() {
-        println!("  newly passing (add to infraguard-baseline.txt): {new:?}");
+        println!("  newly passing (add to baseline/<group>.txt): {new:?}");
     }
     let regressions: Vec<&String> = baseline.difference(&passing).collect();
     assert!(regressions.is_empty(), "fixture pairs that passed before fail now: {regressions:?}");

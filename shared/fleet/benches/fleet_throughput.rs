@@ -53,8 +53,16 @@ fn inventory(scale: usize) -> Vec<Asset> {
         region: None,
         spec: AssetSpec::PasswordPolicy(PasswordPolicy { minimum_length: Some(8), ..Default::default() }),
         source: None,
+        fields: Fields::default(),
     }];
-    let asset = |id: String, spec| Asset { id, name: None, region: Some("cn-hangzhou".into()), spec, source: None };
+    let asset = |id: String, spec| Asset {
+        id,
+        name: None,
+        region: Some("cn-hangzhou".into()),
+        spec,
+        source: None,
+        fields: Fields::default(),
+    };
     for i in 0..1000 * scale {
         out.push(asset(
             format!("i-{i}"),

@@ -96,6 +96,9 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
             .iter()
             .filter(|a| a.kind() == check.meta.resource_type)
             .filter(|a| input.request.instances.as_ref().is_none_or(|ids| ids.contains(&a.id)))
+            // A declared item reads schema fields: an inventory that reports none
+            // for this asset (a runtime inventory) gives it nothing to evaluate.
+            .filter(|a| matches!(check.eval, cspm_checks::Eval::Code(_)) || !a.fields.is_empty())
             .collect();
         if targets.is_empty() {
             continue;

@@ -9,6 +9,7 @@
 use super::{IacResource, is_unknown, referenced};
 use crate::model::*;
 use crate::openapi::quirks::{parse_bool, parse_port_range, split_list};
+use crate::schema;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -77,7 +78,10 @@ fn strings(p: &Value, key: &str) -> Vec<String> {
 }
 
 fn asset(r: &IacResource, name: Option<String>, spec: AssetSpec) -> Asset {
-    Asset { id: r.source.address.clone(), name, region: None, spec, source: Some(r.source.clone()) }
+    let fields = schema::by_source_type(&r.resource_type)
+        .map(|(s, src)| schema::fields_of(s, src, &r.properties))
+        .unwrap_or_default();
+    Asset { id: r.source.address.clone(), name, region: None, spec, source: Some(r.source.clone()), fields }
 }
 
 /// Typed assets from template resources; unsupported resource types are skipped.
@@ -221,7 +225,11 @@ fn resource(r: &IacResource) -> Option<Asset> {
             };
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
-        _ => return None,
+        other => {
+            // Any other type with a schema: its fields are its data.
+            let (schema, _) = schema::by_source_type(other)?;
+            asset(r, None, AssetSpec::Resource(schema.kind.to_owned()))
+        }
     })
 }
 

@@ -73,6 +73,7 @@ impl Builder {
             region: None,
             spec: empty(),
             source: None,
+            fields: Fields::default(),
         })
     }
 }
