@@ -71,7 +71,7 @@ static SSH: Check = group_item(
     "ecs-security-group-ssh-not-open-to-internet",
     "Security groups do not open SSH (22) to 0.0.0.0/0",
     false,
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.1"],
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 3.2", "CIS Alibaba Cloud Foundations Benchmark v2.0 4.3"],
     "SSH open to the whole Internet invites brute force and exploits against sshd.",
     |a, _| match group(a) {
         Some(g) => Evaluation::from_findings(open_port_findings(g, 22)),
@@ -83,7 +83,7 @@ static RDP: Check = group_item(
     "ecs-security-group-rdp-not-open-to-internet",
     "Security groups do not open RDP (3389) to 0.0.0.0/0",
     false,
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.2"],
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.4"],
     "RDP open to the whole Internet invites brute force and remote exploits.",
     |a, _| match group(a) {
         Some(g) => Evaluation::from_findings(open_port_findings(g, 3389)),
@@ -127,7 +127,7 @@ static DISK_ENCRYPTED: Check = Check {
         free: false,
         fix: FixSupport::None,
         params: &[],
-        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 5.1"],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.1", "CIS Alibaba Cloud Foundations Benchmark v2.0 4.2"],
         description: "Unencrypted disks and their snapshots expose data to anyone who obtains a copy.",
         solution: "Create an encrypted disk (KMS) from a snapshot of this one, switch the instance to it, and release the old disk.",
     },

@@ -21,10 +21,14 @@ pub enum Expect {
     AtMost(&'static str, f64),
     /// The field is set and not empty.
     Present(&'static str),
+    /// The field is left out (or empty).
+    Absent(&'static str),
     /// No element of the field (a list or a comma-separated text) is one of these; left out passes.
     Excludes(&'static str, &'static [&'static str]),
     /// The field (or an element of it) contains one of these substrings, any case.
     ContainsAny(&'static str, &'static [&'static str]),
+    /// No element of the field contains any of these substrings, any case; left out passes.
+    ContainsNone(&'static str, &'static [&'static str]),
     /// The field is a list (or comma-separated text) of at least this many elements.
     LengthAtLeast(&'static str, usize),
     All(&'static [Expect]),
@@ -124,6 +128,8 @@ impl Expect {
             | Expect::AtLeast(f, _)
             | Expect::AtMost(f, _)
             | Expect::Present(f)
+            | Expect::Absent(f)
+            | Expect::ContainsNone(f, _)
             | Expect::Excludes(f, _)
             | Expect::ContainsAny(f, _)
             | Expect::LengthAtLeast(f, _) => vec![f],
@@ -181,6 +187,23 @@ impl Expect {
                 Slot::Unknown => Outcome::Unknown(f),
                 Slot::Known(v) if !is_empty(&v) => Outcome::Pass,
                 _ => fail(f, "not set", "set"),
+            },
+            Expect::Absent(f) => match slot(f) {
+                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Known(v) if !is_empty(&v) => fail(f, shown(&v), "not set"),
+                _ => Outcome::Pass,
+            },
+            Expect::ContainsNone(f, parts) => match slot(f) {
+                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Absent => Outcome::Pass,
+                Slot::Known(v) => {
+                    let bad: Vec<Finding> = elements(&v)
+                        .into_iter()
+                        .filter(|e| parts.iter().any(|p| e.to_ascii_lowercase().contains(&p.to_ascii_lowercase())))
+                        .map(|e| Finding::new(*f, e, format!("not containing {}", parts.join(" or "))))
+                        .collect();
+                    if bad.is_empty() { Outcome::Pass } else { Outcome::Fail(bad) }
+                }
             },
             Expect::Excludes(f, banned) => match slot(f) {
                 Slot::Unknown => Outcome::Unknown(f),
@@ -306,6 +329,10 @@ mod tests {
         assert_eq!(status(&Expect::AtMost("n", 6.0), &f), NotPass);
         assert_eq!(status(&Expect::OneOf("t", &["standard"]), &f), Pass);
         assert_eq!(status(&Expect::NoneOf("t", &["STANDARD"]), &f), NotPass);
+        assert_eq!(status(&Expect::ContainsNone("t", &["stand"]), &f), NotPass);
+        assert_eq!(status(&Expect::ContainsNone("t", &["shared"]), &f), Pass);
+        assert_eq!(status(&Expect::Absent("t"), &f), NotPass);
+        assert_eq!(status(&Expect::Absent("missing"), &f), Pass);
         assert_eq!(
             Expect::All(&[Expect::True("a"), Expect::When("b", &["x"], &Expect::Present("c"))]).fields(),
             ["a", "b", "c"]

@@ -35,7 +35,15 @@ fn statuses(check: &Check, responses: &[ApiResponse]) -> Vec<Status> {
 #[test]
 fn every_item_passes_its_pass_fixture_and_fails_its_fail_fixture() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    // Coded items written for templates carry Terraform/ROS examples instead (tests/declared.rs).
+    let iac_examples = std::fs::read_dir(dir.join("iac"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect::<String>();
     for check in catalogue().iter().filter(|c| matches!(c.eval, Eval::Code(_))) {
+        if iac_examples.contains(&format!("\"{}\"", check.meta.id)) {
+            continue;
+        }
         let path = dir.join(format!("{}.json", check.meta.id));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|_| panic!("{} has no fixture {}", check.meta.id, path.display()));

@@ -48,7 +48,7 @@ static PUBLIC_READ: Check = bucket_item(
     "oss-bucket-public-read-prohibited",
     "OSS buckets are not publicly readable",
     true,
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 3.1"],
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 5.1"],
     "Anyone on the Internet can list and download the objects of a public-read bucket.",
     "OSS console > the bucket > Permission Control > ACL: set Private, and grant access with bucket policies or RAM.",
     |a, _| acl_check(a, &["public-read", "public-read-write"]),
@@ -68,7 +68,7 @@ static SSE: Check = bucket_item(
     "oss-bucket-server-side-encryption-enabled",
     "OSS buckets encrypt objects at rest",
     false,
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 3.3"],
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 5.8"],
     "Without server-side encryption, objects are stored in plaintext.",
     "OSS console > the bucket > Content Security > Server-side Encryption: choose OSS-managed (AES256) or KMS.",
     |a, _| {

@@ -288,6 +288,8 @@ impl Module {
             return unknown(format!("{name}(…)"));
         }
         match (name, vals.as_slice()) {
+            ("jsonencode", [v]) => serde_json::to_string(v).map_or_else(|_| unknown("jsonencode"), Value::String),
+            ("jsondecode", [Value::String(s)]) => serde_json::from_str(s).unwrap_or_else(|_| unknown("jsondecode")),
             ("tostring", [v]) => Value::String(v.as_str().map_or_else(|| v.to_string(), str::to_owned)),
             ("tonumber", [Value::String(s)]) => s.parse::<f64>().map_or_else(|_| unknown("tonumber"), |f| json!(f)),
             ("tonumber", [v @ Value::Number(_)]) => v.clone(),
