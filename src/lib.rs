@@ -123,3 +123,28 @@ impl Drop for ServiceProcess {
         let _ = self.child.wait();
     }
 }
+
+/// What a scan of the sample inventory plans and charges for paid `items`
+/// (all when `None`): `planned` is the forecast (every paid item on every
+/// billable asset it may evaluate), `charged` the evaluations that succeed and
+/// cost a unit, computed by evaluating directly — the reference the fleet's
+/// accounting must match.
+pub fn sample_units(items: Option<&[&str]>) -> (u64, u64) {
+    let assets = cspm_assets::openapi::ingest(&sample_inventory()).expect("the sample ingests");
+    let params = std::collections::BTreeMap::new();
+    let (mut planned, mut charged) = (0, 0);
+    for check in
+        cspm_checks::catalogue().iter().filter(|c| !c.meta.free && items.is_none_or(|i| i.contains(&c.meta.id)))
+    {
+        let ctx = cspm_checks::Context { now: chrono::Utc::now(), params: &params, specs: check.meta.params };
+        let declared = matches!(check.eval, cspm_checks::Eval::Expect(_));
+        for a in assets
+            .iter()
+            .filter(|a| a.kind() == check.meta.resource_type && a.billable() && !(declared && a.fields.is_empty()))
+        {
+            planned += 1;
+            charged += u64::from(check.evaluate(a, &ctx).is_checked());
+        }
+    }
+    (planned, charged)
+}

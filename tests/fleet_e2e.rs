@@ -2,8 +2,7 @@
 //! cspm-scan-workers — over real NATS JetStream and Redis. Each test runs its
 //! own fleet under its own subject root (its own streams), and its own tenant.
 
-use cspm_assets::openapi::ingest;
-use cspm_tests::{ServiceProcess, free_port, nats_url, sample_inventory, unique_tenant};
+use cspm_tests::{ServiceProcess, free_port, nats_url, sample_inventory, sample_units, unique_tenant};
 use futures::StreamExt;
 use rand::Rng;
 use serde_json::{Value, json};
@@ -148,16 +147,6 @@ impl Fleet {
     }
 }
 
-/// Billable (paid item, billable instance) pairs in the sample for `items` (all when `None`).
-fn billable(items: Option<&[&str]>) -> u64 {
-    let assets = ingest(&sample_inventory()).unwrap();
-    cspm_checks::catalogue()
-        .iter()
-        .filter(|c| !c.meta.free && items.is_none_or(|i| i.contains(&c.meta.id)))
-        .map(|c| assets.iter().filter(|a| a.kind() == c.meta.resource_type && a.billable()).count() as u64)
-        .sum()
-}
-
 fn metric(text: &str, prefix: &str) -> u64 {
     text.lines()
         .filter(|l| l.starts_with(prefix))
@@ -174,8 +163,9 @@ async fn quota_used_equals_the_billable_evaluations() {
     assert_eq!(task["state"], "done", "{task}");
     assert_eq!(task["finished"], task["total"]);
     let q = f.quota().await;
-    assert_eq!(q["used"].as_u64(), Some(billable(None)), "{q}");
-    assert_eq!(q["remaining"].as_u64(), Some(3000 - billable(None)));
+    let charged = sample_units(None).1;
+    assert_eq!(q["used"].as_u64(), Some(charged), "{q}");
+    assert_eq!(q["remaining"].as_u64(), Some(3000 - charged));
     let r = f.results("status=NOT_PASS&product=OSS").await;
     assert!(r["total"].as_u64().unwrap() >= 3, "{r}");
     let items = f.scheduler_call("GET", "/results/items", None).await.unwrap();
@@ -200,13 +190,11 @@ async fn a_small_subscription_ends_partial_and_a_new_scan_is_refused() {
         .iter()
         .filter(|r| r["reason"].as_str().is_some_and(|x| x.starts_with("AuthorizationExhaust")))
         .count() as u64;
-    assert_eq!(exhausted, billable(None) - 5);
+    let (planned, charged) = sample_units(None);
+    assert!((planned - 5 - (planned - charged)..=planned - 5).contains(&exhausted), "{exhausted} of {planned}");
     let (status, err) = f.scheduler_call("POST", "/scans", Some(json!({}))).await.unwrap_err();
     assert_eq!((status, err["code"].as_str()), (402, Some("AuthorizationExhaust")), "{err}");
-    assert!(
-        err["message"].as_str().unwrap().contains(&format!("needs {} units, 0 remaining", billable(None))),
-        "{err}"
-    );
+    assert!(err["message"].as_str().unwrap().contains(&format!("needs {planned} units, 0 remaining")), "{err}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -222,7 +210,7 @@ async fn two_workers_share_one_task() {
     }
     assert!(per_worker.iter().all(|n| *n > 0), "both workers took jobs: {per_worker:?}");
     assert_eq!(per_worker.iter().sum::<u64>(), task["jobs"].as_u64().unwrap());
-    assert_eq!(f.quota().await["used"].as_u64(), Some(billable(None)));
+    assert_eq!(f.quota().await["used"].as_u64(), Some(sample_units(None).1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -242,8 +230,9 @@ async fn a_worker_killed_mid_job_is_replaced_and_the_job_charged_once() {
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["finished"], done["total"]);
     let q = f.quota().await;
-    assert_eq!((q["used"].as_u64(), q["reserved"].as_u64()), (Some(billable(Some(&items))), Some(0)), "{q}");
-    assert_eq!(done["units_charged"].as_u64(), Some(billable(Some(&items))));
+    let charged = sample_units(Some(&items)).1;
+    assert_eq!((q["used"].as_u64(), q["reserved"].as_u64()), (Some(charged), Some(0)), "{q}");
+    assert_eq!(done["units_charged"].as_u64(), Some(charged));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

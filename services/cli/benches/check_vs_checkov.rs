@@ -33,7 +33,11 @@ fn main() {
     }
     let theirs = time(&mut checkov);
     println!("{:<28} {:>10.3} s", "checkov -d (once)", theirs.as_secs_f64());
-    println!("ratio checkov / cspm: {:.1}× (cspm takes {:.4} of Checkov's time)", theirs.as_secs_f64() / ours.as_secs_f64(), ours.as_secs_f64() / theirs.as_secs_f64());
+    println!(
+        "ratio checkov / cspm: {:.1}× (cspm takes {:.4} of Checkov's time)",
+        theirs.as_secs_f64() / ours.as_secs_f64(),
+        ours.as_secs_f64() / theirs.as_secs_f64()
+    );
 }
 
 fn time(cmd: &mut Command) -> Duration {
@@ -48,7 +52,8 @@ fn time(cmd: &mut Command) -> Duration {
 fn write_corpus(dir: &Path, count: usize) -> usize {
     let _ = std::fs::remove_dir_all(dir);
     std::fs::create_dir_all(dir).expect("corpus folder");
-    let kinds: [fn(usize, bool) -> String; 8] = [bucket, disk, instance, db, security_group, security_group_rule, ram_user, kvstore];
+    let kinds: [fn(usize, bool) -> String; 8] =
+        [bucket, disk, instance, db, security_group, security_group_rule, ram_user, kvstore];
     let mut files = vec![String::new(); 10];
     for i in 0..count {
         let bad = i % 2 == 0;
@@ -64,11 +69,17 @@ fn write_corpus(dir: &Path, count: usize) -> usize {
 
 fn bucket(i: usize, bad: bool) -> String {
     let acl = if bad { "public-read" } else { "private" };
-    format!("resource \"alicloud_oss_bucket\" \"b{i}\" {{\n  bucket = \"bucket-{i}\"\n  acl    = \"{acl}\"\n  server_side_encryption_rule {{\n    sse_algorithm = \"{}\"\n  }}\n}}\n", if bad { "None" } else { "KMS" })
+    format!(
+        "resource \"alicloud_oss_bucket\" \"b{i}\" {{\n  bucket = \"bucket-{i}\"\n  acl    = \"{acl}\"\n  server_side_encryption_rule {{\n    sse_algorithm = \"{}\"\n  }}\n}}\n",
+        if bad { "None" } else { "KMS" }
+    )
 }
 
 fn disk(i: usize, bad: bool) -> String {
-    format!("resource \"alicloud_ecs_disk\" \"d{i}\" {{\n  zone_id   = \"cn-hangzhou-i\"\n  category  = \"cloud_essd\"\n  size      = 40\n  encrypted = {}\n}}\n", !bad)
+    format!(
+        "resource \"alicloud_ecs_disk\" \"d{i}\" {{\n  zone_id   = \"cn-hangzhou-i\"\n  category  = \"cloud_essd\"\n  size      = 40\n  encrypted = {}\n}}\n",
+        !bad
+    )
 }
 
 fn instance(i: usize, bad: bool) -> String {

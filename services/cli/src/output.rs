@@ -109,5 +109,12 @@ pub fn catalogue(c: &Value) {
         })
         .collect();
     table(&["ID", "PRODUCT", "RISK", "PRICE", "NAME"], &rows);
-    say!("{} items ({} free); by product {}; by category {}; by risk {}", s(&c["total"]), s(&c["free"]), c["by_product"], c["by_category"], c["by_risk"]);
+    say!(
+        "{} items ({} free); by product {}; by category {}; by risk {}",
+        s(&c["total"]),
+        s(&c["free"]),
+        c["by_product"],
+        c["by_category"],
+        c["by_risk"]
+    );
 }

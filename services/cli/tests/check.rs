@@ -4,12 +4,16 @@ use serde_json::Value;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
+/// The rules the module below exercises (others, e.g. tagging rules, find more).
+const RULES: &str = "oss-bucket-public-read-prohibited,oss-bucket-server-side-encryption-enabled,rds-instance-enabled-ssl,rds-white-list-internet-ip-access-check";
+
 fn cspm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_cspm")).args(args).output().expect("cspm runs")
 }
 
-fn module() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cspm-check-{}", std::process::id()));
+/// A Terraform module in a folder of the calling test's own (tests run in parallel).
+fn module(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cspm-check-{}-{test}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(
         dir.join("main.tf"),
@@ -34,8 +38,8 @@ resource "alicloud_db_instance" "db" {
 
 #[test]
 fn findings_name_rule_resource_file_line_and_value_and_fail_the_run() {
-    let dir = module();
-    let out = cspm(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    let dir = module("findings_name_rule_resource_file_line_and_value_and_fail_the_run");
+    let out = cspm(&["check", dir.to_str().unwrap(), "--format", "json", "--rules", RULES]);
     assert_eq!(out.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let findings = v["findings"].as_array().unwrap();
@@ -52,10 +56,10 @@ fn findings_name_rule_resource_file_line_and_value_and_fail_the_run() {
 
 #[test]
 fn severity_and_rules_filter_and_a_clean_run_exits_zero() {
-    let dir = module();
+    let dir = module("severity_and_rules_filter_and_a_clean_run_exits_zero");
     let path = dir.to_str().unwrap();
     assert_eq!(cspm(&["check", path, "--rules", "rds-instance-enabled-ssl"]).status.code(), Some(0));
-    assert_eq!(cspm(&["check", path, "--severity", "high"]).status.code(), Some(1));
+    assert_eq!(cspm(&["check", path, "--severity", "high", "--rules", RULES]).status.code(), Some(1));
     let out = cspm(&["check", path, "--rules", "no-such-rule"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rules"));
@@ -64,8 +68,8 @@ fn severity_and_rules_filter_and_a_clean_run_exits_zero() {
 
 #[test]
 fn sarif_is_2_1_0_with_rules_results_and_locations() {
-    let dir = module();
-    let out = cspm(&["check", dir.to_str().unwrap(), "--format", "sarif"]);
+    let dir = module("sarif_is_2_1_0_with_rules_results_and_locations");
+    let out = cspm(&["check", dir.to_str().unwrap(), "--format", "sarif", "--rules", RULES]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
     let run = &v["runs"][0];
@@ -88,8 +92,8 @@ fn sarif_is_2_1_0_with_rules_results_and_locations() {
 
 #[test]
 fn csv_has_a_header_and_one_row_per_finding() {
-    let dir = module();
-    let out = cspm(&["check", dir.to_str().unwrap(), "--format", "csv"]);
+    let dir = module("csv_has_a_header_and_one_row_per_finding");
+    let out = cspm(&["check", dir.to_str().unwrap(), "--format", "csv", "--rules", RULES]);
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "rule_id,severity,resource_type,resource,file,line,offending_value");

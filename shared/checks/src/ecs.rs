@@ -127,7 +127,10 @@ static DISK_ENCRYPTED: Check = Check {
         free: false,
         fix: FixSupport::None,
         params: &[],
-        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.1", "CIS Alibaba Cloud Foundations Benchmark v2.0 4.2"],
+        standards: &[
+            "CIS Alibaba Cloud Foundations Benchmark v2.0 4.1",
+            "CIS Alibaba Cloud Foundations Benchmark v2.0 4.2",
+        ],
         description: "Unencrypted disks and their snapshots expose data to anyone who obtains a copy.",
         solution: "Create an encrypted disk (KMS) from a snapshot of this one, switch the instance to it, and release the old disk.",
     },

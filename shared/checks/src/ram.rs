@@ -126,7 +126,13 @@ static MAX_AGE: Check = password_item(
     "RAM passwords expire within a set number of days",
     &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.13"],
     // Peers disagree (90 days is common); the CIS value is the default.
-    &[ParamSpec { name: "max_days", description: "longest password validity in days", min: 1, max: 1095, default: 365 }],
+    &[ParamSpec {
+        name: "max_days",
+        description: "longest password validity in days",
+        min: 1,
+        max: 1095,
+        default: 365,
+    }],
     "Passwords that never expire stay useful to whoever learned them.",
     "RAM console > Settings > Security Settings > Modify Password Rule: set Password Validity Period to 365 days or fewer (90 where your policy asks).",
     |a, ctx| {

@@ -67,11 +67,12 @@ fn run(check: &Check, example: &Value, case: &str) -> Vec<Status> {
 fn every_declared_item_passes_its_pass_example_and_fails_its_fail_example() {
     let examples = examples();
     let declared = declared();
-    for (id, _) in &examples {
+    for id in examples.keys() {
         assert!(cspm_checks::find(id).is_some(), "fixtures/iac has examples for {id}, which is not in the catalogue");
     }
     let with_examples = cspm_checks::catalogue().iter().copied().filter(|c| examples.contains_key(c.meta.id));
-    let items: BTreeMap<&str, &Check> = declared.iter().map(|(c, _)| *c).chain(with_examples).map(|c| (c.meta.id, c)).collect();
+    let items: BTreeMap<&str, &Check> =
+        declared.iter().map(|(c, _)| *c).chain(with_examples).map(|c| (c.meta.id, c)).collect();
     for check in items.into_values() {
         let id = check.meta.id;
         let ex = examples.get(id).unwrap_or_else(|| panic!("{id} has no examples in fixtures/iac"));
@@ -80,5 +81,9 @@ fn every_declared_item_passes_its_pass_example_and_fails_its_fail_example() {
         let fail = run(check, &ex["fail"], "fail");
         assert!(fail.contains(&Status::NotPass), "{id}: fail example gave {fail:?}");
     }
-    println!("{} declared items; {} items with Terraform/ROS examples, each passing and failing as it should", declared.len(), examples.len());
+    println!(
+        "{} declared items; {} items with Terraform/ROS examples, each passing and failing as it should",
+        declared.len(),
+        examples.len()
+    );
 }

@@ -658,18 +658,20 @@ fn any_address(cidr: Option<&str>) -> bool {
     cidr.is_some_and(|c| matches!(c.trim(), "0.0.0.0/0" | "::/0" | "0.0.0.0"))
 }
 
-/// Whether a CIDR (or single address) reaches beyond private, loopback and link-local space.
+/// Whether a CIDR (or single address) reaches beyond private, shared, loopback and link-local space.
 fn includes_public(cidr: &str) -> bool {
     let (addr, len) = cidr.trim().split_once('/').unwrap_or((cidr.trim(), ""));
     if let Ok(ip) = addr.parse::<std::net::Ipv4Addr>() {
         let len: u32 = len.parse().unwrap_or(32).min(32);
         let start = u32::from(ip);
-        let private: [(u32, u32); 5] = [
+        let private: [(u32, u32); 6] = [
             (u32::from(std::net::Ipv4Addr::new(10, 0, 0, 0)), 8),
             (u32::from(std::net::Ipv4Addr::new(172, 16, 0, 0)), 12),
             (u32::from(std::net::Ipv4Addr::new(192, 168, 0, 0)), 16),
             (u32::from(std::net::Ipv4Addr::new(127, 0, 0, 0)), 8),
             (u32::from(std::net::Ipv4Addr::new(169, 254, 0, 0)), 16),
+            // Shared address space, used by Alibaba Cloud services (SLB health checks) inside the VPC.
+            (u32::from(std::net::Ipv4Addr::new(100, 64, 0, 0)), 10),
         ];
         let mask = |n: u32| if n == 0 { 0 } else { u32::MAX << (32 - n) };
         // Inside a private block when at least as narrow and on the same prefix.
