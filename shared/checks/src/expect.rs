@@ -3,6 +3,7 @@
 //! evaluated here, with one meaning of unknown and left-out values for all.
 
 use crate::item::{Evaluation, Finding};
+use cspm_assets::iac::scalar_text as text;
 use cspm_assets::{Fields, Slot};
 use serde_json::Value;
 
@@ -42,15 +43,6 @@ enum Outcome {
     Fail(Vec<Finding>),
     /// The field is known only after deployment.
     Unknown(&'static str),
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
 }
 
 fn boolean(v: &Value) -> Option<bool> {

@@ -223,15 +223,7 @@ pub const fn declare(
 
 /// The typed kind when `name` is one of the hand-modelled types, else a schema kind.
 const fn kind_named(name: &'static str) -> AssetKind {
-    let typed = [
-        AssetKind::EcsInstance,
-        AssetKind::SecurityGroup,
-        AssetKind::Disk,
-        AssetKind::PasswordPolicy,
-        AssetKind::RamUser,
-        AssetKind::OssBucket,
-        AssetKind::RdsInstance,
-    ];
+    let typed = AssetKind::TYPED;
     let mut i = 0;
     while i < typed.len() {
         if const_eq(typed[i].as_str_const(), name) {

@@ -6,12 +6,12 @@
 //! not checkable. Resources that configure another one (a login profile, a
 //! security group rule, an EIP association) are joined into it.
 
-use super::{IacResource, is_unknown, referenced};
+use super::{IacResource, is_unknown, referenced, scalar_text as text};
 use crate::model::*;
 use crate::openapi::quirks::{parse_bool, parse_port_range, split_list};
 use crate::schema;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// A property: left out, unknown until deployment, or known.
 enum Prop<'a> {
@@ -25,15 +25,6 @@ fn prop<'a>(p: &'a Value, key: &str) -> Prop<'a> {
         None | Some(Value::Null) => Prop::Absent,
         Some(v) if is_unknown(v) => Prop::Unknown,
         Some(v) => Prop::Known(v),
-    }
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }
 
@@ -86,24 +77,50 @@ fn asset(r: &IacResource, name: Option<String>, spec: AssetSpec) -> Asset {
 
 /// Typed assets from template resources; unsupported resource types are skipped.
 pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
-    let mut out: Vec<Asset> = Vec::new();
-    let mut index: BTreeMap<String, usize> = BTreeMap::new();
-    let mut push = |out: &mut Vec<Asset>, a: Asset| {
-        index.insert(a.id.clone(), out.len());
-        out.push(a);
-    };
     // Resources first, then what configures them.
+    let mut out: Vec<Asset> = resources.iter().filter_map(resource).collect();
+    let index = Index::new(resources, &out);
+    let mut lone = Vec::new();
     for r in resources {
-        if let Some(a) = resource(r) {
-            push(&mut out, a);
+        if !attach(r, &mut out, &index) && r.resource_type == "alicloud_security_group_rule" {
+            // A rule on a group the template does not declare: check the rule on its own.
+            if let Some(rule) = tf_rule(&r.properties) {
+                lone.push(asset(r, None, AssetSpec::SecurityGroup(SecurityGroup { vpc_id: None, rules: vec![rule] })));
+            }
         }
     }
-    for r in resources {
-        attach(r, &mut out, &index, resources);
-    }
-    let lone = lone_rules(resources, &out);
     out.extend(lone);
     out
+}
+
+/// Finds the asset a configuring resource points at: by reference (the
+/// resource's address) or by a literal name.
+struct Index {
+    by_address: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
+}
+
+impl Index {
+    fn new(resources: &[IacResource], assets: &[Asset]) -> Self {
+        let by_address: HashMap<String, usize> = assets.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
+        let mut by_name = HashMap::new();
+        for r in resources {
+            let Some(&i) = by_address.get(&r.source.address) else { continue };
+            for key in ["name", "bucket", "user_name", "UserName", "BucketName"] {
+                if let Some(name) = r.properties.get(key).and_then(text) {
+                    by_name.entry(name).or_insert(i);
+                }
+            }
+        }
+        Self { by_address, by_name }
+    }
+
+    fn find(&self, v: &Value) -> Option<usize> {
+        match referenced(v) {
+            Some(addr) => self.by_address.get(addr).copied(),
+            None => self.by_name.get(&text(v)?).copied(),
+        }
+    }
 }
 
 fn resource(r: &IacResource) -> Option<Asset> {
@@ -233,85 +250,47 @@ fn resource(r: &IacResource) -> Option<Asset> {
     })
 }
 
-/// Applies resources that configure another (joins by reference or name).
-fn attach(r: &IacResource, out: &mut [Asset], index: &BTreeMap<String, usize>, all: &[IacResource]) {
+/// Applies a resource that configures another (joined by reference or
+/// name); returns whether it found the resource it configures.
+fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
     let p = &r.properties;
-    let target = |key: &str| -> Option<usize> {
-        let v = p.get(key)?;
-        if let Some(addr) = referenced(v) {
-            return index.get(addr).copied();
+    let Some((key, target)) = configured(&r.resource_type) else { return false };
+    let Some(i) = p.get(key).and_then(|v| index.find(v)) else { return false };
+    match (target, &mut out[i].spec) {
+        (Configures::Login, AssetSpec::RamUser(u)) => {
+            u.console_login = Some(true);
+            u.mfa_bound = boolean(p, "mfa_bind_required", false);
         }
-        // A literal name or id: the resource with that name.
-        let name = text(v)?;
-        all.iter()
-            .position(|o| {
-                ["name", "bucket", "user_name", "UserName", "BucketName"]
-                    .iter()
-                    .any(|k| o.properties.get(*k).and_then(text).as_deref() == Some(&name))
-            })
-            .and_then(|i| index.get(&all[i].source.address).copied())
-    };
-    match r.resource_type.as_str() {
-        "alicloud_ram_login_profile" => {
-            if let Some(i) = target("user_name")
-                && let AssetSpec::RamUser(u) = &mut out[i].spec
-            {
-                u.console_login = Some(true);
-                u.mfa_bound = boolean(p, "mfa_bind_required", false);
-            }
-        }
-        "alicloud_oss_bucket_acl" => {
-            if let Some(i) = target("bucket")
-                && let AssetSpec::OssBucket(b) = &mut out[i].spec
-            {
-                b.acl = string(p, "acl", None).map(|a| a.to_ascii_lowercase());
-            }
-        }
-        "alicloud_security_group_rule" => {
-            if let (Some(i), Some(rule)) = (target("security_group_id"), tf_rule(p))
-                && let AssetSpec::SecurityGroup(g) = &mut out[i].spec
-            {
-                g.rules.push(rule);
-            }
-        }
-        "alicloud_eip_association" | "ALIYUN::VPC::EIPAssociation" => {
-            let key = if r.resource_type.starts_with("ALIYUN") { "InstanceId" } else { "instance_id" };
-            if let Some(i) = target(key)
-                && let AssetSpec::EcsInstance(inst) = &mut out[i].spec
-            {
-                inst.eip = Some(format!("EIP of {}", r.source.address));
-            }
-        }
-        "ALIYUN::ECS::SecurityGroupIngress" | "ALIYUN::ECS::SecurityGroupEgress" => {
-            let direction = if r.resource_type.ends_with("Egress") { Direction::Egress } else { Direction::Ingress };
-            if let (Some(i), Some(rule)) = (target("SecurityGroupId"), ros_rule(p, direction))
-                && let AssetSpec::SecurityGroup(g) = &mut out[i].spec
-            {
-                g.rules.push(rule);
-            }
-        }
-        _ => {}
+        (Configures::Acl, AssetSpec::OssBucket(b)) => b.acl = string(p, "acl", None).map(|a| a.to_ascii_lowercase()),
+        (Configures::TfRule, AssetSpec::SecurityGroup(g)) => g.rules.extend(tf_rule(p)),
+        (Configures::RosRule(direction), AssetSpec::SecurityGroup(g)) => g.rules.extend(ros_rule(p, direction)),
+        (Configures::Eip, AssetSpec::EcsInstance(inst)) => inst.eip = Some(format!("EIP of {}", r.source.address)),
+        // It names a resource of another kind: nothing to join.
+        _ => return false,
     }
+    true
 }
 
-/// Security group rules that name no group declared in the template become
-/// a group of their own, so a lone rule is still checked.
-fn lone_rules(resources: &[IacResource], assets: &[Asset]) -> Vec<Asset> {
-    resources
-        .iter()
-        .filter(|r| r.resource_type == "alicloud_security_group_rule")
-        .filter(|r| {
-            let gid = r.properties.get("security_group_id");
-            !gid.and_then(referenced).is_some_and(|a| assets.iter().any(|x| x.id == a))
-        })
-        .filter_map(|r| {
-            Some(asset(
-                r,
-                None,
-                AssetSpec::SecurityGroup(SecurityGroup { vpc_id: None, rules: vec![tf_rule(&r.properties)?] }),
-            ))
-        })
-        .collect()
+/// What a configuring resource type sets, and the property naming its target.
+enum Configures {
+    Login,
+    Acl,
+    TfRule,
+    RosRule(Direction),
+    Eip,
+}
+
+fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
+    Some(match resource_type {
+        "alicloud_ram_login_profile" => ("user_name", Configures::Login),
+        "alicloud_oss_bucket_acl" => ("bucket", Configures::Acl),
+        "alicloud_security_group_rule" => ("security_group_id", Configures::TfRule),
+        "alicloud_eip_association" => ("instance_id", Configures::Eip),
+        "ALIYUN::VPC::EIPAssociation" => ("InstanceId", Configures::Eip),
+        "ALIYUN::ECS::SecurityGroupIngress" => ("SecurityGroupId", Configures::RosRule(Direction::Ingress)),
+        "ALIYUN::ECS::SecurityGroupEgress" => ("SecurityGroupId", Configures::RosRule(Direction::Egress)),
+        _ => return None,
+    })
 }
 
 fn list<'a>(p: &'a Value, key: &str) -> Vec<&'a Value> {

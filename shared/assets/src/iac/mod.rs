@@ -68,7 +68,12 @@ pub fn referenced(v: &Value) -> Option<&str> {
     v.get(RESOURCE).and_then(Value::as_str)
 }
 
-/// The 1-based line of the first line of `text` for which `matches` holds.
-pub(crate) fn line_of(text: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
-    text.lines().position(matches).map(|i| i + 1)
+/// A scalar as text (`"x"`, `3`, `true`); `None` for lists, objects and null.
+pub fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
 }

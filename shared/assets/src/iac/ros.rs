@@ -4,7 +4,7 @@
 //! `Ref` and `Fn::GetAtt` to resources are unknowns that remember the
 //! resource they point to.
 
-use super::{IacError, IacResource, SourceRef, line_of, reference, unknown};
+use super::{IacError, IacResource, SourceRef, reference, scalar_text as scalar_string, unknown};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -34,16 +34,11 @@ pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
         resources: resources.keys().cloned().collect(),
         conditions: doc.get("Conditions").and_then(Value::as_object).cloned().unwrap_or_default(),
     };
-    let resources_line = line_of(&text, |l| l.trim_start().starts_with("Resources:") || l.contains("\"Resources\""));
+    let lines = resource_lines(&text);
     Ok(resources
         .iter()
         .map(|(id, r)| {
-            let line = line_of(&text, |l| {
-                let t = l.trim();
-                (t == format!("{id}:") || t.starts_with(&format!("\"{id}\"")))
-                    && !l.starts_with(|c: char| !c.is_whitespace())
-            })
-            .filter(|l| resources_line.is_none_or(|r| *l > r));
+            let line = lines.get(id.as_str()).map(|(_, line)| *line);
             IacResource {
                 resource_type: r.get("Type").and_then(Value::as_str).unwrap_or_default().to_owned(),
                 source: SourceRef { file: file.to_path_buf(), line, address: id.clone() },
@@ -51,6 +46,35 @@ pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
             }
         })
         .collect())
+}
+
+/// For every indented `Key:` (or `"Key":`) after `Resources`, its shallowest
+/// line: resource ids sit at the shallowest level. One pass over the text.
+fn resource_lines(text: &str) -> std::collections::HashMap<&str, (usize, usize)> {
+    let mut lines = std::collections::HashMap::new();
+    let mut in_resources = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with("Resources:") || t.starts_with("\"Resources\"") {
+            in_resources = true;
+            continue;
+        }
+        let indent = l.len() - l.trim_start().len();
+        if !in_resources || indent == 0 {
+            continue;
+        }
+        let key = t
+            .strip_suffix(':')
+            .filter(|k| !k.contains(' '))
+            .or_else(|| t.strip_prefix('"').and_then(|k| k.split('"').next()));
+        if let Some(key) = key {
+            let entry = lines.entry(key).or_insert((indent, i + 1));
+            if indent < entry.0 {
+                *entry = (indent, i + 1);
+            }
+        }
+    }
+    lines
 }
 
 struct Template {
@@ -141,14 +165,5 @@ impl Template {
         }
         out.push_str(rest);
         Value::String(out)
-    }
-}
-
-fn scalar_string(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
     }
 }

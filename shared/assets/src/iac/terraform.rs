@@ -6,7 +6,7 @@
 //! deployment to be known — other resources' attributes, data sources,
 //! functions we do not evaluate — stays unknown and is never guessed.
 
-use super::{IacError, IacResource, SourceRef, line_of, reference, unknown};
+use super::{IacError, IacResource, SourceRef, reference, unknown};
 use hcl::expr::{BinaryOperator, Expression, ObjectKey, Operation, TraversalOperator, UnaryOperator};
 use hcl::template::{Element, Template};
 use serde_json::{Map, Number, Value, json};
@@ -73,13 +73,11 @@ impl Module {
     fn resources(&self, files: &[(PathBuf, String, hcl::Body)]) -> Vec<IacResource> {
         let mut out = Vec::new();
         for (file, text, body) in files {
+            let lines = declaration_lines(text);
             for b in body.blocks().filter(|b| b.identifier() == "resource") {
                 let [ty, name] = b.labels() else { continue };
                 let (ty, name) = (ty.as_str(), name.as_str());
-                let line = line_of(text, |l| {
-                    let l = l.trim_start();
-                    l.starts_with("resource") && l.contains(&format!("\"{ty}\"")) && l.contains(&format!("\"{name}\""))
-                });
+                let line = lines.get(&(ty, name)).copied();
                 for (suffix, scope) in self.instances(b.body()) {
                     out.push(IacResource {
                         resource_type: ty.to_owned(),
@@ -320,6 +318,22 @@ impl Module {
             _ => unknown(format!("{name}(…)")),
         }
     }
+}
+
+/// The line of each `resource "<type>" "<name>"` declaration, in one pass.
+fn declaration_lines(text: &str) -> std::collections::HashMap<(&str, &str), usize> {
+    let mut lines = std::collections::HashMap::new();
+    for (i, l) in text.lines().enumerate() {
+        let l = l.trim_start();
+        if !l.starts_with("resource") {
+            continue;
+        }
+        let labels: Vec<&str> = l.split('"').skip(1).step_by(2).take(2).collect();
+        if let [ty, name] = labels[..] {
+            lines.entry((ty, name)).or_insert(i + 1);
+        }
+    }
+    lines
 }
 
 fn arithmetic(op: BinaryOperator, x: f64, y: f64) -> Value {

@@ -838,15 +838,6 @@ fn unknown(field: &str) -> Evaluation {
     Evaluation::not_check(format!("Unknown: {field} is known only after deployment"))
 }
 
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
 fn items(v: &Value) -> Vec<&Value> {
     match v {
         Value::Array(a) => a.iter().collect(),
@@ -1858,7 +1849,7 @@ static ROCKETMQ_MULTI_ZONE: Check = declare(
 
 // ---------------------------------------------------------------------------
 
-use cspm_assets::iac::is_unknown;
+use cspm_assets::iac::{is_unknown, scalar_text as text};
 use cspm_assets::{Asset, AssetSpec, Direction, Fields, SecurityGroupRule, Slot};
 use serde_json::Value;
 
