@@ -137,11 +137,7 @@ pub fn sample_units(items: Option<&[&str]>) -> (u64, u64) {
         cspm_checks::catalogue().iter().filter(|c| !c.meta.free && items.is_none_or(|i| i.contains(&c.meta.id)))
     {
         let ctx = cspm_checks::Context { now: chrono::Utc::now(), params: &params, specs: check.meta.params };
-        let declared = matches!(check.eval, cspm_checks::Eval::Expect(_));
-        for a in assets
-            .iter()
-            .filter(|a| a.kind() == check.meta.resource_type && a.billable() && !(declared && a.fields.is_empty()))
-        {
+        for a in assets.iter().filter(|a| a.kind() == check.meta.resource_type && a.billable() && check.has_data(a)) {
             planned += 1;
             charged += u64::from(check.evaluate(a, &ctx).is_checked());
         }

@@ -151,13 +151,15 @@ pub enum AssetSpec {
 }
 
 /// A schema field's value: left out (and no provider default), unknown until
-/// deployment, or known.
+/// deployment, known, or not reported by a runtime inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", content = "value", rename_all = "snake_case")]
 pub enum Slot {
     Absent,
     Unknown,
     Known(serde_json::Value),
+    /// The inventory did not report it (the call that would was not imported).
+    Unreported,
 }
 
 pub type Fields = std::collections::BTreeMap<String, Slot>;

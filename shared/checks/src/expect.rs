@@ -101,6 +101,9 @@ impl Expect {
         if fields.is_empty() {
             return Evaluation::not_check("MissingData: the inventory does not report the properties this item reads");
         }
+        if let Some(f) = self.fields().into_iter().find(|f| matches!(fields.get(*f), Some(Slot::Unreported))) {
+            return Evaluation::missing(f);
+        }
         match self.check(fields) {
             Outcome::Pass => Evaluation::pass(),
             Outcome::Fail(findings) => Evaluation::from_findings(findings),
@@ -131,22 +134,23 @@ impl Expect {
     }
 
     fn check(&self, fields: &Fields) -> Outcome {
+        // `Unreported` is ruled out by `evaluate`; read as unknown if it ever gets here.
         let slot = |f: &str| fields.get(f).cloned().unwrap_or(Slot::Absent);
         match self {
             Expect::True(f) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => fail(f, "not set", "true"),
                 Slot::Known(v) if boolean(&v) == Some(true) => Outcome::Pass,
                 Slot::Known(v) => fail(f, shown(&v), "true"),
             },
             Expect::False(f) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => Outcome::Pass,
                 Slot::Known(v) if boolean(&v) == Some(true) => fail(f, shown(&v), "false"),
                 Slot::Known(_) => Outcome::Pass,
             },
             Expect::OneOf(f, allowed) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => fail(f, "not set", allowed.join(" or ")),
                 Slot::Known(v) => match text(&v) {
                     Some(t) if allowed.iter().any(|a| a.eq_ignore_ascii_case(&t)) => Outcome::Pass,
@@ -154,7 +158,7 @@ impl Expect {
                 },
             },
             Expect::NoneOf(f, banned) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => fail(f, "not set", format!("set, and not {}", banned.join(" or "))),
                 Slot::Known(v) => match text(&v) {
                     Some(t) if banned.iter().any(|b| b.eq_ignore_ascii_case(&t)) => {
@@ -167,7 +171,7 @@ impl Expect {
                 let at_least = matches!(self, Expect::AtLeast(..));
                 let want = if at_least { format!(">= {min}") } else { format!("<= {min}") };
                 match slot(f) {
-                    Slot::Unknown => Outcome::Unknown(f),
+                    Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                     Slot::Absent => fail(f, "not set", want),
                     Slot::Known(v) => match number(&v) {
                         Some(n) if (at_least && n >= *min) || (!at_least && n <= *min) => Outcome::Pass,
@@ -176,17 +180,17 @@ impl Expect {
                 }
             }
             Expect::Present(f) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Known(v) if !is_empty(&v) => Outcome::Pass,
                 _ => fail(f, "not set", "set"),
             },
             Expect::Absent(f) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Known(v) if !is_empty(&v) => fail(f, shown(&v), "not set"),
                 _ => Outcome::Pass,
             },
             Expect::ContainsNone(f, parts) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => Outcome::Pass,
                 Slot::Known(v) => {
                     let bad: Vec<Finding> = elements(&v)
@@ -198,7 +202,7 @@ impl Expect {
                 }
             },
             Expect::Excludes(f, banned) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => Outcome::Pass,
                 Slot::Known(v) => {
                     let bad: Vec<Finding> = elements(&v)
@@ -210,7 +214,7 @@ impl Expect {
                 }
             },
             Expect::ContainsAny(f, parts) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => fail(f, "not set", format!("containing {}", parts.join(" or "))),
                 Slot::Known(v) => {
                     let hit = elements(&v)
@@ -220,7 +224,7 @@ impl Expect {
                 }
             },
             Expect::LengthAtLeast(f, n) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Absent => fail(f, "not set", format!("at least {n} entries")),
                 Slot::Known(v) => {
                     let len = elements(&v).len();
@@ -256,7 +260,7 @@ impl Expect {
                 unknown.map_or(Outcome::Fail(findings), Outcome::Unknown)
             }
             Expect::When(f, values, then) => match slot(f) {
-                Slot::Unknown => Outcome::Unknown(f),
+                Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
                 Slot::Known(v) if text(&v).is_some_and(|t| values.iter().any(|x| x.eq_ignore_ascii_case(&t))) => {
                     then.check(fields)
                 }

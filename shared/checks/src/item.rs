@@ -87,6 +87,19 @@ impl Check {
         }
     }
 
+    /// Whether `asset` carries data this item can evaluate: always for coded
+    /// items, and for declared ones when the inventory reports at least one
+    /// field they read (a runtime inventory reports only what was imported).
+    pub fn has_data(&self, asset: &Asset) -> bool {
+        match &self.eval {
+            Eval::Code(_) => true,
+            Eval::Expect(e) => e
+                .fields()
+                .iter()
+                .any(|f| asset.fields.get(*f).is_some_and(|s| !matches!(s, cspm_assets::Slot::Unreported))),
+        }
+    }
+
     /// Checks user-given parameter values against the item's specs.
     pub fn validate_params(&self, values: &BTreeMap<String, i64>) -> Result<(), String> {
         for (name, value) in values {

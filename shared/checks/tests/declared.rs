@@ -87,3 +87,45 @@ fn every_declared_item_passes_its_pass_example_and_fails_its_fail_example() {
         examples.len()
     );
 }
+
+/// `fixtures/api/<group>.json`: `{"<rule id>": {"pass": [ApiResponse…], "fail": [ApiResponse…]}}` —
+/// OpenAPI responses shaped like the real ones, for the items whose fields a
+/// runtime inventory reports (see `cspm_assets::openapi::mapped`).
+fn api_examples() -> BTreeMap<String, Value> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/api");
+    let mut all = BTreeMap::new();
+    for entry in std::fs::read_dir(&dir).expect("fixtures/api") {
+        let path = entry.expect("entry").path();
+        let map: BTreeMap<String, Value> = serde_json::from_str(&std::fs::read_to_string(&path).expect("readable"))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        all.extend(map);
+    }
+    all
+}
+
+fn run_api(check: &Check, responses: &Value) -> Vec<Status> {
+    let responses: Vec<cspm_assets::openapi::ApiResponse> =
+        serde_json::from_value(responses.clone()).unwrap_or_else(|e| panic!("{}: {e}", check.meta.id));
+    let assets = cspm_assets::openapi::ingest(&responses).unwrap_or_else(|e| panic!("{}: {e}", check.meta.id));
+    let params = BTreeMap::new();
+    let ctx = Context { now: Utc::now(), params: &params, specs: check.meta.params };
+    assets
+        .iter()
+        .filter(|a| a.kind() == check.meta.resource_type && check.has_data(a))
+        .map(|a| check.evaluate(a, &ctx).status)
+        .collect()
+}
+
+#[test]
+fn items_run_on_openapi_responses_where_a_mapping_reports_their_fields() {
+    let examples = api_examples();
+    for (id, ex) in &examples {
+        let check = cspm_checks::find(id)
+            .unwrap_or_else(|| panic!("fixtures/api has examples for {id}, which is not in the catalogue"));
+        let pass = run_api(check, &ex["pass"]);
+        assert!(!pass.is_empty() && pass.iter().all(|s| *s == Status::Pass), "{id}: pass responses gave {pass:?}");
+        let fail = run_api(check, &ex["fail"]);
+        assert!(fail.contains(&Status::NotPass), "{id}: fail responses gave {fail:?}");
+    }
+    println!("{} items with OpenAPI examples, each passing and failing as it should", examples.len());
+}

@@ -124,11 +124,7 @@ fn direct_rate(assets: &[Asset]) -> (u64, f64, u64) {
         (count, charged) = (0, 0);
         for check in cspm_checks::catalogue() {
             let ctx = Context { now: Utc::now(), params: &params, specs: check.meta.params };
-            // As the planner: declared items only where the inventory reports their fields.
-            let declared = matches!(check.eval, cspm_checks::Eval::Expect(_));
-            for a in
-                assets.iter().filter(|a| a.kind() == check.meta.resource_type && !(declared && a.fields.is_empty()))
-            {
+            for a in assets.iter().filter(|a| a.kind() == check.meta.resource_type && check.has_data(a)) {
                 let e = std::hint::black_box(check.evaluate(a, &ctx));
                 count += 1;
                 charged += u64::from(!check.meta.free && a.billable() && e.is_checked());

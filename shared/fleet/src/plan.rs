@@ -96,9 +96,8 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
             .iter()
             .filter(|a| a.kind() == check.meta.resource_type)
             .filter(|a| input.request.instances.as_ref().is_none_or(|ids| ids.contains(&a.id)))
-            // A declared item reads schema fields: an inventory that reports none
-            // for this asset (a runtime inventory) gives it nothing to evaluate.
-            .filter(|a| matches!(check.eval, cspm_checks::Eval::Code(_)) || !a.fields.is_empty())
+            // An item whose data the inventory does not report has nothing to evaluate.
+            .filter(|a| check.has_data(a))
             .collect();
         if targets.is_empty() {
             continue;
@@ -215,10 +214,8 @@ mod tests {
     fn a_full_scan_covers_every_applicable_pair_and_forecasts_billable_units() {
         let p = run(&account(true, true), Some(100), ScanRequest::default()).unwrap();
         let inv = inventory();
-        // Declared items read schema fields, which a runtime inventory does not report.
-        let runs = |c: &cspm_checks::Check, a: &Asset| {
-            a.kind() == c.meta.resource_type && (matches!(c.eval, cspm_checks::Eval::Code(_)) || !a.fields.is_empty())
-        };
+        // Items whose data a runtime inventory does not report are not planned.
+        let runs = |c: &cspm_checks::Check, a: &Asset| a.kind() == c.meta.resource_type && c.has_data(a);
         let expected: usize = cspm_checks::catalogue().iter().map(|c| inv.iter().filter(|a| runs(c, a)).count()).sum();
         assert_eq!(p.evaluations as usize, expected);
         let paid_billable: usize = cspm_checks::catalogue()

@@ -7,6 +7,7 @@
 //! `BucketName` for the OSS ones). Several calls describing one resource are
 //! joined into one asset.
 
+pub mod mapped;
 pub(crate) mod quirks;
 
 use crate::model::*;
@@ -45,28 +46,37 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeDBInstanceSSL",
 ];
 
+/// Every call the adapter reads: the hand-written ones and the mapped ones.
+pub fn supported() -> Vec<&'static str> {
+    let mut all: Vec<&str> = SUPPORTED_APIS.to_vec();
+    all.extend(mapped::apis());
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum IngestError {
-    #[error("unsupported API {0:?}; supported: {list}", list = SUPPORTED_APIS.join(", "))]
+    #[error("unsupported API {0:?}; supported: {list}", list = supported().join(", "))]
     UnsupportedApi(String),
     #[error("{api}: {problem}")]
     Malformed { api: String, problem: String },
 }
 
-fn malformed(api: &str, problem: impl Into<String>) -> IngestError {
+pub(crate) fn malformed(api: &str, problem: impl Into<String>) -> IngestError {
     IngestError::Malformed { api: api.to_owned(), problem: problem.into() }
 }
 
 /// Assets being assembled from several calls, keyed by resource id.
 #[derive(Default)]
-struct Builder {
+pub(crate) struct Builder {
     assets: BTreeMap<(AssetKind, String), Asset>,
     /// Users named by a `ListVirtualMFADevices` response, if one was given.
     mfa_users: Option<Vec<String>>,
 }
 
 impl Builder {
-    fn entry(&mut self, kind: AssetKind, id: &str, empty: impl FnOnce() -> AssetSpec) -> &mut Asset {
+    pub(crate) fn entry(&mut self, kind: AssetKind, id: &str, empty: impl FnOnce() -> AssetSpec) -> &mut Asset {
         self.assets.entry((kind, id.to_owned())).or_insert_with(|| Asset {
             id: id.to_owned(),
             name: None,
@@ -121,9 +131,12 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "rds:DescribeDBInstances" => rds_instances(&mut b, api, body)?,
             "rds:DescribeDBInstanceIPArrayList" => rds_whitelist(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeDBInstanceSSL" => rds_ssl(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            // Calls mapped onto schema fields are read by `mapped::apply`.
+            other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
         }
     }
+    mapped::apply(responses, &mut b)?;
     if let Some(with_mfa) = &b.mfa_users {
         for asset in b.assets.values_mut() {
             if let AssetSpec::RamUser(u) = &mut asset.spec {

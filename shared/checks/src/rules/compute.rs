@@ -830,12 +830,17 @@ fn with_fields(asset: &Asset, f: impl FnOnce(&Fields) -> Evaluation) -> Evaluati
     f(&asset.fields)
 }
 
+/// A field's value; one the inventory did not report reads as unknown.
 fn slot(fields: &Fields, name: &str) -> Slot {
-    fields.get(name).cloned().unwrap_or(Slot::Absent)
+    match fields.get(name) {
+        None => Slot::Absent,
+        Some(Slot::Unreported) => Slot::Unknown,
+        Some(s) => s.clone(),
+    }
 }
 
 fn unknown(field: &str) -> Evaluation {
-    Evaluation::not_check(format!("Unknown: {field} is known only after deployment"))
+    Evaluation::not_check(format!("Unknown: {field} is not known (known only after deployment, or not reported)"))
 }
 
 fn items(v: &Value) -> Vec<&Value> {
@@ -848,7 +853,7 @@ fn items(v: &Value) -> Vec<&Value> {
 /// Every data disk entry of `field` declares encryption on.
 fn disks_encrypted(asset: &Asset, field: &'static str) -> Evaluation {
     with_fields(asset, |fields| match slot(fields, field) {
-        Slot::Unknown => unknown(field),
+        Slot::Unknown | Slot::Unreported => unknown(field),
         Slot::Absent => Evaluation::pass(),
         Slot::Known(v) => {
             let mut findings = Vec::new();
@@ -882,7 +887,7 @@ static ECS_SINGLE_ENI: Check = coded(
     &[],
     |a, _| {
         with_fields(a, |fields| match slot(fields, "network_interface_ids") {
-            Slot::Unknown => unknown("network_interface_ids"),
+            Slot::Unknown | Slot::Unreported => unknown("network_interface_ids"),
             Slot::Absent => Evaluation::pass(),
             Slot::Known(v) => {
                 let n = items(&v).into_iter().filter(|x| !x.is_null()).count();
@@ -915,7 +920,7 @@ static ECS_TYPE_NOT_DEPRECATED: Check = coded(
     &[],
     |a, _| {
         with_fields(a, |fields| match slot(fields, "instance_type") {
-            Slot::Unknown => unknown("instance_type"),
+            Slot::Unknown | Slot::Unreported => unknown("instance_type"),
             Slot::Absent => Evaluation::pass(),
             Slot::Known(v) => {
                 let t = text(&v).unwrap_or_default();
@@ -1015,7 +1020,7 @@ static SNAPSHOT_TIME_POINTS: Check = coded(
     |a, ctx| {
         let (start, end) = (ctx.param("start_hour"), ctx.param("end_hour"));
         with_fields(a, |fields| match slot(fields, "time_points") {
-            Slot::Unknown => unknown("time_points"),
+            Slot::Unknown | Slot::Unreported => unknown("time_points"),
             Slot::Absent => Evaluation::pass(),
             Slot::Known(v) => {
                 let mut points = Vec::new();
@@ -1428,12 +1433,12 @@ static FC_TRIGGER_AUTH: Check = coded(
     |a, _| {
         with_fields(a, |fields| {
             match slot(fields, "trigger_type") {
-                Slot::Unknown => return unknown("trigger_type"),
+                Slot::Unknown | Slot::Unreported => return unknown("trigger_type"),
                 Slot::Known(t) if text(&t).is_some_and(|t| t.eq_ignore_ascii_case("http")) => {}
                 _ => return Evaluation::pass(),
             }
             let config = match slot(fields, "trigger_config") {
-                Slot::Unknown => return unknown("trigger_config"),
+                Slot::Unknown | Slot::Unreported => return unknown("trigger_config"),
                 Slot::Absent => Value::Null,
                 // Terraform writes the configuration as JSON text.
                 Slot::Known(Value::String(s)) => match serde_json::from_str::<Value>(&s) {
@@ -1522,7 +1527,7 @@ fn minor_version(v: &str) -> Option<(u32, u32)> {
 /// The cluster's Kubernetes version is at least 1.`minimum`.
 fn version_at_least(asset: &Asset, minimum: i64) -> Evaluation {
     with_fields(asset, |fields| match slot(fields, "version") {
-        Slot::Unknown => unknown("version"),
+        Slot::Unknown | Slot::Unreported => unknown("version"),
         // Left out: the platform installs its current default version.
         Slot::Absent => Evaluation::pass(),
         Slot::Known(v) => {
@@ -1689,7 +1694,7 @@ static ECI_NO_SECRET_ENV: Check = coded(
     &[],
     |a, _| {
         with_fields(a, |fields| match slot(fields, "env_keys") {
-            Slot::Unknown => unknown("env_keys"),
+            Slot::Unknown | Slot::Unreported => unknown("env_keys"),
             Slot::Absent => Evaluation::pass(),
             Slot::Known(v) => Evaluation::from_findings(
                 items(&v)
@@ -1783,7 +1788,7 @@ static MSE_CLUSTER_STABLE_VERSION: Check = coded(
     &[],
     |a, _| {
         with_fields(a, |fields| match slot(fields, "cluster_version") {
-            Slot::Unknown => unknown("cluster_version"),
+            Slot::Unknown | Slot::Unreported => unknown("cluster_version"),
             Slot::Absent => Evaluation::pass(),
             Slot::Known(v) => {
                 let t = text(&v).unwrap_or_default();

@@ -1,0 +1,160 @@
+//! OpenAPI responses onto schema fields: for resource types with a schema
+//! (see `crate::schema`), which call lists them, which per-resource calls add
+//! to them, and where each field is in those responses. This is what lets
+//! the declared check items run on a runtime inventory, not only on templates.
+//!
+//! A field that none of the imported calls reports is `Unreported`: the
+//! items that read it say the data is missing instead of guessing.
+
+mod compute;
+mod database;
+mod network;
+mod storage;
+
+use super::{ApiResponse, Builder, IngestError, malformed};
+use crate::model::{AssetKind, AssetSpec, Slot};
+use crate::schema;
+use serde_json::Value;
+
+/// How one resource type is read from OpenAPI responses.
+pub struct ApiMapping {
+    /// The schema kind, e.g. `ACS::SLB::LoadBalancer`.
+    pub kind: &'static str,
+    /// The call that lists the resources; `None` when the type is built by the hand-written adapter.
+    pub list: Option<ApiList>,
+    /// Calls about one resource, naming it in a request parameter.
+    pub details: &'static [ApiDetail],
+    /// `(field, api, path)`: the schema field, the call, and the path in the
+    /// list item (for the list call) or in the response (for a detail call).
+    pub fields: &'static [(&'static str, &'static str, &'static str)],
+}
+
+pub struct ApiList {
+    pub api: &'static str,
+    /// Path to the array of resources, e.g. `LoadBalancers.LoadBalancer`.
+    pub items: &'static str,
+    /// Fields of an item: its id, and its name and region when it has them ("" otherwise).
+    pub id: &'static str,
+    pub name: &'static str,
+    pub region: &'static str,
+}
+
+pub struct ApiDetail {
+    pub api: &'static str,
+    /// The request parameter naming the resource (`LoadBalancerId`).
+    pub param: &'static str,
+}
+
+static REGISTRY: std::sync::LazyLock<Vec<&'static ApiMapping>> = std::sync::LazyLock::new(|| {
+    [compute::MAPPINGS, database::MAPPINGS, storage::MAPPINGS, network::MAPPINGS]
+        .into_iter()
+        .flatten()
+        .copied()
+        .collect()
+});
+
+/// Every mapping, one module per product group.
+pub fn registry() -> &'static [&'static ApiMapping] {
+    &REGISTRY
+}
+
+/// Every call some mapping reads.
+pub fn apis() -> Vec<&'static str> {
+    registry()
+        .iter()
+        .flat_map(|m| {
+            m.list.iter().map(|l| l.api).chain(m.details.iter().map(|d| d.api)).chain(m.fields.iter().map(|f| f.1))
+        })
+        .collect()
+}
+
+pub(super) fn handles(api: &str) -> bool {
+    apis().contains(&api)
+}
+
+fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+    if path.is_empty() {
+        return Some(v);
+    }
+    path.split('.').try_fold(v, |v, key| v.get(key))
+}
+
+fn list_items<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
+    match get(v, path) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(item @ Value::Object(_)) => vec![item],
+        _ => Vec::new(),
+    }
+}
+
+/// Reads every mapped call into schema fields of the builder's assets, then
+/// marks every schema field no call reported as `Unreported`.
+pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), IngestError> {
+    for m in registry() {
+        let Some(kind) = AssetKind::from_name(m.kind) else { continue };
+        for r in responses {
+            let api = r.api.as_str();
+            let mut found: Vec<(String, &Value)> = Vec::new();
+            if let Some(list) = m.list.as_ref().filter(|l| l.api == api) {
+                for item in list_items(&r.response, list.items) {
+                    let id = item
+                        .get(list.id)
+                        .and_then(crate::iac::scalar_text)
+                        .ok_or_else(|| malformed(api, format!("an item lacks {}", list.id)))?;
+                    let asset = b.entry(kind, &id, || AssetSpec::Resource(m.kind.to_owned()));
+                    let text =
+                        |k: &str| (!k.is_empty()).then(|| item.get(k).and_then(crate::iac::scalar_text)).flatten();
+                    asset.name = asset.name.take().or_else(|| text(list.name));
+                    asset.region = asset.region.take().or_else(|| text(list.region));
+                    found.push((id, item));
+                }
+            }
+            if let Some(detail) = m.details.iter().find(|d| d.api == api) {
+                let id = r.params.get(detail.param).filter(|v| !v.is_empty()).ok_or_else(|| {
+                    malformed(api, format!("needs the request parameter {} in \"params\"", detail.param))
+                })?;
+                found.push((id.clone(), &r.response));
+            }
+            for (id, source) in found {
+                let asset = b.entry(kind, &id, || AssetSpec::Resource(m.kind.to_owned()));
+                for (field, _, path) in m.fields.iter().filter(|f| f.1 == api) {
+                    let slot = match get(source, path) {
+                        None | Some(Value::Null) => Slot::Absent,
+                        Some(v) => Slot::Known(v.clone()),
+                    };
+                    asset.fields.insert((*field).to_owned(), slot);
+                }
+            }
+        }
+    }
+    // Whatever no imported call reported is missing data, not a default.
+    for asset in b.assets.values_mut() {
+        if let Some(s) = schema::by_kind(asset.kind().as_str()) {
+            for f in s.fields {
+                asset.fields.entry(f.name.to_owned()).or_insert(Slot::Unreported);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mapping_names_a_schema_and_its_fields() {
+        for m in registry() {
+            let s = schema::by_kind(m.kind).unwrap_or_else(|| panic!("mapping for {} has no schema", m.kind));
+            for (field, api, _) in m.fields {
+                assert!(s.fields.iter().any(|f| f.name == *field), "{}: no schema field {field}", m.kind);
+                let read = m.list.as_ref().is_some_and(|l| l.api == *api) || m.details.iter().any(|d| d.api == *api);
+                assert!(read, "{}.{field}: {api} is neither its list call nor one of its detail calls", m.kind);
+                assert!(
+                    api.split_once(':').is_some_and(|(p, c)| !p.is_empty() && c.starts_with(char::is_uppercase)),
+                    "{api}"
+                );
+            }
+        }
+    }
+}
