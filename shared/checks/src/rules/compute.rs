@@ -125,7 +125,11 @@ const SG: &str = "ACS::ECS::SecurityGroup";
 
 const HAS_SECURITY_GROUP: Expect = Any(&[Present("security_group_id"), Present("security_group_ids")]);
 const PREPAID_AUTO_RENEWS: Expect = When("charge_type", &["PrePaid"], &True("auto_renew"));
-const NO_PUBLIC_IP: Expect = All(&[False("allocate_public_ip"), AtMost("internet_max_bandwidth_out", 0.0)]);
+/// No public IP requested: `false` in a template; an empty (or no) address list in `ecs:DescribeInstances`.
+const NO_PUBLIC_IP: Expect = All(&[
+    Any(&[Absent("allocate_public_ip"), OneOf("allocate_public_ip", &["false", "no", "off", "0"])]),
+    AtMost("internet_max_bandwidth_out", 0.0),
+]);
 const IN_VPC: Expect = Any(&[Present("vswitch_id"), Present("vpc_id")]);
 
 static ECS_ATTACHED_SG: Check = declare(

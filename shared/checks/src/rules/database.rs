@@ -571,7 +571,8 @@ static RDS_SSL_REQUIRED: Check = declare(
     RDS,
     Category::DataSecurity,
     Risk::High,
-    NoneOf("ssl_setting", &["Disabled", "Close"]),
+    // OpenAPI reports SSLEnabled: `No` (MySQL, SQL Server) or `off` (PostgreSQL) when SSL is off.
+    NoneOf("ssl_setting", &["Disabled", "Close", "No", "off"]),
     "Without SSL, credentials and query results cross the network in plaintext.",
     "Set SSLSetting (ROS) or ssl_action = \"Open\" (Terraform) so the instance serves SSL connections.",
 );

@@ -379,7 +379,9 @@ static TRAIL_INTACT: Check = declare(
     TRAIL,
     Category::LogAudit,
     Risk::High,
-    All(&[OneOf("event_rw", &["All"]), Excludes("status", &["Disable", "Disabled"])]),
+    // The OpenAPI spells "off" as Disable, or Fresh (created, never started),
+    // in DescribeTrails, and as IsLogging false in GetTrailStatus.
+    All(&[OneOf("event_rw", &["All"]), Excludes("status", &["Disable", "Disabled", "Fresh", "false"])]),
     "A trail that records only some event types, or is turned off, leaves account activity unaudited.",
     "Set EventRW / event_rw to All and keep the trail's logging enabled (status Enable, or an ALIYUN::ACTIONTRAIL::TrailLogging with Enable true).",
 );

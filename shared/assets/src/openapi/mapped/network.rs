@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[&SLB];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[&SLB, &VPC, &VSWITCH];
 
 const SLB_LIST: &str = "slb:DescribeLoadBalancers";
 const SLB_DETAIL: &str = "slb:DescribeLoadBalancerAttribute";
@@ -32,5 +32,34 @@ static SLB: ApiMapping = ApiMapping {
         ("vswitch_id", SLB_LIST, "VSwitchId"),
         ("payment_type", SLB_LIST, "PayType"),
         ("auto_renew", SLB_DETAIL, "RenewalStatus"),
+    ],
+};
+
+const VPC_LIST: &str = "vpc:DescribeVpcs";
+
+static VPC: ApiMapping = ApiMapping {
+    kind: "ACS::VPC::VPC",
+    list: Some(ApiList { api: VPC_LIST, items: "Vpcs.Vpc", id: "VpcId", name: "VpcName", region: "RegionId" }),
+    details: &[],
+    fields: &[("name", VPC_LIST, "VpcName"), ("cidr_block", VPC_LIST, "CidrBlock")],
+};
+
+const VSWITCH_LIST: &str = "vpc:DescribeVSwitches";
+
+/// The items carry no `RegionId`: the region is the request's.
+static VSWITCH: ApiMapping = ApiMapping {
+    kind: "ACS::VPC::VSwitch",
+    list: Some(ApiList {
+        api: VSWITCH_LIST,
+        items: "VSwitches.VSwitch",
+        id: "VSwitchId",
+        name: "VSwitchName",
+        region: "",
+    }),
+    details: &[],
+    fields: &[
+        ("name", VSWITCH_LIST, "VSwitchName"),
+        ("cidr_block", VSWITCH_LIST, "CidrBlock"),
+        ("zone_id", VSWITCH_LIST, "ZoneId"),
     ],
 };

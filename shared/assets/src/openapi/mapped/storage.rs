@@ -1,6 +1,137 @@
 //! OpenAPI mappings: OSS, SLS, ActionTrail, KMS, RAM.
+//!
+//! OSS answers in XML; the `aliyun` CLI and the SDKs print it as JSON under
+//! the same element names (`BucketInfo.Bucket.Versioning`), which is what
+//! these paths read. SLS answers in JSON with its own lower-case names
+//! (`encrypt_conf.enable`, `shardCount`).
+//!
+//! Not mapped: the RAM password policy (the typed adapter reads
+//! `ram:GetPasswordPolicy` into the account-wide asset `account`, and a
+//! mapping can only name an asset by a response field or a request
+//! parameter, neither of which says `account`); KMS secrets and instances,
+//! OSS tags and referers (no such calls in the catalogue).
 
 #[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &KMS_KEY];
+
+// ---------------------------------------------------------------- OSS
+
+const OSS_INFO: &str = "oss:GetBucketInfo";
+const OSS_ACL: &str = "oss:GetBucketAcl";
+const OSS_VERSIONING: &str = "oss:GetBucketVersioning";
+const OSS_LOGGING: &str = "oss:GetBucketLogging";
+const OSS_ENCRYPTION: &str = "oss:GetBucketEncryption";
+
+/// The typed adapter creates the bucket from `GetBucketInfo` (which names
+/// it, so no request parameter is needed) or `GetBucketAcl`; the other calls
+/// name it in `BucketName`. `GetBucketInfo` is read here as a one-item list
+/// of itself, so its response is read whether or not `params` are given.
+static OSS_BUCKET: ApiMapping = ApiMapping {
+    kind: "ACS::OSS::Bucket",
+    list: Some(ApiList { api: OSS_INFO, items: "BucketInfo.Bucket", id: "Name", name: "Name", region: "Location" }),
+    details: &[
+        ApiDetail { api: OSS_ACL, param: "BucketName" },
+        ApiDetail { api: OSS_VERSIONING, param: "BucketName" },
+        ApiDetail { api: OSS_LOGGING, param: "BucketName" },
+        ApiDetail { api: OSS_ENCRYPTION, param: "BucketName" },
+    ],
+    fields: &[
+        ("acl", OSS_INFO, "AccessControlList.Grant"),
+        // Absent until versioning is first configured: never enabled.
+        ("versioning_status", OSS_INFO, "Versioning"),
+        // Empty when access logging is off.
+        ("logging_target_bucket", OSS_INFO, "BucketPolicy.LogBucket"),
+        // `None` when no default encryption is configured.
+        ("sse_algorithm", OSS_INFO, "ServerSideEncryptionRule.SSEAlgorithm"),
+        ("sse_kms_key_id", OSS_INFO, "ServerSideEncryptionRule.KMSMasterKeyID"),
+        ("redundancy_type", OSS_INFO, "DataRedundancyType"),
+        ("acl", OSS_ACL, "AccessControlPolicy.AccessControlList.Grant"),
+        ("versioning_status", OSS_VERSIONING, "VersioningConfiguration.Status"),
+        ("logging_target_bucket", OSS_LOGGING, "BucketLoggingStatus.LoggingEnabled.TargetBucket"),
+        ("sse_algorithm", OSS_ENCRYPTION, "ServerSideEncryptionRule.ApplyServerSideEncryptionByDefault.SSEAlgorithm"),
+        (
+            "sse_kms_key_id",
+            OSS_ENCRYPTION,
+            "ServerSideEncryptionRule.ApplyServerSideEncryptionByDefault.KMSMasterKeyID",
+        ),
+    ],
+};
+
+// ---------------------------------------------------------------- SLS
+
+const SLS_PROJECTS: &str = "sls:ListProject";
+const SLS_LOGSTORE_DETAIL: &str = "sls:GetLogStore";
+
+static SLS_PROJECT: ApiMapping = ApiMapping {
+    kind: "ACS::SLS::Project",
+    list: Some(ApiList {
+        api: SLS_PROJECTS,
+        items: "projects",
+        id: "projectName",
+        name: "projectName",
+        region: "region",
+    }),
+    details: &[],
+    fields: &[
+        ("description", SLS_PROJECTS, "description"),
+        ("data_redundancy_type", SLS_PROJECTS, "dataRedundancyType"),
+    ],
+};
+
+/// `ListLogStores` gives names only, so each logstore comes from its
+/// `GetLogStore` response, named by the request's `logstore` parameter (a
+/// logstore name is unique within its project only).
+static SLS_LOGSTORE: ApiMapping = ApiMapping {
+    kind: "ACS::SLS::Logstore",
+    list: None,
+    details: &[ApiDetail { api: SLS_LOGSTORE_DETAIL, param: "logstore" }],
+    fields: &[
+        // The service always reports the retention (3650 days: kept forever).
+        ("ttl", SLS_LOGSTORE_DETAIL, "ttl"),
+        ("retention_days", SLS_LOGSTORE_DETAIL, "ttl"),
+        ("shard_count", SLS_LOGSTORE_DETAIL, "shardCount"),
+        ("encrypt_enabled", SLS_LOGSTORE_DETAIL, "encrypt_conf.enable"),
+        ("encrypt_cmk_key_id", SLS_LOGSTORE_DETAIL, "encrypt_conf.user_cmk_info.cmk_key_id"),
+    ],
+};
+
+// ---------------------------------------------------------------- ActionTrail
+
+const TRAILS: &str = "actiontrail:DescribeTrails";
+const TRAIL_STATUS: &str = "actiontrail:GetTrailStatus";
+
+static TRAIL: ApiMapping = ApiMapping {
+    kind: "ACS::ActionTrail::Trail",
+    list: Some(ApiList { api: TRAILS, items: "TrailList", id: "Name", name: "Name", region: "HomeRegion" }),
+    details: &[ApiDetail { api: TRAIL_STATUS, param: "Name" }],
+    fields: &[
+        ("name", TRAILS, "Name"),
+        ("event_rw", TRAILS, "EventRW"),
+        // Enable, Disable, or Fresh (created, logging never started).
+        ("status", TRAILS, "Status"),
+        // true / false: the same fact, from the trail's own status call.
+        ("status", TRAIL_STATUS, "IsLogging"),
+    ],
+};
+
+// ---------------------------------------------------------------- KMS
+
+const KMS_KEYS: &str = "kms:ListKeys";
+const KMS_KEY_DETAIL: &str = "kms:DescribeKey";
+
+static KMS_KEY: ApiMapping = ApiMapping {
+    kind: "ACS::KMS::Key",
+    list: Some(ApiList { api: KMS_KEYS, items: "Keys.Key", id: "KeyId", name: "", region: "" }),
+    details: &[ApiDetail { api: KMS_KEY_DETAIL, param: "KeyId" }],
+    fields: &[
+        ("description", KMS_KEY_DETAIL, "KeyMetadata.Description"),
+        // Enabled / Disabled.
+        ("deletion_protection", KMS_KEY_DETAIL, "KeyMetadata.DeletionProtection"),
+        // Enabled / Disabled / Suspended.
+        ("automatic_rotation", KMS_KEY_DETAIL, "KeyMetadata.AutomaticRotation"),
+        // Aliyun_KMS / EXTERNAL.
+        ("origin", KMS_KEY_DETAIL, "KeyMetadata.Origin"),
+    ],
+};
