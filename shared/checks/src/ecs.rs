@@ -75,7 +75,7 @@ static SSH: Check = group_item(
     "SSH open to the whole Internet invites brute force and exploits against sshd.",
     |a, _| match group(a) {
         Some(g) => Evaluation::from_findings(open_port_findings(g, 22)),
-        None => Evaluation::error("not a security group"),
+        None => Evaluation::missing("the group's rules (ecs:DescribeSecurityGroupAttribute)"),
     },
 );
 
@@ -87,7 +87,7 @@ static RDP: Check = group_item(
     "RDP open to the whole Internet invites brute force and remote exploits.",
     |a, _| match group(a) {
         Some(g) => Evaluation::from_findings(open_port_findings(g, 3389)),
-        None => Evaluation::error("not a security group"),
+        None => Evaluation::missing("the group's rules (ecs:DescribeSecurityGroupAttribute)"),
     },
 );
 
@@ -98,7 +98,9 @@ static ALL_PORTS: Check = group_item(
     &[],
     "An inbound rule accepting every port (-1/-1) exposes every service on the instances, whatever its source.",
     |a, _| {
-        let Some(g) = group(a) else { return Evaluation::error("not a security group") };
+        let Some(g) = group(a) else {
+            return Evaluation::missing("the group's rules (ecs:DescribeSecurityGroupAttribute)");
+        };
         Evaluation::from_findings(
             g.rules
                 .iter()
@@ -140,7 +142,7 @@ static DISK_ENCRYPTED: Check = Check {
             Some(true) => Evaluation::pass(),
             Some(false) => Evaluation::from_findings(vec![Finding::new("Encrypted", false, "true")]),
         },
-        _ => Evaluation::error("not a disk"),
+        _ => Evaluation::missing("the disk's attributes (ecs:DescribeDisks)"),
     }),
 };
 
@@ -167,7 +169,7 @@ static NO_PUBLIC_IP: Check = Check {
             findings.extend(i.eip.iter().map(|ip| Finding::new("EipAddress", ip, "none")));
             Evaluation::from_findings(findings)
         }
-        _ => Evaluation::error("not an ECS instance"),
+        _ => Evaluation::missing("the instance's attributes (ecs:DescribeInstances)"),
     }),
 };
 

@@ -109,3 +109,26 @@ fn missing_data_is_not_checked_rather_than_guessed() {
     assert_eq!(e.status, Status::NotCheck);
     assert!(e.reason.unwrap().contains("MissingData"));
 }
+
+/// A security group seen only in `ecs:DescribeSecurityGroups` (no rule
+/// listing) is missing data for the rule items, not an error.
+#[test]
+fn a_resource_without_its_detail_call_is_not_checked() {
+    let assets = ingest(&[ApiResponse {
+        api: "ecs:DescribeSecurityGroups".into(),
+        params: BTreeMap::new(),
+        response: serde_json::json!({"SecurityGroups": {"SecurityGroup": [
+            {"SecurityGroupId": "sg-1", "RegionId": "cn-hangzhou", "VpcId": "vpc-1", "Description": "web"}
+        ]}}),
+    }])
+    .unwrap();
+    let group = assets.iter().find(|a| a.id == "sg-1").expect("the group is imported");
+    let params = BTreeMap::new();
+    let ctx = Context { now: chrono::Utc::now(), params: &params, specs: &[] };
+    for id in ["ecs-security-group-ssh-not-open-to-internet", "sg-risky-ports-check", "security-group-vpc-required"] {
+        let check = find(id).unwrap();
+        let status = check.evaluate(group, &ctx).status;
+        assert_ne!(status, Status::Error, "{id}");
+        assert_eq!(status == Status::Pass, id == "security-group-vpc-required", "{id}: {status:?}");
+    }
+}

@@ -34,7 +34,9 @@ const fn bucket_item(
 
 /// A finding when the bucket's ACL is one of `bad`.
 fn acl_check(a: &Asset, bad: &[&str]) -> Evaluation {
-    let AssetSpec::OssBucket(b) = &a.spec else { return Evaluation::error("not an OSS bucket") };
+    let AssetSpec::OssBucket(b) = &a.spec else {
+        return Evaluation::missing("the bucket's ACL and encryption (oss:GetBucketInfo)");
+    };
     let Some(acl) = &b.acl else { return Evaluation::missing("AccessControlList.Grant") };
     Evaluation::from_findings(
         bad.contains(&acl.as_str())
@@ -72,7 +74,9 @@ static SSE: Check = bucket_item(
     "Without server-side encryption, objects are stored in plaintext.",
     "OSS console > the bucket > Content Security > Server-side Encryption: choose OSS-managed (AES256) or KMS.",
     |a, _| {
-        let AssetSpec::OssBucket(b) = &a.spec else { return Evaluation::error("not an OSS bucket") };
+        let AssetSpec::OssBucket(b) = &a.spec else {
+            return Evaluation::missing("the bucket's ACL and encryption (oss:GetBucketInfo)");
+        };
         match b.sse_configured {
             None => Evaluation::missing("ServerSideEncryptionRule"),
             Some(true) => Evaluation::pass(),

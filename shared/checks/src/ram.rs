@@ -54,7 +54,7 @@ static MIN_LENGTH: Check = password_item(
     "Short passwords are guessed quickly. The policy must require at least `min_length` characters.",
     "RAM console > Settings > Security Settings > Modify Password Rule: set Length to at least 14.",
     |a, ctx| {
-        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(p) = policy(a) else { return Evaluation::missing("the password policy (ram:GetPasswordPolicy)") };
         let Some(len) = p.minimum_length else { return Evaluation::missing("MinimumPasswordLength") };
         let want = ctx.param("min_length");
         Evaluation::from_findings(
@@ -79,7 +79,7 @@ static COMPLEXITY: Check = password_item(
     "Passwords drawn from all four character classes resist guessing far better.",
     "RAM console > Settings > Security Settings > Modify Password Rule: require uppercase, lowercase, numbers and symbols.",
     |a, _| {
-        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(p) = policy(a) else { return Evaluation::missing("the password policy (ram:GetPasswordPolicy)") };
         let classes = [
             ("RequireUppercaseCharacters", p.require_uppercase),
             ("RequireLowercaseCharacters", p.require_lowercase),
@@ -109,7 +109,7 @@ static REUSE: Check = password_item(
     "A user who cycles back to an old (possibly leaked) password undoes rotation.",
     "RAM console > Settings > Security Settings > Modify Password Rule: set Password History Check Policy to at least 5.",
     |a, ctx| {
-        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(p) = policy(a) else { return Evaluation::missing("the password policy (ram:GetPasswordPolicy)") };
         let Some(n) = p.reuse_prevention else { return Evaluation::missing("PasswordReusePrevention") };
         let want = ctx.param("min_history");
         Evaluation::from_findings(
@@ -136,7 +136,7 @@ static MAX_AGE: Check = password_item(
     "Passwords that never expire stay useful to whoever learned them.",
     "RAM console > Settings > Security Settings > Modify Password Rule: set Password Validity Period to 365 days or fewer (90 where your policy asks).",
     |a, ctx| {
-        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(p) = policy(a) else { return Evaluation::missing("the password policy (ram:GetPasswordPolicy)") };
         let Some(age) = p.max_password_age else { return Evaluation::missing("MaxPasswordAge") };
         let want = ctx.param("max_days");
         let bad = age == 0 || i64::from(age) > want;
@@ -162,7 +162,7 @@ static LOGIN_ATTEMPTS: Check = password_item(
     "Without a lockout, passwords can be guessed online without limit.",
     "RAM console > Settings > Security Settings > Modify Password Rule: set Password Retry Constraint Policy to 5 or fewer.",
     |a, ctx| {
-        let Some(p) = policy(a) else { return Evaluation::error("not a password policy") };
+        let Some(p) = policy(a) else { return Evaluation::missing("the password policy (ram:GetPasswordPolicy)") };
         let Some(n) = p.max_login_attempts else { return Evaluation::missing("MaxLoginAttempts") };
         let want = ctx.param("max_attempts");
         let bad = n == 0 || i64::from(n) > want;
@@ -191,7 +191,7 @@ static MFA: Check = Check {
         solution: "RAM console > Users > the user > Authentication > Enable the MFA Device (virtual MFA), and require it at logon.",
     },
     eval: Eval::Code(|a, _| {
-        let Some(u) = user(a) else { return Evaluation::error("not a RAM user") };
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
         match (u.console_login, u.mfa_bound) {
             (Some(false), _) => Evaluation::pass(),
             (None, _) => Evaluation::missing("the login profile (ram:GetLoginProfile)"),
@@ -227,7 +227,7 @@ static AK_AGE: Check = Check {
         solution: "Create a new AccessKey for the user, switch every caller to it, then disable and delete the old one.",
     },
     eval: Eval::Code(|a, ctx| {
-        let Some(u) = user(a) else { return Evaluation::error("not a RAM user") };
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
         let max = ctx.param("max_days");
         let mut findings = Vec::new();
         for key in u.access_keys.iter().filter(|k| k.active) {

@@ -20,7 +20,9 @@ static WHITELIST: Check = Check {
         solution: "RDS console > the instance > Whitelist and SecGroup: replace 0.0.0.0/0 with the application servers' addresses.",
     },
     eval: Eval::Code(|a, _| {
-        let AssetSpec::RdsInstance(r) = &a.spec else { return Evaluation::error("not an RDS instance") };
+        let AssetSpec::RdsInstance(r) = &a.spec else {
+            return Evaluation::missing("the instance's attributes (rds:DescribeDBInstances)");
+        };
         let Some(ips) = &r.security_ips else {
             return Evaluation::missing("SecurityIPList (rds:DescribeDBInstanceIPArrayList)");
         };
@@ -50,7 +52,9 @@ static SSL: Check = Check {
         solution: "RDS console > the instance > Data Security > SSL: enable SSL encryption and have clients verify the certificate.",
     },
     eval: Eval::Code(|a, _| {
-        let AssetSpec::RdsInstance(r) = &a.spec else { return Evaluation::error("not an RDS instance") };
+        let AssetSpec::RdsInstance(r) = &a.spec else {
+            return Evaluation::missing("the instance's attributes (rds:DescribeDBInstances)");
+        };
         match r.ssl_enabled {
             None => Evaluation::missing("SSLEnabled (rds:DescribeDBInstanceSSL)"),
             Some(true) => Evaluation::pass(),

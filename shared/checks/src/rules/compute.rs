@@ -644,7 +644,9 @@ fn shown_rule(r: &SecurityGroupRule) -> String {
 
 /// Findings for every rule `bad` picks out.
 fn rule_findings(asset: &Asset, bad: impl Fn(&SecurityGroupRule) -> bool, expected: &str) -> Evaluation {
-    let Some(rules) = rules_of(asset) else { return Evaluation::error("not a security group") };
+    let Some(rules) = rules_of(asset) else {
+        return Evaluation::missing("the group's rules (ecs:DescribeSecurityGroupAttribute)");
+    };
     Evaluation::from_findings(
         rules
             .iter()
