@@ -26,6 +26,7 @@ pub struct ApiMapping {
     pub details: &'static [ApiDetail],
     /// `(field, api, path)`: the schema field, the call, and the path in the
     /// list item (for the list call) or in the response (for a detail call).
+    /// `Foo.Bar[].Baz` reads `Baz` of every element of the `Foo.Bar` list.
     pub fields: &'static [(&'static str, &'static str, &'static str)],
 }
 
@@ -41,7 +42,8 @@ pub struct ApiList {
 
 pub struct ApiDetail {
     pub api: &'static str,
-    /// The request parameter naming the resource (`LoadBalancerId`).
+    /// The request parameter naming the resource (`LoadBalancerId`); several,
+    /// comma-separated, name it by their values joined with `:` (`lb-1:443`).
     pub param: &'static str,
 }
 
@@ -79,6 +81,25 @@ fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, |v, key| v.get(key))
 }
 
+/// Like `get`, and `Foo.Bar[].Baz` reads `Baz` of every element of the `Foo.Bar` list (flattened).
+fn project(v: &Value, path: &str) -> Option<Value> {
+    match path.split_once("[].") {
+        None => get(v, path.strip_suffix("[]").unwrap_or(path)).cloned(),
+        Some((list, rest)) => {
+            get(v, list)?;
+            let values = list_items(v, list).into_iter().filter_map(|item| project(item, rest));
+            Some(Value::Array(
+                values
+                    .flat_map(|x| match x {
+                        Value::Array(xs) => xs,
+                        x => vec![x],
+                    })
+                    .collect(),
+            ))
+        }
+    }
+}
+
 fn list_items<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
     match get(v, path) {
         Some(Value::Array(items)) => items.iter().collect(),
@@ -110,17 +131,27 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
                 }
             }
             if let Some(detail) = m.details.iter().find(|d| d.api == api) {
-                let id = r.params.get(detail.param).filter(|v| !v.is_empty()).ok_or_else(|| {
-                    malformed(api, format!("needs the request parameter {} in \"params\"", detail.param))
-                })?;
-                found.push((id.clone(), &r.response));
+                // Several parameters (`LoadBalancerId,ListenerPort`) name the resource as `lb-…:443`.
+                let id = detail
+                    .param
+                    .split(',')
+                    .map(|p| {
+                        r.params
+                            .get(p)
+                            .filter(|v| !v.is_empty())
+                            .cloned()
+                            .ok_or_else(|| malformed(api, format!("needs the request parameter {p} in \"params\"")))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?
+                    .join(":");
+                found.push((id, &r.response));
             }
             for (id, source) in found {
                 let asset = b.entry(kind, &id, || AssetSpec::Resource(m.kind.to_owned()));
                 for (field, _, path) in m.fields.iter().filter(|f| f.1 == api) {
-                    let slot = match get(source, path) {
+                    let slot = match project(source, path) {
                         None | Some(Value::Null) => Slot::Absent,
-                        Some(v) => Slot::Known(v.clone()),
+                        Some(v) => Slot::Known(v),
                     };
                     asset.fields.insert((*field).to_owned(), slot);
                 }

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[&SLB, &VPC, &VSWITCH];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[&SLB, &SLB_HTTPS_LISTENER, &SLB_BACKENDS, &SLB_ACL, &VPC, &VSWITCH];
 
 const SLB_LIST: &str = "slb:DescribeLoadBalancers";
 const SLB_DETAIL: &str = "slb:DescribeLoadBalancerAttribute";
@@ -33,6 +33,44 @@ static SLB: ApiMapping = ApiMapping {
         ("payment_type", SLB_LIST, "PayType"),
         ("auto_renew", SLB_DETAIL, "RenewalStatus"),
     ],
+};
+
+const SLB_HTTPS_LISTENER_DETAIL: &str = "slb:DescribeLoadBalancerHTTPSListenerAttribute";
+
+/// HTTPS listeners, named `lb-…:443` like Terraform's listener ids. The call
+/// reports no protocol (it is HTTPS by construction), so the protocol items
+/// stay `Unreported` on it.
+static SLB_HTTPS_LISTENER: ApiMapping = ApiMapping {
+    kind: "ACS::SLB::Listener",
+    list: None,
+    details: &[ApiDetail { api: SLB_HTTPS_LISTENER_DETAIL, param: "LoadBalancerId,ListenerPort" }],
+    fields: &[
+        ("port", SLB_HTTPS_LISTENER_DETAIL, "ListenerPort"),
+        ("acl_status", SLB_HTTPS_LISTENER_DETAIL, "AclStatus"),
+        ("acl_id", SLB_HTTPS_LISTENER_DETAIL, "AclId"),
+        ("health_check", SLB_HTTPS_LISTENER_DETAIL, "HealthCheck"),
+        ("tls_cipher_policy", SLB_HTTPS_LISTENER_DETAIL, "TLSCipherPolicy"),
+    ],
+};
+
+/// The default server group of an instance, named by the instance id.
+static SLB_BACKENDS: ApiMapping = ApiMapping {
+    kind: "ACS::SLB::BackendServers",
+    list: None,
+    details: &[ApiDetail { api: SLB_DETAIL, param: "LoadBalancerId" }],
+    fields: &[
+        ("server_ids", SLB_DETAIL, "BackendServers.BackendServer[].ServerId"),
+        ("weights", SLB_DETAIL, "BackendServers.BackendServer[].Weight"),
+    ],
+};
+
+const SLB_ACL_DETAIL: &str = "slb:DescribeAccessControlListAttribute";
+
+static SLB_ACL: ApiMapping = ApiMapping {
+    kind: "ACS::SLB::AccessControl",
+    list: None,
+    details: &[ApiDetail { api: SLB_ACL_DETAIL, param: "AclId" }],
+    fields: &[("entries", SLB_ACL_DETAIL, "AclEntrys.AclEntry[].AclEntryIP")],
 };
 
 const VPC_LIST: &str = "vpc:DescribeVpcs";
