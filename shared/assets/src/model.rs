@@ -256,6 +256,14 @@ pub struct RamUser {
     /// Whether an MFA device is bound; `None`: not known.
     pub mfa_bound: Option<bool>,
     pub access_keys: Vec<AccessKey>,
+    /// The last console logon (`ram:GetUser`); `None`: not reported.
+    pub last_login: Option<LastLogin>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum LastLogin {
+    Never,
+    At(DateTime<Utc>),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

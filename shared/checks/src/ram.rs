@@ -1,7 +1,7 @@
-//! RAM: the account password policy, users' MFA and AccessKeys.
+//! RAM: the account password policy, users' MFA, AccessKeys and logons.
 
 use crate::item::*;
-use cspm_assets::{Asset, AssetKind, AssetSpec, PasswordPolicy, RamUser};
+use cspm_assets::{Asset, AssetKind, AssetSpec, LastLogin, PasswordPolicy, RamUser};
 
 fn policy(asset: &Asset) -> Option<&PasswordPolicy> {
     match &asset.spec {
@@ -245,4 +245,51 @@ static AK_AGE: Check = Check {
     }),
 };
 
-pub(crate) static CHECKS: &[&Check] = &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE];
+static LAST_LOGIN: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-last-login-expired-check",
+        name: "RAM users with console access have logged on recently",
+        vendor: "ALIYUN",
+        product: "RAM",
+        resource_type: AssetKind::RamUser,
+        category: Category::IdentityAuthenticationAndPermissions,
+        risk: Risk::Low,
+        free: false,
+        fix: FixSupport::None,
+        params: &[ParamSpec {
+            name: "max_days",
+            description: "longest acceptable time since the last console logon, in days",
+            min: 1,
+            max: 1095,
+            default: 90,
+        }],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.5"],
+        description: "A console password nobody uses is an unwatched way in: its owner would not notice it being used.",
+        solution: "RAM console > Users > the user > Authentication > Console Logon Management: disable console logon (or delete the user) when it is no longer needed.",
+    },
+    eval: Eval::Code(|a, ctx| {
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
+        let max = ctx.param("max_days");
+        let stale = |shown: String| {
+            Evaluation::from_findings(vec![Finding::new("LastLoginDate", shown, format!("within {max} days"))])
+        };
+        match (u.console_login, u.last_login) {
+            (Some(false), _) => Evaluation::pass(),
+            (None, _) => Evaluation::missing("the login profile (ram:GetLoginProfile)"),
+            (Some(true), None) => Evaluation::missing("LastLoginDate (ram:GetUser)"),
+            (Some(true), Some(LastLogin::At(t))) => match (ctx.now - t).num_days() {
+                days if days > max => stale(format!("{days} days ago")),
+                _ => Evaluation::pass(),
+            },
+            // Never logged on: stale once the user is older than the limit.
+            (Some(true), Some(LastLogin::Never)) => match u.created_at.map(|c| (ctx.now - c).num_days()) {
+                None => Evaluation::missing("CreateDate (ram:ListUsers)"),
+                Some(days) if days > max => stale(format!("never (created {days} days ago)")),
+                Some(_) => Evaluation::pass(),
+            },
+        }
+    }),
+};
+
+pub(crate) static CHECKS: &[&Check] =
+    &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE, &LAST_LOGIN];

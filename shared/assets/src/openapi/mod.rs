@@ -35,6 +35,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "ecs:DescribeDisks",
     "ram:GetPasswordPolicy",
     "ram:ListUsers",
+    "ram:GetUser",
     "ram:GetLoginProfile",
     "ram:ListAccessKeys",
     "ram:ListVirtualMFADevices",
@@ -122,6 +123,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "ecs:DescribeDisks" => disks(&mut b, api, body)?,
             "ram:GetPasswordPolicy" => password_policy(&mut b, api, body)?,
             "ram:ListUsers" => ram_users(&mut b, api, body)?,
+            "ram:GetUser" => get_user(&mut b, api, body)?,
             "ram:GetLoginProfile" => login_profile(&mut b, api, body)?,
             "ram:ListAccessKeys" => access_keys(&mut b, api, body, &param(r, "UserName")?)?,
             "ram:ListVirtualMFADevices" => mfa_devices(&mut b, api, body)?,
@@ -257,6 +259,24 @@ fn ram_users(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError
             a.name = display;
         }
     }
+    Ok(())
+}
+
+/// `ram:GetUser` adds the last console logon; a user who never logged on has
+/// no (or an empty) `LastLoginDate`.
+fn get_user(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let u = body.get("User").ok_or_else(|| malformed(api, "lacks User"))?;
+    let name = required_str(api, u, "UserName")?;
+    let last_login = match str_field(u, "LastLoginDate").filter(|t| !t.is_empty()) {
+        None => LastLogin::Never,
+        Some(t) => {
+            LastLogin::At(parse_time(&t).ok_or_else(|| malformed(api, format!("LastLoginDate {t:?} is not a time")))?)
+        }
+    };
+    let created_at = str_field(u, "CreateDate").and_then(|t| parse_time(&t));
+    let user = ram_user(b, &name);
+    user.last_login = Some(last_login);
+    user.created_at = user.created_at.or(created_at);
     Ok(())
 }
 
