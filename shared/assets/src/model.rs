@@ -251,6 +251,7 @@ pub struct PasswordPolicy {
 pub struct RamUser {
     pub user_id: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
     /// Whether the user can log on to the console; `None`: not known.
     pub console_login: Option<bool>,
     /// Whether an MFA device is bound; `None`: not known.

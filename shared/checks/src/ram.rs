@@ -281,10 +281,13 @@ static LAST_LOGIN: Check = Check {
                 days if days > max => stale(format!("{days} days ago")),
                 _ => Evaluation::pass(),
             },
-            // Never logged on: stale once the user is older than the limit.
-            (Some(true), Some(LastLogin::Never)) => match u.created_at.map(|c| (ctx.now - c).num_days()) {
-                None => Evaluation::missing("CreateDate (ram:ListUsers)"),
-                Some(days) if days > max => stale(format!("never (created {days} days ago)")),
+            // Never logged on: stale once the user was last changed longer ago
+            // than the limit (as Cloud Config's rule of the same id does).
+            (Some(true), Some(LastLogin::Never)) => match u.updated_at.or(u.created_at) {
+                None => Evaluation::missing("UpdateDate (ram:ListUsers)"),
+                Some(t) if (ctx.now - t).num_days() > max => {
+                    stale(format!("never (user last changed {} days ago)", (ctx.now - t).num_days()))
+                }
                 Some(_) => Evaluation::pass(),
             },
         }

@@ -254,6 +254,7 @@ fn ram_users(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError
         let user = ram_user(b, &name);
         user.user_id = str_field(u, "UserId");
         user.created_at = str_field(u, "CreateDate").and_then(|t| parse_time(&t));
+        user.updated_at = str_field(u, "UpdateDate").and_then(|t| parse_time(&t));
         let display = str_field(u, "DisplayName");
         if let Some(a) = b.assets.get_mut(&(AssetKind::RamUser, name)) {
             a.name = display;
@@ -274,9 +275,11 @@ fn get_user(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError>
         }
     };
     let created_at = str_field(u, "CreateDate").and_then(|t| parse_time(&t));
+    let updated_at = str_field(u, "UpdateDate").and_then(|t| parse_time(&t));
     let user = ram_user(b, &name);
     user.last_login = Some(last_login);
     user.created_at = user.created_at.or(created_at);
+    user.updated_at = user.updated_at.or(updated_at);
     Ok(())
 }
 
