@@ -1,7 +1,10 @@
-//! RAM: the account password policy, users' MFA, AccessKeys and logons.
+//! RAM: the account password policy, users' MFA, AccessKeys and logons,
+//! custom policies granting administrator access.
 
 use crate::item::*;
-use cspm_assets::{Asset, AssetKind, AssetSpec, LastLogin, PasswordPolicy, RamUser};
+use cspm_assets::{Asset, AssetKind, AssetSpec, LastLogin, PasswordPolicy, RamUser, Slot};
+use serde_json::Value;
+use std::borrow::Cow;
 
 fn policy(asset: &Asset) -> Option<&PasswordPolicy> {
     match &asset.spec {
@@ -294,5 +297,80 @@ static LAST_LOGIN: Check = Check {
     }),
 };
 
+/// A value or list of values (`"*"` or `["*", ...]`) that includes `*`.
+fn includes_wildcard(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::String(s)) => s == "*",
+        Some(Value::Array(items)) => items.iter().any(|i| i.as_str() == Some("*")),
+        _ => false,
+    }
+}
+
+/// The `Allow` statements granting every action on every resource.
+fn admin_statements(document: &Value) -> Vec<usize> {
+    let statements = match document.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    statements
+        .into_iter()
+        .enumerate()
+        .filter(|(_, st)| {
+            st.get("Effect").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case("allow"))
+                && includes_wildcard(st.get("Action"))
+                && includes_wildcard(st.get("Resource"))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+static ADMIN_POLICY: Check = Check {
+    meta: CheckMeta {
+        id: "ram-policy-no-statements-with-admin-access-check",
+        name: "Custom RAM policies do not grant full administrator access",
+        vendor: "ALIYUN",
+        product: "RAM",
+        resource_type: AssetKind::Other("ACS::RAM::ManagedPolicy"),
+        category: Category::IdentityAuthenticationAndPermissions,
+        risk: Risk::High,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.15"],
+        description: "A custom policy allowing Action * on Resource * is AdministratorAccess under another name: whoever holds it can do anything, including granting themselves more.",
+        solution: "Replace the statement with the actions and resources the holders need, or attach the system AdministratorAccess policy to the few who must administer the account.",
+    },
+    eval: Eval::Code(|a, _| {
+        if matches!(a.fields.get("policy_type"), Some(Slot::Known(Value::String(t))) if t == "System") {
+            return Evaluation::pass(); // Alibaba's own policies are not the tenant's to fix.
+        }
+        let document: Cow<Value> = match a.fields.get("policy_document") {
+            None | Some(Slot::Unreported) => return Evaluation::missing("PolicyDocument (ram:GetPolicyVersion)"),
+            Some(Slot::Unknown) => {
+                return Evaluation::not_check("Unknown: PolicyDocument is known only after deployment");
+            }
+            Some(Slot::Absent) => return Evaluation::pass(),
+            Some(Slot::Known(Value::String(text))) => match serde_json::from_str(text) {
+                Ok(v) => Cow::Owned(v),
+                Err(e) => return Evaluation::error(format!("PolicyDocument is not a JSON policy: {e}")),
+            },
+            Some(Slot::Known(v)) => Cow::Borrowed(v),
+        };
+        Evaluation::from_findings(
+            admin_statements(&document)
+                .into_iter()
+                .map(|i| {
+                    Finding::new(
+                        format!("Statement[{i}]"),
+                        "Allow * on *",
+                        "no statement allowing every action on every resource",
+                    )
+                })
+                .collect(),
+        )
+    }),
+};
+
 pub(crate) static CHECKS: &[&Check] =
-    &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE, &LAST_LOGIN];
+    &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE, &LAST_LOGIN, &ADMIN_POLICY];

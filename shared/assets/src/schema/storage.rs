@@ -13,6 +13,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &KMS_SECRET,
     &KMS_INSTANCE,
     &RAM_PASSWORD_POLICY,
+    &RAM_MANAGED_POLICY,
     &MAXCOMPUTE_PROJECT,
     &NAS_FILE_SYSTEM,
     &NAS_ACCESS_RULE,
@@ -143,6 +144,20 @@ static RAM_PASSWORD_POLICY: Schema = Schema {
         fd("require_uppercase", "", "require_uppercase_characters", "true"),
         fd("require_numbers", "", "require_numbers", "true"),
         fd("require_symbols", "", "require_symbols", "true"),
+    ],
+};
+
+/// A custom policy: its document is an object in ROS and JSON text in
+/// Terraform and in `ram:GetPolicyVersion` (the coded item parses either).
+static RAM_MANAGED_POLICY: Schema = Schema {
+    kind: "ACS::RAM::ManagedPolicy",
+    product: "RAM",
+    ros_types: &["ALIYUN::RAM::ManagedPolicy"],
+    tf_types: &["alicloud_ram_policy"],
+    fields: &[
+        f("policy_document", "PolicyDocument", "policy_document"),
+        // Templates only create custom policies; `ram:ListPolicies` also lists System ones.
+        fd("policy_type", "", "", "\"Custom\""),
     ],
 };
 

@@ -14,7 +14,7 @@
 #[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &KMS_KEY];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &KMS_KEY];
 
 // ---------------------------------------------------------------- OSS
 
@@ -113,6 +113,30 @@ static TRAIL: ApiMapping = ApiMapping {
         ("status", TRAILS, "Status"),
         // true / false: the same fact, from the trail's own status call.
         ("status", TRAIL_STATUS, "IsLogging"),
+    ],
+};
+
+// ---------------------------------------------------------------- RAM
+
+const RAM_POLICIES: &str = "ram:ListPolicies";
+const RAM_POLICY_VERSION: &str = "ram:GetPolicyVersion";
+
+/// Import the default version (`VersionId` = the list's `DefaultVersion`):
+/// the last version read for a policy is the one checked.
+static RAM_POLICY: ApiMapping = ApiMapping {
+    kind: "ACS::RAM::ManagedPolicy",
+    list: Some(ApiList {
+        api: RAM_POLICIES,
+        items: "Policies.Policy",
+        id: "PolicyName",
+        name: "PolicyName",
+        region: "",
+    }),
+    details: &[ApiDetail { api: RAM_POLICY_VERSION, param: "PolicyName" }],
+    fields: &[
+        // Custom / System.
+        ("policy_type", RAM_POLICIES, "PolicyType"),
+        ("policy_document", RAM_POLICY_VERSION, "PolicyVersion.PolicyDocument"),
     ],
 };
 
