@@ -259,6 +259,9 @@ pub struct RamUser {
     pub access_keys: Vec<AccessKey>,
     /// The last console logon (`ram:GetUser`); `None`: not reported.
     pub last_login: Option<LastLogin>,
+    /// Policies attached to the user directly, as `Type:Name`
+    /// (`ram:ListPoliciesForUser`); `None`: not reported.
+    pub direct_policies: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

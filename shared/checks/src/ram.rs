@@ -372,5 +372,42 @@ static ADMIN_POLICY: Check = Check {
     }),
 };
 
-pub(crate) static CHECKS: &[&Check] =
-    &[&MIN_LENGTH, &COMPLEXITY, &REUSE, &MAX_AGE, &LOGIN_ATTEMPTS, &MFA, &AK_AGE, &LAST_LOGIN, &ADMIN_POLICY];
+static DIRECT_POLICIES: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-no-directly-attached-policy",
+        name: "RAM users receive permissions through groups or roles only",
+        vendor: "ALIYUN",
+        product: "RAM",
+        resource_type: AssetKind::RamUser,
+        category: Category::IdentityAuthenticationAndPermissions,
+        risk: Risk::Low,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.16"],
+        description: "Permissions attached user by user drift apart and outlive the job they were granted for; groups keep them reviewable in one place.",
+        solution: "Add the user to a RAM group holding the policy (aliyun ram AddUserToGroup), then detach it from the user (aliyun ram DetachPolicyFromUser).",
+    },
+    eval: Eval::Code(|a, _| {
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
+        let Some(policies) = &u.direct_policies else {
+            return Evaluation::missing("the user's policies (ram:ListPoliciesForUser)");
+        };
+        Evaluation::from_findings(
+            policies.iter().map(|p| Finding::new("Policy", p, "attached to a group or role, not the user")).collect(),
+        )
+    }),
+};
+
+pub(crate) static CHECKS: &[&Check] = &[
+    &MIN_LENGTH,
+    &COMPLEXITY,
+    &REUSE,
+    &MAX_AGE,
+    &LOGIN_ATTEMPTS,
+    &MFA,
+    &AK_AGE,
+    &LAST_LOGIN,
+    &ADMIN_POLICY,
+    &DIRECT_POLICIES,
+];

@@ -38,6 +38,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "ram:GetUser",
     "ram:GetLoginProfile",
     "ram:ListAccessKeys",
+    "ram:ListPoliciesForUser",
     "ram:ListVirtualMFADevices",
     "oss:GetBucketInfo",
     "oss:GetBucketAcl",
@@ -126,6 +127,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "ram:GetUser" => get_user(&mut b, api, body)?,
             "ram:GetLoginProfile" => login_profile(&mut b, api, body)?,
             "ram:ListAccessKeys" => access_keys(&mut b, api, body, &param(r, "UserName")?)?,
+            "ram:ListPoliciesForUser" => user_policies(&mut b, api, body, &param(r, "UserName")?)?,
             "ram:ListVirtualMFADevices" => mfa_devices(&mut b, api, body)?,
             "oss:GetBucketInfo" => bucket_info(&mut b, api, body)?,
             "oss:GetBucketAcl" => bucket_acl(&mut b, api, body, &param(r, "BucketName")?)?,
@@ -300,6 +302,16 @@ fn access_keys(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(
         });
     }
     ram_user(b, user).access_keys = keys;
+    Ok(())
+}
+
+fn user_policies(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(), IngestError> {
+    let mut names = Vec::new();
+    for p in wrapped_list(api, body, "Policies", "Policy")? {
+        let name = required_str(api, p, "PolicyName")?;
+        names.push(format!("{}:{name}", str_field(p, "PolicyType").unwrap_or_else(|| "Custom".into())));
+    }
+    ram_user(b, user).direct_policies = Some(names);
     Ok(())
 }
 
