@@ -177,21 +177,33 @@ static LOGIN_ATTEMPTS: Check = password_item(
     },
 );
 
+/// What the RAM user items share; each item names the rest.
+const USER_ITEM: CheckMeta = CheckMeta {
+    id: "",
+    name: "",
+    vendor: "ALIYUN",
+    product: "RAM",
+    resource_type: AssetKind::RamUser,
+    category: Category::IdentityAuthenticationAndPermissions,
+    risk: Risk::Low,
+    free: false,
+    fix: FixSupport::None,
+    params: &[],
+    standards: &[],
+    description: "",
+    solution: "",
+};
+
 static MFA: Check = Check {
     meta: CheckMeta {
         id: "ram-user-mfa-check",
         name: "RAM users with console access have MFA enabled",
-        vendor: "ALIYUN",
-        product: "RAM",
-        resource_type: AssetKind::RamUser,
-        category: Category::IdentityAuthenticationAndPermissions,
         risk: Risk::High,
         free: true,
-        fix: FixSupport::None,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.4"],
         description: "A console password alone is one phishing email away from a takeover; MFA adds a second factor.",
         solution: "RAM console > Users > the user > Authentication > Enable the MFA Device (virtual MFA), and require it at logon.",
+        ..USER_ITEM
     },
     eval: Eval::Code(|a, _| {
         let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
@@ -211,13 +223,7 @@ static AK_AGE: Check = Check {
     meta: CheckMeta {
         id: "ram-user-ak-create-date-expired-check",
         name: "RAM users' active AccessKeys are rotated",
-        vendor: "ALIYUN",
-        product: "RAM",
-        resource_type: AssetKind::RamUser,
-        category: Category::IdentityAuthenticationAndPermissions,
         risk: Risk::Medium,
-        free: false,
-        fix: FixSupport::None,
         params: &[ParamSpec {
             name: "max_days",
             description: "oldest acceptable active AccessKey, in days",
@@ -228,6 +234,7 @@ static AK_AGE: Check = Check {
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.6"],
         description: "Long-lived AccessKeys accumulate exposure in scripts, images and logs.",
         solution: "Create a new AccessKey for the user, switch every caller to it, then disable and delete the old one.",
+        ..USER_ITEM
     },
     eval: Eval::Code(|a, ctx| {
         let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
@@ -252,13 +259,6 @@ static LAST_LOGIN: Check = Check {
     meta: CheckMeta {
         id: "ram-user-last-login-expired-check",
         name: "RAM users with console access have logged on recently",
-        vendor: "ALIYUN",
-        product: "RAM",
-        resource_type: AssetKind::RamUser,
-        category: Category::IdentityAuthenticationAndPermissions,
-        risk: Risk::Low,
-        free: false,
-        fix: FixSupport::None,
         params: &[ParamSpec {
             name: "max_days",
             description: "longest acceptable time since the last console logon, in days",
@@ -269,6 +269,7 @@ static LAST_LOGIN: Check = Check {
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.5"],
         description: "A console password nobody uses is an unwatched way in: its owner would not notice it being used.",
         solution: "RAM console > Users > the user > Authentication > Console Logon Management: disable console logon (or delete the user) when it is no longer needed.",
+        ..USER_ITEM
     },
     eval: Eval::Code(|a, ctx| {
         let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
@@ -376,17 +377,10 @@ static DIRECT_POLICIES: Check = Check {
     meta: CheckMeta {
         id: "ram-user-no-directly-attached-policy",
         name: "RAM users receive permissions through groups or roles only",
-        vendor: "ALIYUN",
-        product: "RAM",
-        resource_type: AssetKind::RamUser,
-        category: Category::IdentityAuthenticationAndPermissions,
-        risk: Risk::Low,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.16"],
         description: "Permissions attached user by user drift apart and outlive the job they were granted for; groups keep them reviewable in one place.",
         solution: "Add the user to a RAM group holding the policy (aliyun ram AddUserToGroup), then detach it from the user (aliyun ram DetachPolicyFromUser).",
+        ..USER_ITEM
     },
     eval: Eval::Code(|a, _| {
         let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
