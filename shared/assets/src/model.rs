@@ -296,4 +296,8 @@ pub struct RdsInstance {
     pub security_ips: Option<Vec<String>>,
     pub ssl_enabled: Option<bool>,
     pub net_type: Option<String>,
+    /// Running engine parameters by name (`rds:DescribeParameters`).
+    pub parameters: Option<std::collections::BTreeMap<String, String>>,
+    /// Days SQL audit logs are kept (`rds:DescribeSQLCollectorRetention`).
+    pub sql_audit_retention_days: Option<u32>,
 }

@@ -132,3 +132,27 @@ fn a_resource_without_its_detail_call_is_not_checked() {
         assert_eq!(status == Status::Pass, id == "security-group-vpc-required", "{id}: {status:?}");
     }
 }
+
+/// The PostgreSQL logging items do not apply to other engines: not checked,
+/// so never charged, rather than passed.
+#[test]
+fn postgres_items_do_not_apply_to_mysql() {
+    let assets = ingest(&[
+        ApiResponse {
+            api: "rds:DescribeDBInstances".into(),
+            params: BTreeMap::new(),
+            response: serde_json::json!({"Items": {"DBInstance": [{"DBInstanceId": "rm-1", "Engine": "MySQL"}]}}),
+        },
+        ApiResponse {
+            api: "rds:DescribeParameters".into(),
+            params: [("DBInstanceId".to_owned(), "rm-1".to_owned())].into(),
+            response: serde_json::json!({"RunningParameters": {"DBInstanceParameter": []}}),
+        },
+    ])
+    .unwrap();
+    let params = BTreeMap::new();
+    let ctx = Context { now: chrono::Utc::now(), params: &params, specs: &[] };
+    let e = find("rds-postgresql-log-connections-enabled").unwrap().evaluate(&assets[0], &ctx);
+    assert_eq!(e.status, Status::NotCheck);
+    assert!(e.reason.unwrap().starts_with("NotApplicable"));
+}

@@ -1,7 +1,8 @@
-//! RDS: whitelists open to the Internet, SSL.
+//! RDS: whitelists open to the Internet, SSL, SQL audit retention, and
+//! PostgreSQL's connection and duration logging.
 
 use crate::item::*;
-use cspm_assets::{AssetKind, AssetSpec};
+use cspm_assets::{Asset, AssetKind, AssetSpec};
 
 static WHITELIST: Check = Check {
     meta: CheckMeta {
@@ -63,4 +64,126 @@ static SSL: Check = Check {
     }),
 };
 
-pub(crate) static CHECKS: &[&Check] = &[&WHITELIST, &SSL];
+static AUDIT_RETENTION: Check = Check {
+    meta: CheckMeta {
+        id: "rds-sql-audit-retention-check",
+        name: "RDS SQL audit logs are kept long enough",
+        vendor: "ALIYUN",
+        product: "RDS",
+        resource_type: AssetKind::RdsInstance,
+        category: Category::LogAudit,
+        risk: Risk::Low,
+        free: false,
+        fix: FixSupport::None,
+        params: &[ParamSpec {
+            name: "min_days",
+            description: "shortest acceptable SQL audit log retention, in days",
+            min: 1,
+            max: 1825,
+            default: 180,
+        }],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.4"],
+        description: "An intrusion is often found months after it began; audit logs deleted sooner cannot tell what was read or changed.",
+        solution: "RDS console > the instance > SQL Explorer and Audit > Service Settings: keep logs for at least 180 days (aliyun rds ModifySQLCollectorRetention --ConfigValue 180).",
+    },
+    eval: Eval::Code(|a, ctx| {
+        let AssetSpec::RdsInstance(r) = &a.spec else {
+            return Evaluation::missing("the instance's attributes (rds:DescribeDBInstances)");
+        };
+        let Some(days) = r.sql_audit_retention_days else {
+            return Evaluation::missing("ConfigValue (rds:DescribeSQLCollectorRetention)");
+        };
+        let min = ctx.param("min_days");
+        if i64::from(days) >= min {
+            return Evaluation::pass();
+        }
+        Evaluation::from_findings(vec![Finding::new("ConfigValue", format!("{days} days"), format!(">= {min} days"))])
+    }),
+};
+
+/// A PostgreSQL logging parameter that must be `on`; other engines do not
+/// have it, so the item does not apply to them (NOT_CHECK, never charged).
+const fn postgres_log_item(
+    id: &'static str,
+    name: &'static str,
+    standards: &'static [&'static str],
+    description: &'static str,
+    solution: &'static str,
+    eval: fn(&Asset, &Context) -> Evaluation,
+) -> Check {
+    Check {
+        meta: CheckMeta {
+            id,
+            name,
+            vendor: "ALIYUN",
+            product: "RDS",
+            resource_type: AssetKind::RdsInstance,
+            category: Category::LogAudit,
+            risk: Risk::Low,
+            free: false,
+            fix: FixSupport::None,
+            params: &[],
+            standards,
+            description,
+            solution,
+        },
+        eval: Eval::Code(eval),
+    }
+}
+
+fn postgres_parameter_on(a: &Asset, parameter: &str) -> Evaluation {
+    let AssetSpec::RdsInstance(r) = &a.spec else {
+        return Evaluation::missing("the instance's attributes (rds:DescribeDBInstances)");
+    };
+    match r.engine.as_deref() {
+        None => return Evaluation::missing("Engine (rds:DescribeDBInstances)"),
+        Some(e) if !e.eq_ignore_ascii_case("PostgreSQL") => {
+            return Evaluation::not_check(format!(
+                "NotApplicable: {parameter} is a PostgreSQL parameter; the engine is {e}"
+            ));
+        }
+        Some(_) => {}
+    }
+    let Some(parameters) = &r.parameters else {
+        return Evaluation::missing("running parameters (rds:DescribeParameters)");
+    };
+    match parameters.get(parameter).map(|v| v.to_ascii_lowercase()) {
+        Some(v) if matches!(v.as_str(), "on" | "true" | "1") => Evaluation::pass(),
+        // Not in the running list: PostgreSQL's default, off.
+        shown => Evaluation::from_findings(vec![Finding::new(
+            parameter,
+            shown.unwrap_or_else(|| "not set (default off)".into()),
+            "on",
+        )]),
+    }
+}
+
+static PG_LOG_CONNECTIONS: Check = postgres_log_item(
+    "rds-postgresql-log-connections-enabled",
+    "RDS PostgreSQL logs connection attempts",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.7"],
+    "Without log_connections, brute-force and unexpected clients leave no trace in the database log.",
+    "RDS console > the instance > Parameters: set log_connections to on (aliyun rds ModifyParameter --Parameters '{\"log_connections\":\"on\"}').",
+    |a, _| postgres_parameter_on(a, "log_connections"),
+);
+
+static PG_LOG_DISCONNECTIONS: Check = postgres_log_item(
+    "rds-postgresql-log-disconnections-enabled",
+    "RDS PostgreSQL logs the end of sessions",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.8"],
+    "Without log_disconnections, the log cannot say how long a suspicious session lasted.",
+    "RDS console > the instance > Parameters: set log_disconnections to on.",
+    |a, _| postgres_parameter_on(a, "log_disconnections"),
+);
+
+static PG_LOG_DURATION: Check = postgres_log_item(
+    "rds-postgresql-log-duration-enabled",
+    "RDS PostgreSQL logs statement durations",
+    &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.9"],
+    "Statement durations reveal bulk reads and abnormal queries that plain statement logs hide.",
+    "RDS console > the instance > Parameters: set log_duration to on.",
+    |a, _| postgres_parameter_on(a, "log_duration"),
+);
+
+pub(crate) static CHECKS: &[&Check] =
+    &[&WHITELIST, &SSL, &AUDIT_RETENTION, &PG_LOG_CONNECTIONS, &PG_LOG_DISCONNECTIONS, &PG_LOG_DURATION];

@@ -182,7 +182,7 @@ fn resource(r: &IacResource) -> Option<Asset> {
                     status: None,
                     security_ips: ips,
                     ssl_enabled: ssl,
-                    net_type: None,
+                    ..RdsInstance::default()
                 }),
             )
         }
@@ -205,7 +205,7 @@ fn resource(r: &IacResource) -> Option<Asset> {
                     status: None,
                     security_ips: ips,
                     ssl_enabled: ssl,
-                    net_type: None,
+                    ..RdsInstance::default()
                 }),
             )
         }

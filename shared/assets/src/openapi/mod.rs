@@ -46,6 +46,8 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeDBInstances",
     "rds:DescribeDBInstanceIPArrayList",
     "rds:DescribeDBInstanceSSL",
+    "rds:DescribeParameters",
+    "rds:DescribeSQLCollectorRetention",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -135,6 +137,8 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "rds:DescribeDBInstances" => rds_instances(&mut b, api, body)?,
             "rds:DescribeDBInstanceIPArrayList" => rds_whitelist(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeDBInstanceSSL" => rds_ssl(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            "rds:DescribeParameters" => rds_parameters(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            "rds:DescribeSQLCollectorRetention" => rds_audit_retention(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
@@ -402,6 +406,23 @@ fn rds_whitelist(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(
 fn rds_ssl(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
     let enabled = bool_field(body, "SSLEnabled").ok_or_else(|| malformed(api, "lacks SSLEnabled"))?;
     rds_instance(b, id).ssl_enabled = Some(enabled);
+    Ok(())
+}
+
+/// The running parameters (what the engine uses now, not pending changes).
+fn rds_parameters(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let mut parameters = BTreeMap::new();
+    for p in wrapped_list(api, body, "RunningParameters", "DBInstanceParameter")? {
+        let name = required_str(api, p, "ParameterName")?;
+        parameters.insert(name, str_field(p, "ParameterValue").unwrap_or_default());
+    }
+    rds_instance(b, id).parameters = Some(parameters);
+    Ok(())
+}
+
+fn rds_audit_retention(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let days = u32_field(body, "ConfigValue").ok_or_else(|| malformed(api, "lacks ConfigValue (days)"))?;
+    rds_instance(b, id).sql_audit_retention_days = Some(days);
     Ok(())
 }
 
