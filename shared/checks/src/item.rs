@@ -76,6 +76,12 @@ pub enum Eval {
 }
 
 impl Check {
+    /// The item with the benchmark recommendations it implements.
+    pub const fn citing(mut self, standards: &'static [&'static str]) -> Self {
+        self.meta.standards = standards;
+        self
+    }
+
     /// Evaluates `asset`, which must be of the item's resource type.
     pub fn evaluate(&self, asset: &Asset, ctx: &Context) -> Evaluation {
         if asset.kind() != self.meta.resource_type {

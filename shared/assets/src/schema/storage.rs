@@ -96,6 +96,10 @@ static ACTIONTRAIL_TRAIL: Schema = Schema {
         f("event_rw", "EventRW", "event_rw"),
         // ROS turns logging on with a separate ALIYUN::ACTIONTRAIL::TrailLogging resource.
         f("status", "", "status"),
+        // Which regions' events the trail records; the services' default is All.
+        fd("trail_region", "TrailRegion", "trail_region", "\"All\""),
+        f("oss_bucket_name", "OssBucketName", "oss_bucket_name"),
+        f("sls_project_arn", "SlsProjectArn", "sls_project_arn"),
     ],
 };
 

@@ -38,6 +38,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &SLS_PROJECT_ZRS,
     // ActionTrail
     &TRAIL_INTACT,
+    &TRAIL_EXPORTS_ALL,
     // KMS
     &KMS_INSTANCE_MULTI_ZONE,
     &KMS_KEY_DELETE_PROTECTION,
@@ -385,6 +386,23 @@ static TRAIL_INTACT: Check = declare(
     "A trail that records only some event types, or is turned off, leaves account activity unaudited.",
     "Set EventRW / event_rw to All and keep the trail's logging enabled (status Enable, or an ALIYUN::ACTIONTRAIL::TrailLogging with Enable true).",
 );
+
+static TRAIL_EXPORTS_ALL: Check = declare(
+    "actiontrail-trail-exports-all-regions",
+    "An ActionTrail trail records every region's events and delivers them to OSS or Log Service",
+    "ActionTrail",
+    TRAIL,
+    Category::LogAudit,
+    Risk::Medium,
+    All(&[
+        OneOf("trail_region", &["All"]),
+        OneOf("event_rw", &["All"]),
+        Any(&[Present("oss_bucket_name"), Present("sls_project_arn")]),
+    ]),
+    "ActionTrail keeps events for 90 days only; a trail that covers some regions, or delivers nowhere, loses the history an investigation needs.",
+    "Set TrailRegion / trail_region and EventRW / event_rw to All, and deliver to an OSS bucket (OssBucketName) or a Log Service project (SlsProjectArn).",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 2.1"]);
 
 // ---------------------------------------------------------------- KMS
 

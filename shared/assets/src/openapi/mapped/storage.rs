@@ -113,6 +113,9 @@ static TRAIL: ApiMapping = ApiMapping {
         ("status", TRAILS, "Status"),
         // true / false: the same fact, from the trail's own status call.
         ("status", TRAIL_STATUS, "IsLogging"),
+        ("trail_region", TRAILS, "TrailRegion"),
+        ("oss_bucket_name", TRAILS, "OssBucketName"),
+        ("sls_project_arn", TRAILS, "SlsProjectArn"),
     ],
 };
 
