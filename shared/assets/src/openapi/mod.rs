@@ -4,11 +4,13 @@
 //! [`ApiResponse`] that names the call (`ecs:DescribeInstances`) and the
 //! request parameters the response does not repeat (`UserName` for
 //! `ram:ListAccessKeys`, `DBInstanceId` for the RDS detail calls,
-//! `BucketName` for the OSS ones). Several calls describing one resource are
-//! joined into one asset.
+//! `BucketName` for the OSS ones). `response` is the JSON body, or the XML
+//! text where that is what the API returns (OSS). Several calls describing
+//! one resource are joined into one asset.
 
 pub mod mapped;
 pub(crate) mod quirks;
+pub mod xml;
 
 use crate::model::*;
 use quirks::*;
@@ -104,6 +106,8 @@ macro_rules! spec_mut {
 /// Turns responses into assets. Any malformed response fails the whole
 /// import, naming the call and what is wrong, so nothing is half-imported.
 pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
+    let decoded = xml::decode_all(responses)?;
+    let responses: &[ApiResponse] = &decoded;
     let mut b = Builder::default();
     for r in responses {
         let api = r.api.as_str();

@@ -106,3 +106,39 @@ fn times_in_every_api_format_parse() {
         assert!(quirks::parse_time(t).is_some(), "{t}");
     }
 }
+
+/// OSS answers in XML: the same bucket read from the XML bodies as from JSON.
+#[test]
+fn oss_xml_responses_ingest_like_json() {
+    let info = r#"<?xml version="1.0" encoding="UTF-8"?>
+<BucketInfo>
+  <Bucket>
+    <CreationDate>2024-07-31T10:56:21.000Z</CreationDate>
+    <Location>oss-cn-hangzhou</Location>
+    <Name>acme-site</Name>
+    <StorageClass>Standard</StorageClass>
+    <DataRedundancyType>LRS</DataRedundancyType>
+    <Versioning>Enabled</Versioning>
+    <Owner><DisplayName>1234567890123456</DisplayName><ID>1234567890123456</ID></Owner>
+    <AccessControlList><Grant>public-read</Grant></AccessControlList>
+    <ServerSideEncryptionRule><SSEAlgorithm>None</SSEAlgorithm></ServerSideEncryptionRule>
+    <BucketPolicy><LogBucket>acme-logs</LogBucket><LogPrefix>site/</LogPrefix></BucketPolicy>
+  </Bucket>
+</BucketInfo>"#;
+    let acl = r#"<?xml version="1.0" encoding="UTF-8"?>
+<AccessControlPolicy>
+  <Owner><ID>1234567890123456</ID><DisplayName>1234567890123456</DisplayName></Owner>
+  <AccessControlList><Grant>public-read-write</Grant></AccessControlList>
+</AccessControlPolicy>"#;
+    let assets = ingest(&[
+        resp("oss:GetBucketInfo", Value::String(info.into())),
+        with("oss:GetBucketAcl", ("BucketName", "acme-site"), Value::String(acl.into())),
+    ])
+    .unwrap();
+    let bucket = find(&assets, AssetKind::OssBucket, "acme-site");
+    let AssetSpec::OssBucket(spec) = &bucket.spec else { panic!() };
+    assert_eq!(spec.acl.as_deref(), Some("public-read-write"), "the ACL call, read after the info call");
+    assert_eq!(spec.sse_configured, Some(false));
+    assert_eq!(bucket.fields.get("versioning_status"), Some(&Slot::Known(json!("Enabled"))));
+    assert_eq!(bucket.fields.get("logging_target_bucket"), Some(&Slot::Known(json!("acme-logs"))));
+}
