@@ -256,6 +256,9 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
     let p = &r.properties;
     let Some((key, target)) = configured(&r.resource_type) else { return false };
     let Some(i) = p.get(key).and_then(|v| index.find(v)) else { return false };
+    if let Configures::FlowLog = target {
+        return flow_log(p, &mut out[i]);
+    }
     match (target, &mut out[i].spec) {
         (Configures::Login, AssetSpec::RamUser(u)) => {
             u.console_login = Some(true);
@@ -271,6 +274,20 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
     true
 }
 
+/// A flow log on a VPC (not a vSwitch or ENI) marks the VPC as logged,
+/// unless the template creates it inactive (Terraform's `status`).
+fn flow_log(p: &Value, vpc: &mut Asset) -> bool {
+    let on_vpc = string(p, "resource_type", None)
+        .or_else(|| string(p, "ResourceType", None))
+        .is_some_and(|t| t.eq_ignore_ascii_case("VPC"));
+    if vpc.kind().as_str() != "ACS::VPC::VPC" || !on_vpc {
+        return false;
+    }
+    let active = string(p, "status", Some("Active")).is_some_and(|s| s.eq_ignore_ascii_case("Active"));
+    vpc.fields.insert("flow_log_enabled".into(), Slot::Known(Value::Bool(active)));
+    true
+}
+
 /// What a configuring resource type sets, and the property naming its target.
 enum Configures {
     Login,
@@ -278,6 +295,7 @@ enum Configures {
     TfRule,
     RosRule(Direction),
     Eip,
+    FlowLog,
 }
 
 fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
@@ -287,6 +305,8 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "alicloud_security_group_rule" => ("security_group_id", Configures::TfRule),
         "alicloud_eip_association" => ("instance_id", Configures::Eip),
         "ALIYUN::VPC::EIPAssociation" => ("InstanceId", Configures::Eip),
+        "alicloud_vpc_flow_log" => ("resource_id", Configures::FlowLog),
+        "ALIYUN::VPC::FlowLog" => ("ResourceId", Configures::FlowLog),
         "ALIYUN::ECS::SecurityGroupIngress" => ("SecurityGroupId", Configures::RosRule(Direction::Ingress)),
         "ALIYUN::ECS::SecurityGroupEgress" => ("SecurityGroupId", Configures::RosRule(Direction::Egress)),
         _ => return None,

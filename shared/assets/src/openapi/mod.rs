@@ -50,6 +50,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeDBInstanceSSL",
     "rds:DescribeParameters",
     "rds:DescribeSQLCollectorRetention",
+    "vpc:DescribeFlowLogs",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -79,6 +80,8 @@ pub(crate) struct Builder {
     assets: BTreeMap<(AssetKind, String), Asset>,
     /// Users named by a `ListVirtualMFADevices` response, if one was given.
     mfa_users: Option<Vec<String>>,
+    /// VPCs with an active flow log, if a `DescribeFlowLogs` response was given.
+    vpcs_with_flow_log: Option<Vec<String>>,
 }
 
 impl Builder {
@@ -143,6 +146,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "rds:DescribeDBInstanceSSL" => rds_ssl(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeParameters" => rds_parameters(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeSQLCollectorRetention" => rds_audit_retention(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
@@ -156,7 +160,28 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             }
         }
     }
+    if let Some(logged) = &b.vpcs_with_flow_log {
+        for asset in b.assets.values_mut().filter(|a| a.kind().as_str() == "ACS::VPC::VPC") {
+            let on = logged.contains(&asset.id);
+            asset.fields.insert("flow_log_enabled".into(), Slot::Known(Value::Bool(on)));
+        }
+    }
     Ok(b.assets.into_values().collect())
+}
+
+/// Flow logs are their own resources; what the checks need is, per VPC,
+/// whether an active one covers it.
+fn flow_logs(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let mut vpcs = b.vpcs_with_flow_log.take().unwrap_or_default();
+    for log in wrapped_list(api, body, "FlowLogs", "FlowLog")? {
+        let on_vpc = str_field(log, "ResourceType").is_some_and(|t| t.eq_ignore_ascii_case("VPC"));
+        let active = str_field(log, "Status").is_some_and(|s| s.eq_ignore_ascii_case("Active"));
+        if on_vpc && active {
+            vpcs.push(required_str(api, log, "ResourceId")?);
+        }
+    }
+    b.vpcs_with_flow_log = Some(vpcs);
+    Ok(())
 }
 
 fn param(r: &ApiResponse, name: &str) -> Result<String, IngestError> {

@@ -164,7 +164,13 @@ static VPC: Schema = Schema {
     product: "VPC",
     ros_types: &["ALIYUN::ECS::VPC"],
     tf_types: &["alicloud_vpc"],
-    fields: &[f("name", "VpcName", "vpc_name"), f("cidr_block", "CidrBlock", "cidr_block")],
+    fields: &[
+        f("name", "VpcName", "vpc_name"),
+        f("cidr_block", "CidrBlock", "cidr_block"),
+        // Not a VPC property: set by a flow log on the VPC, joined from the
+        // template (`VPC::FlowLog` / `alicloud_vpc_flow_log`) or from `vpc:DescribeFlowLogs`.
+        f("flow_log_enabled", "", ""),
+    ],
 };
 
 static VSWITCH: Schema = Schema {

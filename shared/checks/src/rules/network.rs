@@ -45,6 +45,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &NLB_MULTI_ZONE,
     &VPC_CIDR,
     &VPC_NAME,
+    &VPC_FLOW_LOGS,
     &VSWITCH_CIDR,
     &VSWITCH_NAME,
     &VSWITCH_ZONE,
@@ -555,6 +556,19 @@ static VPC_CIDR: Check = declare(
     "A VPC without an explicit CIDR block gets a platform default that may overlap networks it must later connect to.",
     "Set CidrBlock / cidr_block to a planned private range.",
 );
+
+static VPC_FLOW_LOGS: Check = declare(
+    "vpc-flow-logs-enabled",
+    "VPCs have an active flow log",
+    "VPC",
+    "ACS::VPC::VPC",
+    Category::LogAudit,
+    Risk::Medium,
+    True("flow_log_enabled"),
+    "Without a flow log there is no record of the traffic entering and leaving the VPC: no way to see a scan, an exfiltration or the path of an intrusion.",
+    "Create a flow log for the VPC (ResourceType VPC) delivering to a Log Service project and logstore (aliyun vpc CreateFlowLog).",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 3.3", "CIS Alibaba Cloud Foundations Benchmark v2.0 2.5"]);
 
 static VPC_NAME: Check = declare(
     "vpc-name-required",
