@@ -1,6 +1,5 @@
-//! OpenAPI mappings: ECS instances, disks, security groups, snapshot policies, ACK clusters.
+//! OpenAPI mappings: ECS instances, disks, security groups, launch templates, ACK clusters.
 
-#[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] =

@@ -2,7 +2,6 @@
 //!
 //! Of this group, only RDS calls are in the OpenAPI field catalogue.
 
-#[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] = &[&RDS, &RDS_ATTRIBUTE];

@@ -1,6 +1,7 @@
-//! OpenAPI mappings: VPC, vSwitches, EIP, NAT, VPN, SLB, ALB, NLB.
+//! OpenAPI mappings: VPCs, vSwitches, and SLB load balancers, HTTPS
+//! listeners, default server groups and ACLs. (The catalogue of OpenAPI
+//! fields has no EIP, NAT, VPN, ALB or NLB calls.)
 
-#[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] = &[&SLB, &SLB_HTTPS_LISTENER, &SLB_BACKENDS, &SLB_ACL, &VPC, &VSWITCH];

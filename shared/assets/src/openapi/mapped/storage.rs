@@ -1,8 +1,8 @@
 //! OpenAPI mappings: OSS, SLS, ActionTrail, KMS, RAM.
 //!
-//! OSS answers in XML; the `aliyun` CLI and the SDKs print it as JSON under
-//! the same element names (`BucketInfo.Bucket.Versioning`), which is what
-//! these paths read. SLS answers in JSON with its own lower-case names
+//! OSS answers in XML; XML text is read into JSON under the same element
+//! names (`BucketInfo.Bucket.Versioning`, see `openapi::xml`), as the SDKs
+//! print it, and these paths read that. SLS answers in JSON with its own lower-case names
 //! (`encrypt_conf.enable`, `shardCount`).
 //!
 //! Not mapped: the RAM password policy (the typed adapter reads
@@ -11,7 +11,6 @@
 //! parameter, neither of which says `account`); KMS secrets and instances,
 //! OSS tags and referers (no such calls in the catalogue).
 
-#[allow(unused_imports)]
 use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] = &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &KMS_KEY];
