@@ -68,13 +68,6 @@ static AUDIT_RETENTION: Check = Check {
     meta: CheckMeta {
         id: "rds-sql-audit-retention-check",
         name: "RDS SQL audit logs are kept long enough",
-        vendor: "ALIYUN",
-        product: "RDS",
-        resource_type: AssetKind::RdsInstance,
-        category: Category::LogAudit,
-        risk: Risk::Low,
-        free: false,
-        fix: FixSupport::None,
         params: &[ParamSpec {
             name: "min_days",
             description: "shortest acceptable SQL audit log retention, in days",
@@ -85,6 +78,7 @@ static AUDIT_RETENTION: Check = Check {
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.4"],
         description: "An intrusion is often found months after it began; audit logs deleted sooner cannot tell what was read or changed.",
         solution: "RDS console > the instance > SQL Explorer and Audit > Service Settings: keep logs for at least 180 days (aliyun rds ModifySQLCollectorRetention --ConfigValue 180).",
+        ..RDS_LOG_ITEM
     },
     eval: Eval::Code(|a, ctx| {
         let AssetSpec::RdsInstance(r) = &a.spec else {
@@ -101,36 +95,25 @@ static AUDIT_RETENTION: Check = Check {
     }),
 };
 
-/// A PostgreSQL logging parameter that must be `on`; other engines do not
-/// have it, so the item does not apply to them (NOT_CHECK, never charged).
-const fn postgres_log_item(
-    id: &'static str,
-    name: &'static str,
-    standards: &'static [&'static str],
-    description: &'static str,
-    solution: &'static str,
-    eval: fn(&Asset, &Context) -> Evaluation,
-) -> Check {
-    Check {
-        meta: CheckMeta {
-            id,
-            name,
-            vendor: "ALIYUN",
-            product: "RDS",
-            resource_type: AssetKind::RdsInstance,
-            category: Category::LogAudit,
-            risk: Risk::Low,
-            free: false,
-            fix: FixSupport::None,
-            params: &[],
-            standards,
-            description,
-            solution,
-        },
-        eval: Eval::Code(eval),
-    }
-}
+/// What the RDS logging items share; each item names the rest.
+const RDS_LOG_ITEM: CheckMeta = CheckMeta {
+    id: "",
+    name: "",
+    vendor: "ALIYUN",
+    product: "RDS",
+    resource_type: AssetKind::RdsInstance,
+    category: Category::LogAudit,
+    risk: Risk::Low,
+    free: false,
+    fix: FixSupport::None,
+    params: &[],
+    standards: &[],
+    description: "",
+    solution: "",
+};
 
+/// A PostgreSQL logging parameter must be `on`. Other engines do not have
+/// it, so the item does not apply to them (NOT_CHECK, never charged).
 fn postgres_parameter_on(a: &Asset, parameter: &str) -> Evaluation {
     let AssetSpec::RdsInstance(r) = &a.spec else {
         return Evaluation::missing("the instance's attributes (rds:DescribeDBInstances)");
@@ -158,32 +141,41 @@ fn postgres_parameter_on(a: &Asset, parameter: &str) -> Evaluation {
     }
 }
 
-static PG_LOG_CONNECTIONS: Check = postgres_log_item(
-    "rds-postgresql-log-connections-enabled",
-    "RDS PostgreSQL logs connection attempts",
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.7"],
-    "Without log_connections, brute-force and unexpected clients leave no trace in the database log.",
-    "RDS console > the instance > Parameters: set log_connections to on (aliyun rds ModifyParameter --Parameters '{\"log_connections\":\"on\"}').",
-    |a, _| postgres_parameter_on(a, "log_connections"),
-);
+static PG_LOG_CONNECTIONS: Check = Check {
+    meta: CheckMeta {
+        id: "rds-postgresql-log-connections-enabled",
+        name: "RDS PostgreSQL logs connection attempts",
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.7"],
+        description: "Without log_connections, brute-force and unexpected clients leave no trace in the database log.",
+        solution: "RDS console > the instance > Parameters: set log_connections to on (aliyun rds ModifyParameter --Parameters '{\"log_connections\":\"on\"}').",
+        ..RDS_LOG_ITEM
+    },
+    eval: Eval::Code(|a, _| postgres_parameter_on(a, "log_connections")),
+};
 
-static PG_LOG_DISCONNECTIONS: Check = postgres_log_item(
-    "rds-postgresql-log-disconnections-enabled",
-    "RDS PostgreSQL logs the end of sessions",
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.8"],
-    "Without log_disconnections, the log cannot say how long a suspicious session lasted.",
-    "RDS console > the instance > Parameters: set log_disconnections to on.",
-    |a, _| postgres_parameter_on(a, "log_disconnections"),
-);
+static PG_LOG_DISCONNECTIONS: Check = Check {
+    meta: CheckMeta {
+        id: "rds-postgresql-log-disconnections-enabled",
+        name: "RDS PostgreSQL logs the end of sessions",
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.8"],
+        description: "Without log_disconnections, the log cannot say how long a suspicious session lasted.",
+        solution: "RDS console > the instance > Parameters: set log_disconnections to on.",
+        ..RDS_LOG_ITEM
+    },
+    eval: Eval::Code(|a, _| postgres_parameter_on(a, "log_disconnections")),
+};
 
-static PG_LOG_DURATION: Check = postgres_log_item(
-    "rds-postgresql-log-duration-enabled",
-    "RDS PostgreSQL logs statement durations",
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.9"],
-    "Statement durations reveal bulk reads and abnormal queries that plain statement logs hide.",
-    "RDS console > the instance > Parameters: set log_duration to on.",
-    |a, _| postgres_parameter_on(a, "log_duration"),
-);
+static PG_LOG_DURATION: Check = Check {
+    meta: CheckMeta {
+        id: "rds-postgresql-log-duration-enabled",
+        name: "RDS PostgreSQL logs statement durations",
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.9"],
+        description: "Statement durations reveal bulk reads and abnormal queries that plain statement logs hide.",
+        solution: "RDS console > the instance > Parameters: set log_duration to on.",
+        ..RDS_LOG_ITEM
+    },
+    eval: Eval::Code(|a, _| postgres_parameter_on(a, "log_duration")),
+};
 
 pub(crate) static CHECKS: &[&Check] =
     &[&WHITELIST, &SSL, &AUDIT_RETENTION, &PG_LOG_CONNECTIONS, &PG_LOG_DISCONNECTIONS, &PG_LOG_DURATION];
