@@ -7,6 +7,7 @@
 //! guessing.
 
 pub mod iac;
+pub mod joins;
 pub mod load;
 pub mod model;
 pub mod openapi;

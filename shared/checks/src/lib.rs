@@ -3,6 +3,7 @@
 //! [`catalogue`] lists them all. Evaluation is pure: an asset, the item's
 //! parameters and "now" in, a result out.
 
+mod actiontrail;
 mod ecs;
 pub mod expect;
 mod item;
@@ -18,7 +19,7 @@ use cspm_assets::Asset;
 use std::sync::LazyLock;
 
 static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
-    let groups = [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS];
+    let groups = [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS, actiontrail::CHECKS];
     let declared = [rules::compute::CHECKS, rules::database::CHECKS, rules::storage::CHECKS, rules::network::CHECKS];
     groups.into_iter().chain(declared).flatten().copied().collect()
 });

@@ -90,6 +90,7 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
         }
     }
     out.extend(lone);
+    crate::joins::apply(&mut out);
     out
 }
 

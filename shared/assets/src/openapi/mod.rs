@@ -166,7 +166,9 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             asset.fields.insert("flow_log_enabled".into(), Slot::Known(Value::Bool(on)));
         }
     }
-    Ok(b.assets.into_values().collect())
+    let mut assets: Vec<Asset> = b.assets.into_values().collect();
+    crate::joins::apply(&mut assets);
+    Ok(assets)
 }
 
 /// Flow logs are their own resources; what the checks need is, per VPC,

@@ -1,0 +1,37 @@
+//! Facts one asset needs from another, joined once every asset is known
+//! (the same for OpenAPI inventories and templates).
+
+use crate::model::{Asset, AssetSpec, Slot};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// On an ActionTrail trail: the ACL of the OSS bucket it delivers to.
+pub const LOG_BUCKET_ACL: &str = "log_bucket_acl";
+
+/// Every join, in place.
+pub(crate) fn apply(assets: &mut [Asset]) {
+    trail_log_buckets(assets);
+}
+
+/// Whether a trail's own audit log is public depends on its bucket's ACL.
+/// Left out when the bucket is not in the inventory or its ACL is unknown.
+fn trail_log_buckets(assets: &mut [Asset]) {
+    let mut acls = HashMap::new();
+    for a in assets.iter() {
+        if let AssetSpec::OssBucket(b) = &a.spec
+            && let Some(acl) = &b.acl
+        {
+            // OpenAPI names a bucket by its id, a template by its name property.
+            acls.insert(a.id.clone(), acl.clone());
+            if let Some(name) = &a.name {
+                acls.insert(name.clone(), acl.clone());
+            }
+        }
+    }
+    for trail in assets.iter_mut().filter(|a| a.kind().as_str() == "ACS::ActionTrail::Trail") {
+        let Some(Slot::Known(Value::String(bucket))) = trail.fields.get("oss_bucket_name") else { continue };
+        if let Some(acl) = acls.get(bucket) {
+            trail.fields.insert(LOG_BUCKET_ACL.to_owned(), Slot::Known(Value::String(acl.clone())));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! ActionTrail: the trail's own log bucket is not public.
+
+use crate::item::*;
+use cspm_assets::joins::LOG_BUCKET_ACL;
+use cspm_assets::{AssetKind, Slot};
+use serde_json::Value;
+
+static LOG_BUCKET_PRIVATE: Check = Check {
+    meta: CheckMeta {
+        id: "actiontrail-log-bucket-not-public",
+        name: "The OSS bucket an ActionTrail trail delivers to is not public",
+        vendor: "ALIYUN",
+        product: "ActionTrail",
+        resource_type: AssetKind::Other("ACS::ActionTrail::Trail"),
+        category: Category::LogAudit,
+        risk: Risk::High,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 2.2"],
+        description: "A public audit-log bucket shows an attacker every call the account makes, and with public-read-write lets them erase their tracks.",
+        solution: "Set the bucket's ACL to private (aliyun oss set-acl oss://<bucket> private) and grant the readers of the logs access by RAM policy.",
+    },
+    eval: Eval::Code(|a, _| {
+        let bucket = match a.fields.get("oss_bucket_name") {
+            None | Some(Slot::Unreported) => return Evaluation::missing("OssBucketName (actiontrail:DescribeTrails)"),
+            Some(Slot::Unknown) => {
+                return Evaluation::not_check("Unknown: OssBucketName is known only after deployment");
+            }
+            Some(Slot::Known(Value::String(b))) if !b.is_empty() => b,
+            Some(_) => return Evaluation::not_check("NotApplicable: the trail delivers to no OSS bucket"),
+        };
+        match a.fields.get(LOG_BUCKET_ACL) {
+            Some(Slot::Known(Value::String(acl))) if acl.starts_with("public") => {
+                Evaluation::from_findings(vec![Finding::new(format!("bucket {bucket} ACL"), acl, "private")])
+            }
+            Some(Slot::Known(_)) => Evaluation::pass(),
+            _ => Evaluation::missing(&format!("the ACL of bucket {bucket} (oss:GetBucketInfo or oss:GetBucketAcl)")),
+        }
+    }),
+};
+
+pub(crate) static CHECKS: &[&Check] = &[&LOG_BUCKET_PRIVATE];
