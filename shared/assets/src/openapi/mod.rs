@@ -48,6 +48,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeDBInstances",
     "rds:DescribeDBInstanceIPArrayList",
     "rds:DescribeDBInstanceSSL",
+    "rds:DescribeDBInstanceNetInfo",
     "rds:DescribeParameters",
     "rds:DescribeSQLCollectorRetention",
     "vpc:DescribeFlowLogs",
@@ -144,6 +145,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "rds:DescribeDBInstances" => rds_instances(&mut b, api, body)?,
             "rds:DescribeDBInstanceIPArrayList" => rds_whitelist(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeDBInstanceSSL" => rds_ssl(&mut b, api, body, &param(r, "DBInstanceId")?)?,
+            "rds:DescribeDBInstanceNetInfo" => rds_endpoints(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeParameters" => rds_parameters(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeSQLCollectorRetention" => rds_audit_retention(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
@@ -437,6 +439,16 @@ fn rds_whitelist(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(
 fn rds_ssl(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
     let enabled = bool_field(body, "SSLEnabled").ok_or_else(|| malformed(api, "lacks SSLEnabled"))?;
     rds_instance(b, id).ssl_enabled = Some(enabled);
+    Ok(())
+}
+
+/// Whether any of the instance's endpoints is public (`IPType` Public), as
+/// the schema field `public_connection` the endpoint items read.
+fn rds_endpoints(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let endpoints = wrapped_list(api, body, "DBInstanceNetInfos", "DBInstanceNetInfo")?;
+    let public = endpoints.iter().any(|e| str_field(e, "IPType").is_some_and(|t| t.eq_ignore_ascii_case("Public")));
+    let asset = b.entry(AssetKind::RdsInstance, id, || AssetSpec::RdsInstance(RdsInstance::default()));
+    asset.fields.insert("public_connection".into(), Slot::Known(Value::Bool(public)));
     Ok(())
 }
 
