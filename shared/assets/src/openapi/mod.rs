@@ -149,6 +149,8 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "rds:DescribeParameters" => rds_parameters(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeSQLCollectorRetention" => rds_audit_retention(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
+            // Mapped too; its `master_url` is JSON text a mapping path cannot descend into.
+            "cs:DescribeClusterDetail" => ack_endpoint(&mut b, api, body, &param(r, "ClusterId")?)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
@@ -171,6 +173,19 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
     let mut assets: Vec<Asset> = b.assets.into_values().collect();
     crate::joins::apply(&mut assets);
     Ok(assets)
+}
+
+/// `master_url` is JSON text; the API server is public when it names an
+/// `api_server_endpoint` (the intranet one is `intranet_api_server_endpoint`).
+fn ack_endpoint(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let Some(text) = str_field(body, "master_url") else { return Ok(()) };
+    let urls: Value =
+        serde_json::from_str(&text).map_err(|e| malformed(api, format!("master_url is not JSON: {e}")))?;
+    let public = str_field(&urls, "api_server_endpoint").is_some();
+    let kind = AssetKind::Other("ACS::CS::ManagedKubernetesCluster");
+    let asset = b.entry(kind, id, || AssetSpec::Resource(kind.as_str().to_owned()));
+    asset.fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));
+    Ok(())
 }
 
 /// Flow logs are their own resources; what the checks need is, per VPC,

@@ -142,3 +142,15 @@ fn oss_xml_responses_ingest_like_json() {
     assert_eq!(bucket.fields.get("versioning_status"), Some(&Slot::Known(json!("Enabled"))));
     assert_eq!(bucket.fields.get("logging_target_bucket"), Some(&Slot::Known(json!("acme-logs"))));
 }
+
+#[test]
+fn an_ack_master_url_that_is_not_json_is_a_clear_error() {
+    let err = ingest(&[with(
+        "cs:DescribeClusterDetail",
+        ("ClusterId", "c1"),
+        json!({"cluster_id": "c1", "master_url": "https://47.96.30.40:6443"}),
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("cs:DescribeClusterDetail") && err.contains("master_url"), "{err}");
+}
