@@ -52,6 +52,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeParameters",
     "rds:DescribeSQLCollectorRetention",
     "vpc:DescribeFlowLogs",
+    "cs:DescribeClusterAddonsVersion",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -151,6 +152,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
             // Mapped too; its `master_url` is JSON text a mapping path cannot descend into.
             "cs:DescribeClusterDetail" => ack_endpoint(&mut b, api, body, &param(r, "ClusterId")?)?,
+            "cs:DescribeClusterAddonsVersion" => ack_addons(&mut b, api, body, &param(r, "ClusterId")?)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
@@ -182,10 +184,26 @@ fn ack_endpoint(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<()
     let urls: Value =
         serde_json::from_str(&text).map_err(|e| malformed(api, format!("master_url is not JSON: {e}")))?;
     let public = str_field(&urls, "api_server_endpoint").is_some();
-    let kind = AssetKind::Other("ACS::CS::ManagedKubernetesCluster");
-    let asset = b.entry(kind, id, || AssetSpec::Resource(kind.as_str().to_owned()));
-    asset.fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));
+    ack_cluster(b, id).fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));
     Ok(())
+}
+
+/// The response is an object keyed by add-on name; an entry with
+/// `"exist": false` is available but not installed.
+fn ack_addons(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let addons = body.as_object().ok_or_else(|| malformed(api, "is not an object keyed by add-on name"))?;
+    let installed: Vec<Value> = addons
+        .iter()
+        .filter(|(_, a)| a.get("exist").and_then(parse_bool) != Some(false))
+        .map(|(name, _)| Value::String(name.clone()))
+        .collect();
+    ack_cluster(b, id).fields.insert("addon_names".into(), Slot::Known(Value::Array(installed)));
+    Ok(())
+}
+
+fn ack_cluster<'a>(b: &'a mut Builder, id: &str) -> &'a mut Asset {
+    let kind = AssetKind::Other("ACS::CS::ManagedKubernetesCluster");
+    b.entry(kind, id, || AssetSpec::Resource(kind.as_str().to_owned()))
 }
 
 /// Flow logs are their own resources; what the checks need is, per VPC,
