@@ -312,6 +312,16 @@ fn password_policy(b: &mut Builder, api: &str, body: &Value) -> Result<(), Inges
         // RAM calls it HardExpiry, IMS HardExpire.
         hard_expiry: bool_field(p, "HardExpiry").or_else(|| bool_field(p, "HardExpire")),
     };
+    // The same values as the schema fields declared items read.
+    let known = |v: Option<Value>| v.map_or(Slot::Absent, Slot::Known);
+    let fields = [
+        ("minimum_length", known(spec.minimum_length.map(Value::from))),
+        ("require_lowercase", known(spec.require_lowercase.map(Value::Bool))),
+        ("require_uppercase", known(spec.require_uppercase.map(Value::Bool))),
+        ("require_numbers", known(spec.require_numbers.map(Value::Bool))),
+        ("require_symbols", known(spec.require_symbols.map(Value::Bool))),
+    ];
+    asset.fields.extend(fields.map(|(name, slot)| (name.to_owned(), slot)));
     Ok(())
 }
 

@@ -6,10 +6,9 @@
 //! (`encrypt_conf.enable`, `shardCount`).
 //!
 //! Not mapped: the RAM password policy (the typed adapter reads
-//! `ram:GetPasswordPolicy` into the account-wide asset `account`, and a
-//! mapping can only name an asset by a response field or a request
-//! parameter, neither of which says `account`); KMS secrets and instances,
-//! OSS tags and referers (no such calls in the catalogue).
+//! `ram:GetPasswordPolicy` into the account-wide asset `account` and fills
+//! its schema fields itself); KMS secrets and instances, OSS tags and
+//! referers (no such calls in the catalogue).
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
