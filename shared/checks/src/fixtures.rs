@@ -156,3 +156,26 @@ fn postgres_items_do_not_apply_to_mysql() {
     assert_eq!(e.status, Status::NotCheck);
     assert!(e.reason.unwrap().starts_with("NotApplicable"));
 }
+
+/// A policy document that is not JSON is an error naming the document, not a pass.
+#[test]
+fn a_policy_document_that_is_not_json_is_an_error() {
+    let assets = ingest(&[
+        ApiResponse {
+            api: "ram:ListPolicies".into(),
+            params: BTreeMap::new(),
+            response: serde_json::json!({"Policies": {"Policy": [{"PolicyName": "p", "PolicyType": "Custom"}]}}),
+        },
+        ApiResponse {
+            api: "ram:GetPolicyVersion".into(),
+            params: [("PolicyName".to_owned(), "p".to_owned())].into(),
+            response: serde_json::json!({"PolicyVersion": {"PolicyDocument": "{\"Statement\": ["}}),
+        },
+    ])
+    .unwrap();
+    let params = BTreeMap::new();
+    let ctx = Context { now: chrono::Utc::now(), params: &params, specs: &[] };
+    let e = find("ram-policy-no-statements-with-admin-access-check").unwrap().evaluate(&assets[0], &ctx);
+    assert_eq!(e.status, Status::Error);
+    assert!(e.reason.unwrap().contains("PolicyDocument is not a JSON policy"));
+}
