@@ -172,6 +172,9 @@ pub struct EcsInstance {
     pub eip: Option<String>,
     pub security_group_ids: Vec<String>,
     pub vpc_id: Option<String>,
+    /// The Security Center agent's `ClientStatus` (`online`, `offline`,
+    /// `pause`) from `sas:DescribeCloudCenterInstances`; `None`: not reported.
+    pub agent_status: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -173,4 +173,30 @@ static NO_PUBLIC_IP: Check = Check {
     }),
 };
 
-pub(crate) static CHECKS: &[&Check] = &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP];
+static SECURITY_AGENT: Check = Check {
+    meta: CheckMeta {
+        id: "ecs-instance-security-agent-online",
+        name: "ECS instances run an online Security Center agent",
+        vendor: "ALIYUN",
+        product: "ECS",
+        resource_type: AssetKind::EcsInstance,
+        category: Category::BasicProtection,
+        risk: Risk::High,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 8.2"],
+        description: "A host without a working agent gets no intrusion detection, vulnerability scan or baseline check: it is invisible to Security Center.",
+        solution: "Security Center console > Assets > Host: install the agent on the host (one-click install for ECS), or bring an offline agent back online.",
+    },
+    eval: Eval::Code(|a, _| match &a.spec {
+        AssetSpec::EcsInstance(i) => match i.agent_status.as_deref() {
+            None => Evaluation::missing("ClientStatus (sas:DescribeCloudCenterInstances)"),
+            Some("online") => Evaluation::pass(),
+            Some(status) => Evaluation::from_findings(vec![Finding::new("ClientStatus", status, "online")]),
+        },
+        _ => Evaluation::missing("the instance's attributes (ecs:DescribeInstances)"),
+    }),
+};
+
+pub(crate) static CHECKS: &[&Check] = &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP, &SECURITY_AGENT];

@@ -329,6 +329,7 @@ fn instance(public: bool, security_group_ids: Vec<String>) -> EcsInstance {
         eip: None,
         security_group_ids,
         vpc_id: None,
+        agent_status: None,
     }
 }
 

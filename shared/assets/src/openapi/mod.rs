@@ -53,6 +53,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeSQLCollectorRetention",
     "vpc:DescribeFlowLogs",
     "cs:DescribeClusterAddonsVersion",
+    "sas:DescribeCloudCenterInstances",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -152,6 +153,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
             // Mapped too; its `master_url` is JSON text a mapping path cannot descend into.
             "cs:DescribeClusterDetail" => ack_endpoint(&mut b, api, body, &param(r, "ClusterId")?)?,
+            "sas:DescribeCloudCenterInstances" => security_agents(&mut b, api, body)?,
             "cs:DescribeClusterAddonsVersion" => ack_addons(&mut b, api, body, &param(r, "ClusterId")?)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
@@ -245,6 +247,20 @@ fn ecs_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestE
         spec.eip = i.get("EipAddress").and_then(|e| str_field(e, "IpAddress"));
         spec.security_group_ids = string_list(i.get("SecurityGroupIds"), "SecurityGroupId");
         spec.vpc_id = i.get("VpcAttributes").and_then(|v| str_field(v, "VpcId"));
+    }
+    Ok(())
+}
+
+/// Security Center's asset list: each Alibaba Cloud ECS host's agent status.
+/// Hosts of other clouds or data centres (no ECS id) are not ECS assets.
+fn security_agents(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let hosts = body.get("Instances").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks Instances"))?;
+    for h in hosts {
+        // Vendor 0 is Alibaba Cloud.
+        let alibaba = str_field(h, "Vendor").is_none_or(|v| v == "0");
+        let Some(id) = str_field(h, "InstanceId").filter(|id| alibaba && id.starts_with("i-")) else { continue };
+        let asset = b.entry(AssetKind::EcsInstance, &id, || AssetSpec::EcsInstance(EcsInstance::default()));
+        spec_mut!(asset, EcsInstance).agent_status = str_field(h, "ClientStatus").map(|s| s.to_ascii_lowercase());
     }
     Ok(())
 }
