@@ -11,6 +11,7 @@ mod oss;
 mod ram;
 mod rds;
 mod rules;
+mod sas;
 
 pub use expect::Expect;
 pub use item::*;
@@ -19,7 +20,7 @@ use cspm_assets::Asset;
 use std::sync::LazyLock;
 
 static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
-    let groups = [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS, actiontrail::CHECKS];
+    let groups = [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS, actiontrail::CHECKS, sas::CHECKS];
     let declared = [rules::compute::CHECKS, rules::database::CHECKS, rules::storage::CHECKS, rules::network::CHECKS];
     groups.into_iter().chain(declared).flatten().copied().collect()
 });

@@ -54,6 +54,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "vpc:DescribeFlowLogs",
     "cs:DescribeClusterAddonsVersion",
     "sas:DescribeCloudCenterInstances",
+    "sas:DescribeVersionConfig",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -154,6 +155,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             // Mapped too; its `master_url` is JSON text a mapping path cannot descend into.
             "cs:DescribeClusterDetail" => ack_endpoint(&mut b, api, body, &param(r, "ClusterId")?)?,
             "sas:DescribeCloudCenterInstances" => security_agents(&mut b, api, body)?,
+            "sas:DescribeVersionConfig" => security_center_edition(&mut b, api, body)?,
             "cs:DescribeClusterAddonsVersion" => ack_addons(&mut b, api, body, &param(r, "ClusterId")?)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
@@ -248,6 +250,16 @@ fn ecs_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestE
         spec.security_group_ids = string_list(i.get("SecurityGroupIds"), "SecurityGroupId");
         spec.vpc_id = i.get("VpcAttributes").and_then(|v| str_field(v, "VpcId"));
     }
+    Ok(())
+}
+
+/// The account's Security Center edition, as the one `ACS::SAS::Account` asset.
+fn security_center_edition(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+    let version = u64_field(body, "Version").ok_or_else(|| malformed(api, "lacks Version"))?;
+    let kind = AssetKind::Other("ACS::SAS::Account");
+    let asset = b.entry(kind, "account", || AssetSpec::Resource(kind.as_str().to_owned()));
+    asset.name = Some("Security Center subscription".into());
+    asset.fields.insert("edition".into(), Slot::Known(Value::from(version)));
     Ok(())
 }
 

@@ -19,6 +19,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &NAS_ACCESS_RULE,
     &NAS_MOUNT_TARGET,
     &CMS_ALARM,
+    &SAS_ACCOUNT,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
 ];
@@ -204,6 +205,17 @@ static NAS_MOUNT_TARGET: Schema = Schema {
     ros_types: &["ALIYUN::NAS::MountTarget"],
     tf_types: &["alicloud_nas_mount_target"],
     fields: &[f("access_group_name", "AccessGroupName", "access_group_name")],
+};
+
+/// The account's Security Center subscription (runtime data only).
+static SAS_ACCOUNT: Schema = Schema {
+    kind: "ACS::SAS::Account",
+    product: "Security Center",
+    ros_types: &[],
+    tf_types: &[],
+    // `sas:DescribeVersionConfig` Version: 1 Basic, 3 Enterprise, 5 Advanced,
+    // 6 Anti-virus, 7 Ultimate, 8 Multi-version, 10 value-added services only.
+    fields: &[f("edition", "", "")],
 };
 
 static CMS_ALARM: Schema = Schema {
