@@ -86,12 +86,12 @@ struct Template {
 impl Template {
     fn resolve(&self, v: &Value) -> Value {
         match v {
-            Value::Object(m) if m.len() == 1 => {
-                let (k, arg) = m.iter().next().expect("one entry");
-                match k.as_str() {
-                    "Ref" => self.reference(arg),
-                    k if k.starts_with("Fn::") => self.function(k, arg),
-                    _ => Value::Object(m.iter().map(|(k, v)| (k.clone(), self.resolve(v))).collect()),
+            // A one-key object may be an intrinsic function (`{"Ref": …}`, `{"Fn::Join": …}`).
+            Value::Object(m) if m.len() == 1 && m.keys().all(|k| k == "Ref" || k.starts_with("Fn::")) => {
+                match m.iter().next() {
+                    Some((k, arg)) if k == "Ref" => self.reference(arg),
+                    Some((k, arg)) => self.function(k, arg),
+                    None => Value::Object(Map::new()),
                 }
             }
             Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), self.resolve(v))).collect()),

@@ -60,18 +60,22 @@ pub fn registry() -> &'static [&'static ApiMapping] {
     &REGISTRY
 }
 
-/// Every call some mapping reads.
-pub fn apis() -> Vec<&'static str> {
+static APIS: std::sync::LazyLock<std::collections::BTreeSet<&'static str>> = std::sync::LazyLock::new(|| {
     registry()
         .iter()
         .flat_map(|m| {
             m.list.iter().map(|l| l.api).chain(m.details.iter().map(|d| d.api)).chain(m.fields.iter().map(|f| f.1))
         })
         .collect()
+});
+
+/// Every call some mapping reads (built once: `ingest` asks for each response).
+pub fn apis() -> impl Iterator<Item = &'static str> {
+    APIS.iter().copied()
 }
 
 pub(super) fn handles(api: &str) -> bool {
-    apis().contains(&api)
+    APIS.contains(api)
 }
 
 fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
