@@ -52,18 +52,16 @@ pub struct Finding {
     pub values: Vec<String>,
 }
 
-pub fn run(path: &Path, rules: Option<&[String]>, severity: Severity, format: CheckFormat) -> anyhow::Result<bool> {
+pub fn run(
+    path: &Path,
+    rules: Option<&[String]>,
+    pack: Option<&str>,
+    severity: Severity,
+    format: CheckFormat,
+) -> anyhow::Result<bool> {
+    let mut selected = cspm_checks::select(rules, pack).map_err(|e| anyhow::anyhow!("{e} (`cspm catalogue`)"))?;
+    selected.retain(|c| severity.admits(c.meta.risk));
     let assets = cspm_assets::load::load_path(path)?;
-    if let Some(ids) = rules {
-        let unknown: Vec<&String> = ids.iter().filter(|id| cspm_checks::find(id).is_none()).collect();
-        anyhow::ensure!(unknown.is_empty(), "unknown rules {unknown:?}; `cspm catalogue` lists them");
-    }
-    let selected: Vec<&'static Check> = cspm_checks::catalogue()
-        .iter()
-        .copied()
-        .filter(|c| rules.is_none_or(|ids| ids.iter().any(|i| i == c.meta.id)))
-        .filter(|c| severity.admits(c.meta.risk))
-        .collect();
     let findings = evaluate(&assets, &selected);
     match format {
         CheckFormat::Table => table(&findings, assets.len(), selected.len()),

@@ -80,8 +80,11 @@ enum Command {
     Scan {
         tenant: String,
         /// Check items (comma-separated); all allowed ones when absent.
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', conflicts_with = "pack")]
         items: Option<Vec<String>>,
+        /// A compliance pack's items instead (`cspm catalogue` lists the packs).
+        #[arg(long)]
+        pack: Option<String>,
         /// Instance ids (comma-separated); all when absent.
         #[arg(long, value_delimiter = ',')]
         instances: Option<Vec<String>>,
@@ -119,8 +122,11 @@ enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: check::CheckFormat,
         /// Only these rules (comma-separated).
-        #[arg(long, value_delimiter = ',')]
+        #[arg(long, value_delimiter = ',', conflicts_with = "pack")]
         rules: Option<Vec<String>>,
+        /// Only the rules of this compliance pack.
+        #[arg(long)]
+        pack: Option<String>,
         /// Report (and fail on) findings of this severity and above.
         #[arg(long, value_enum, default_value = "low")]
         severity: check::Severity,
@@ -182,9 +188,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let path = format!("{}/assets", tenant_path(&tenant(&t)?));
             output::json(&scheduler.post(&path, Some(json!({"responses": responses}))).await?)
         }
-        Command::Scan { tenant: t, items, instances, reserve_upfront, no_wait } => {
+        Command::Scan { tenant: t, items, pack, instances, reserve_upfront, no_wait } => {
             let t = tenant(&t)?;
-            let body = json!({"items": items, "instances": instances, "reserve_upfront": reserve_upfront});
+            let body =
+                json!({"items": items, "pack": pack, "instances": instances, "reserve_upfront": reserve_upfront});
             let task = scheduler.post(&format!("{}/scans", tenant_path(&t)), Some(body)).await?;
             if no_wait {
                 return output::json(&task);
@@ -216,16 +223,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Check { path, format, rules, severity } => match check::run(&path, rules.as_deref(), severity, format)
-        {
-            Ok(true) => Ok(()),
-            // Exit 1: findings at or above the severity; exit 2: the input could not be checked.
-            Ok(false) => std::process::exit(1),
-            Err(e) => {
-                eprintln!("error: {e:#}");
-                std::process::exit(2)
+        Command::Check { path, format, rules, pack, severity } => {
+            match check::run(&path, rules.as_deref(), pack.as_deref(), severity, format) {
+                Ok(true) => Ok(()),
+                // Exit 1: findings at or above the severity; exit 2: the input could not be checked.
+                Ok(false) => std::process::exit(1),
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    std::process::exit(2)
+                }
             }
-        },
+        }
         Command::Catalogue { format } => {
             let c = scheduler.get("/v1/catalogue").await?;
             match format {

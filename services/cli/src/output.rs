@@ -117,4 +117,13 @@ pub fn catalogue(c: &Value) {
         c["by_category"],
         c["by_risk"]
     );
+    let packs: Vec<Vec<String>> = c["packs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| vec![s(&p["id"]), format!("{}/{}", s(&p["implemented"]), s(&p["rules"])), s(&p["name"])])
+        .collect();
+    say!("");
+    table(&["PACK", "IMPLEMENTED", "NAME"], &packs);
+    say!("{} packs; scan or check one with --pack ID", packs.len());
 }

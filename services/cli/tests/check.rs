@@ -62,7 +62,7 @@ fn severity_and_rules_filter_and_a_clean_run_exits_zero() {
     assert_eq!(cspm(&["check", path, "--severity", "high", "--rules", RULES]).status.code(), Some(1));
     let out = cspm(&["check", path, "--rules", "no-such-rule"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown rules"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown check items"));
     assert_eq!(cspm(&["check", "/no/such/path"]).status.code(), Some(2));
 }
 
@@ -109,4 +109,26 @@ fn openapi_responses_are_checked_offline_too() {
     let out = cspm(&["check", sample, "--format", "json", "--rules", "rds-white-list-internet-ip-access-check"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["findings"][0]["resource"], "rm-bp1orders000000001");
+}
+
+#[test]
+fn a_pack_selects_its_rules_only() {
+    let dir = module("a_pack_selects_its_rules_only");
+    let out = cspm(&[
+        "check",
+        dir.to_str().unwrap(),
+        "--format",
+        "json",
+        "--pack",
+        "oss-compliance-management-best-practice",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let pack = cspm_checks::find_pack("oss-compliance-management-best-practice").unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["rule_id"] == "oss-bucket-public-read-prohibited"), "{v}");
+    assert!(findings.iter().all(|f| pack.rules.iter().any(|r| f["rule_id"] == *r)), "{v}");
+    assert_eq!(v["rules"], pack.items().count());
+    let out = cspm(&["check", dir.to_str().unwrap(), "--pack", "no-such-pack"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown pack"));
 }

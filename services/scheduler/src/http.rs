@@ -65,6 +65,17 @@ struct CatalogueView {
     by_risk: BTreeMap<String, usize>,
     free: usize,
     items: Vec<&'static cspm_checks::CheckMeta>,
+    packs: Vec<PackView>,
+}
+
+/// A compliance pack: its rules, and those of them the catalogue lacks.
+#[derive(Serialize)]
+struct PackView {
+    id: &'static str,
+    name: &'static str,
+    rules: usize,
+    implemented: usize,
+    missing: Vec<&'static str>,
 }
 
 fn label<T: Serialize>(v: &T) -> String {
@@ -80,6 +91,16 @@ async fn catalogue() -> Json<CatalogueView> {
         by_risk: BTreeMap::new(),
         free: items.iter().filter(|c| c.meta.free).count(),
         items: items.iter().map(|c| &c.meta).collect(),
+        packs: cspm_checks::packs()
+            .iter()
+            .map(|p| PackView {
+                id: p.id,
+                name: p.name,
+                rules: p.rules.len(),
+                implemented: p.items().count(),
+                missing: p.missing().collect(),
+            })
+            .collect(),
     };
     for c in &items {
         *view.by_product.entry(c.meta.product).or_default() += 1;

@@ -8,6 +8,7 @@ mod ecs;
 pub mod expect;
 mod item;
 mod oss;
+mod packs;
 mod ram;
 mod rds;
 mod rules;
@@ -15,6 +16,7 @@ mod sas;
 
 pub use expect::Expect;
 pub use item::*;
+pub use packs::{CIS_BENCHMARK, Pack, find_pack, packs, select};
 
 use cspm_assets::Asset;
 use std::sync::LazyLock;

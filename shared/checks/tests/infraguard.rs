@@ -19,16 +19,40 @@ fn oracle_dir() -> Option<PathBuf> {
     dir.join("index.json").exists().then_some(dir)
 }
 
-/// Findings of `check` on what `path` declares; `None` when it cannot be read.
-fn not_passing(check: &Check, path: &Path) -> Result<usize, String> {
+/// Findings of the `checks` on what `path` declares; an error when it cannot be read.
+fn findings(checks: &[&Check], path: &Path) -> Result<usize, String> {
     let assets = load_path(path).map_err(|e| e.to_string())?;
     let params = Default::default();
-    let ctx = Context { now: Utc::now(), params: &params, specs: check.meta.params };
-    Ok(assets
+    Ok(checks
         .iter()
-        .filter(|a| a.kind() == check.meta.resource_type)
-        .filter(|a| check.evaluate(a, &ctx).status == Status::NotPass)
-        .count())
+        .map(|check| {
+            let ctx = Context { now: Utc::now(), params: &params, specs: check.meta.params };
+            assets
+                .iter()
+                .filter(|a| a.kind() == check.meta.resource_type)
+                .filter(|a| check.evaluate(a, &ctx).status == Status::NotPass)
+                .count()
+        })
+        .sum())
+}
+
+/// The pair's name when its compliant fixture gives no finding of `checks`
+/// and its violation fixture at least one; otherwise why not.
+fn run_pair(pair: String, checks: &[&Check], compliant: &Path, violation: &Path) -> Result<String, String> {
+    match (findings(checks, compliant), findings(checks, violation)) {
+        (Ok(0), Ok(n)) if n > 0 => Ok(pair),
+        (c, v) => Err(format!("{pair}: compliant gave {c:?} findings, violation gave {v:?}")),
+    }
+}
+
+/// The ROS and Terraform fixture pairs under `dir` that exist.
+fn fixture_pairs(dir: &Path) -> impl Iterator<Item = (&'static str, PathBuf, PathBuf)> {
+    [
+        ("ros", dir.join("ros/compliant.yaml"), dir.join("ros/violation.yaml")),
+        ("terraform", dir.join("terraform/compliant"), dir.join("terraform/violation")),
+    ]
+    .into_iter()
+    .filter(|(_, compliant, violation)| compliant.exists() && violation.exists())
 }
 
 /// Every pair listed in `baseline/*.txt`.
@@ -60,26 +84,38 @@ fn infraguard_fixtures() {
     let mut implemented = 0;
     for check in cspm_checks::catalogue().iter().filter(|c| peer_ids.contains(c.meta.id)) {
         implemented += 1;
-        let rule_dir = dir.join("rules").join(check.meta.id);
-        let fixtures = [
-            ("ros", rule_dir.join("ros/compliant.yaml"), rule_dir.join("ros/violation.yaml")),
-            ("terraform", rule_dir.join("terraform/compliant"), rule_dir.join("terraform/violation")),
-        ];
-        for (engine, compliant, violation) in fixtures {
-            if !compliant.exists() || !violation.exists() {
-                continue;
-            }
+        for (engine, compliant, violation) in fixture_pairs(&dir.join("rules").join(check.meta.id)) {
             let pair = format!("{} {engine}", check.meta.id);
-            match (not_passing(check, &compliant), not_passing(check, &violation)) {
-                (Ok(0), Ok(n)) if n > 0 => {
+            match run_pair(pair, &[check], &compliant, &violation) {
+                Ok(pair) => {
                     passing.insert(pair);
                 }
-                (c, v) => failing.push(format!("{pair}: compliant gave {c:?} findings, violation gave {v:?}")),
+                Err(why) => failing.push(why),
+            }
+        }
+    }
+    // A pack's compliant fixture must give no finding of any of the pack's
+    // rules we implement, its violation fixture at least one.
+    let mut packs = 0;
+    for pack in cspm_checks::packs() {
+        let pack_dir = dir.join("packs").join(pack.id);
+        if !pack_dir.exists() {
+            continue;
+        }
+        packs += 1;
+        let items: Vec<&Check> = pack.items().collect();
+        println!("  pack {}: {} of {} rules implemented", pack.id, items.len(), pack.rules.len());
+        for (engine, compliant, violation) in fixture_pairs(&pack_dir) {
+            match run_pair(format!("pack {} {engine}", pack.id), &items, &compliant, &violation) {
+                Ok(pair) => {
+                    passing.insert(pair);
+                }
+                Err(why) => failing.push(why),
             }
         }
     }
     println!(
-        "InfraGuard harness: {implemented} of {} peer rules implemented; {} fixture pairs pass, {} fail",
+        "InfraGuard harness: {implemented} of {} peer rules implemented, {packs} packs run; {} fixture pairs pass, {} fail",
         peer_ids.len(),
         passing.len(),
         failing.len()

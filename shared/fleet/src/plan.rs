@@ -21,6 +21,9 @@ pub struct ScanRequest {
     /// Check items to run; all the tenant may run when absent.
     #[serde(default)]
     pub items: Option<Vec<String>>,
+    /// A compliance pack whose items to run, instead of `items`.
+    #[serde(default)]
+    pub pack: Option<String>,
     /// Instance ids to check; every applicable instance when absent.
     #[serde(default)]
     pub instances: Option<Vec<String>>,
@@ -152,23 +155,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
 }
 
 fn select_items(request: &ScanRequest) -> Result<Vec<&'static Check>, DomainError> {
-    let Some(ids) = &request.items else { return Ok(cspm_checks::catalogue().to_vec()) };
-    if ids.is_empty() {
-        return Err(DomainError::invalid("items is empty: name at least one check item, or leave it out to scan all"));
-    }
-    let mut out = Vec::new();
-    let mut unknown = Vec::new();
-    for id in ids {
-        match cspm_checks::find(id) {
-            Some(c) if !out.iter().any(|o: &&Check| o.meta.id == c.meta.id) => out.push(c),
-            Some(_) => {}
-            None => unknown.push(id.as_str()),
-        }
-    }
-    if !unknown.is_empty() {
-        return Err(DomainError::invalid(format!("unknown check items {unknown:?}; see GET /v1/catalogue")));
-    }
-    Ok(out)
+    cspm_checks::select(request.items.as_deref(), request.pack.as_deref()).map_err(DomainError::invalid)
 }
 
 #[cfg(test)]
@@ -262,5 +249,16 @@ mod tests {
         };
         let p = run(&account(true, true), Some(100), req).unwrap();
         assert_eq!((p.jobs.len(), p.evaluations, p.units_needed), (1, 2, 1), "the stopped instance is not billed");
+    }
+
+    #[test]
+    fn a_pack_scans_only_its_items() {
+        let req = ScanRequest { pack: Some("security-group-best-practice".into()), ..Default::default() };
+        let p = run(&account(true, true), Some(1000), req).unwrap();
+        let pack = cspm_checks::find_pack("security-group-best-practice").unwrap();
+        assert!(!p.jobs.is_empty());
+        assert!(p.jobs.iter().all(|j| pack.rules.contains(&j.item_id.as_str())), "{:?}", p.jobs);
+        let bad = ScanRequest { pack: Some("no-such-pack".into()), ..Default::default() };
+        assert_eq!(run(&account(true, true), Some(100), bad).unwrap_err().code, ErrorCode::InvalidParameter);
     }
 }
