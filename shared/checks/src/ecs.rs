@@ -185,7 +185,10 @@ static SECURITY_AGENT: Check = Check {
         free: false,
         fix: FixSupport::None,
         params: &[],
-        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 8.2"],
+        standards: &[
+            "CIS Alibaba Cloud Foundations Benchmark v2.0 4.6",
+            "CIS Alibaba Cloud Foundations Benchmark v2.0 8.2",
+        ],
         description: "A host without a working agent gets no intrusion detection, vulnerability scan or baseline check: it is invisible to Security Center.",
         solution: "Security Center console > Assets > Host: install the agent on the host (one-click install for ECS), or bring an offline agent back online.",
     },

@@ -11,6 +11,7 @@ mod oss;
 mod packs;
 mod ram;
 mod rds;
+mod root;
 mod rules;
 mod sas;
 
@@ -22,7 +23,7 @@ use cspm_assets::Asset;
 use std::sync::LazyLock;
 
 static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
-    let groups = [ram::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS, actiontrail::CHECKS, sas::CHECKS];
+    let groups = [ram::CHECKS, root::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS, actiontrail::CHECKS, sas::CHECKS];
     let declared = [rules::compute::CHECKS, rules::database::CHECKS, rules::storage::CHECKS, rules::network::CHECKS];
     groups.into_iter().chain(declared).flatten().copied().collect()
 });

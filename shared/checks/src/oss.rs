@@ -70,7 +70,7 @@ static SSE: Check = bucket_item(
     "oss-bucket-server-side-encryption-enabled",
     "OSS buckets encrypt objects at rest",
     false,
-    &["CIS Alibaba Cloud Foundations Benchmark v2.0 5.8"],
+    &[],
     "Without server-side encryption, objects are stored in plaintext.",
     "OSS console > the bucket > Content Security > Server-side Encryption: choose OSS-managed (AES256) or KMS.",
     |a, _| {

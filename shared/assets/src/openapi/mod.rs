@@ -8,11 +8,13 @@
 //! text where that is what the API returns (OSS). Several calls describing
 //! one resource are joined into one asset.
 
+mod credential_report;
 pub mod mapped;
 pub(crate) mod quirks;
 pub mod xml;
 
 use crate::model::*;
+pub use credential_report::ROOT_ACCOUNT;
 use quirks::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -55,6 +57,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "cs:DescribeClusterAddonsVersion",
     "sas:DescribeCloudCenterInstances",
     "sas:DescribeVersionConfig",
+    "ims:GetCredentialReport",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -152,11 +155,12 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "rds:DescribeParameters" => rds_parameters(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "rds:DescribeSQLCollectorRetention" => rds_audit_retention(&mut b, api, body, &param(r, "DBInstanceId")?)?,
             "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
-            // Mapped too; its `master_url` is JSON text a mapping path cannot descend into.
-            "cs:DescribeClusterDetail" => ack_endpoint(&mut b, api, body, &param(r, "ClusterId")?)?,
+            // Mapped too; its `master_url` and `meta_data` are JSON text a mapping path cannot descend into.
+            "cs:DescribeClusterDetail" => ack_detail(&mut b, api, body, &param(r, "ClusterId")?)?,
             "sas:DescribeCloudCenterInstances" => security_agents(&mut b, api, body)?,
             "sas:DescribeVersionConfig" => security_center_edition(&mut b, api, body)?,
             "cs:DescribeClusterAddonsVersion" => ack_addons(&mut b, api, body, &param(r, "ClusterId")?)?,
+            "ims:GetCredentialReport" => credential_report::credential_report(&mut b, api, body)?,
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
@@ -181,14 +185,24 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
     Ok(assets)
 }
 
-/// `master_url` is JSON text; the API server is public when it names an
-/// `api_server_endpoint` (the intranet one is `intranet_api_server_endpoint`).
-fn ack_endpoint(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
-    let Some(text) = str_field(body, "master_url") else { return Ok(()) };
-    let urls: Value =
-        serde_json::from_str(&text).map_err(|e| malformed(api, format!("master_url is not JSON: {e}")))?;
-    let public = str_field(&urls, "api_server_endpoint").is_some();
-    ack_cluster(b, id).fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));
+/// `master_url` and `meta_data` are JSON text. The API server is public when
+/// `master_url` names an `api_server_endpoint` (the intranet one is
+/// `intranet_api_server_endpoint`); `meta_data.Addons` lists the installed
+/// add-ons with their configuration (itself JSON text).
+fn ack_detail(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
+    let json_text = |field: &str| -> Result<Option<Value>, IngestError> {
+        let Some(text) = str_field(body, field) else { return Ok(None) };
+        serde_json::from_str(&text).map(Some).map_err(|e| malformed(api, format!("{field} is not JSON: {e}")))
+    };
+    let public = json_text("master_url")?.map(|urls| str_field(&urls, "api_server_endpoint").is_some());
+    let addons = json_text("meta_data")?.and_then(|meta| meta.get("Addons").cloned());
+    let cluster = ack_cluster(b, id);
+    if let Some(public) = public {
+        cluster.fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));
+    }
+    if let Some(addons) = addons {
+        cluster.fields.insert("addons".into(), Slot::Known(addons));
+    }
     Ok(())
 }
 

@@ -255,6 +255,8 @@ static ACK_MANAGED_CLUSTER: Schema = Schema {
         f("encryption_provider_key", "EncryptionProviderKey", "encryption_provider_key"),
         f("version", "KubernetesVersion", "version"),
         f("addon_names", "Addons.Name", "addons.name"),
+        // Whole add-on entries: name and config (JSON text), e.g. Terway's NetworkPolicy.
+        f("addons", "Addons", "addons"),
         f("vswitch_ids", "VSwitchIds", "worker_vswitch_ids"),
         f("zone_ids", "ZoneIds", "zone_ids"),
         f("endpoint_public_access", "EndpointPublicAccess", "endpoint_public_access_enabled"),

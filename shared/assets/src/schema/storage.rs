@@ -20,6 +20,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &NAS_MOUNT_TARGET,
     &CMS_ALARM,
     &SAS_ACCOUNT,
+    &RAM_ROOT_ACCOUNT,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
 ];
@@ -216,6 +217,21 @@ static SAS_ACCOUNT: Schema = Schema {
     // `sas:DescribeVersionConfig` Version: 1 Basic, 3 Enterprise, 5 Advanced,
     // 6 Anti-virus, 7 Ultimate, 8 Multi-version, 10 value-added services only.
     fields: &[f("edition", "", "")],
+};
+
+/// The Alibaba Cloud account's own identity, from `ims:GetCredentialReport`
+/// (runtime data only): `mfa_active`, `active_access_keys`, `last_console_logon`.
+static RAM_ROOT_ACCOUNT: Schema = Schema {
+    kind: "ACS::RAM::RootAccount",
+    product: "RAM",
+    ros_types: &[],
+    tf_types: &[],
+    fields: &[
+        f("mfa_active", "", ""),
+        f("active_access_keys", "", ""),
+        f("last_console_logon", "", ""),
+        f("report_generated", "", ""),
+    ],
 };
 
 static CMS_ALARM: Schema = Schema {

@@ -1,8 +1,9 @@
 //! Check items: ECS instances, instance groups, disks, security groups, launch templates, snapshot policies, ESS scaling, ECI, ACK/ACS clusters, FC, MSE, CR.
 
 #[allow(unused_imports)]
-use crate::expect::Expect::{self, *};
+use super::coded;
 #[allow(unused_imports)]
+use crate::expect::Expect::{self, *};
 use crate::item::*;
 
 pub(crate) static CHECKS: &[&Check] = &[
@@ -99,6 +100,9 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ACK_KUBELET_VERSION,
     &ACK_SUPPORTED_VERSION,
     &ACK_LOG_ADDON,
+    &ACK_NO_DASHBOARD,
+    &ACK_NETWORK_POLICY,
+    &ACK_TERWAY_IPVLAN,
     &ACK_MULTI_ZONE,
     &ACK_PRIVATE_ENDPOINT,
     &ACK_RRSA,
@@ -394,7 +398,8 @@ static ECS_IN_VPC: Check = declare(
     IN_VPC,
     "Classic-network instances share a flat network with other tenants and lack VPC isolation and access control.",
     "Create the instance in a VPC vSwitch (VpcId / VSwitchId, vswitch_id), or migrate it from the classic network.",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 3.1"]);
 
 static ECS_RUNNING_IN_VPC: Check = declare(
     "ecs-running-instances-in-vpc",
@@ -1606,7 +1611,94 @@ static ACK_LOG_ADDON: Check = declare(
     ContainsAny("addon_names", &["logtail-ds", "log-service", "loongcollector"]),
     "Without the logging add-on, container and audit logs are not collected for investigation.",
     "Add the logtail-ds (Log Service) add-on to the cluster's Addons / addons.",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 2.4", "CIS Alibaba Cloud Foundations Benchmark v2.0 7.1"]);
+
+static ACK_NO_DASHBOARD: Check = declare(
+    "ack-cluster-dashboard-not-installed",
+    "ACK clusters do not run the Kubernetes dashboard",
+    "ACK",
+    ACK,
+    Category::NetworkAccessControl,
+    Risk::Medium,
+    Excludes("addon_names", &["kubernetes-dashboard"]),
+    "The dashboard is a long-standing target: exposed or over-privileged, it hands over the cluster.",
+    "Remove the kubernetes-dashboard add-on (Add-ons in the ACK console, or drop it from Addons / addons) and use the ACK console or kubectl instead.",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.5"]);
+
+/// A field of an add-on entry, in ROS (`Name`) or Terraform / OpenAPI (`name`) spelling.
+fn addon_field<'a>(addon: &'a Value, key: &str) -> Option<&'a Value> {
+    addon.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v)
+}
+
+/// An add-on's `config`: an object, or JSON text of one (the API escapes it
+/// twice: JSON text holding JSON text).
+fn addon_config(config: &Value) -> Option<Value> {
+    match config {
+        Value::Object(_) => Some(config.clone()),
+        Value::String(text) => addon_config(&serde_json::from_str(text).ok()?),
+        _ => None,
+    }
+}
+
+/// Whether the cluster's Terway add-on sets `key` to true; not applicable to
+/// clusters with another network plugin.
+fn terway_setting(asset: &Asset, key: &'static str) -> Evaluation {
+    with_fields(asset, |fields| match slot(fields, "addons") {
+        Slot::Unknown | Slot::Unreported => unknown("addons"),
+        Slot::Absent => Evaluation::not_check("NotApplicable: the cluster declares no network add-on"),
+        Slot::Known(v) => {
+            let terway = items(&v)
+                .into_iter()
+                .find(|a| addon_field(a, "name").and_then(Value::as_str).is_some_and(|n| n.starts_with("terway")));
+            let Some(terway) = terway else {
+                return Evaluation::not_check("NotApplicable: the cluster does not use the Terway network plugin");
+            };
+            let config = addon_field(terway, "config");
+            if config.is_some_and(is_unknown) {
+                return unknown("the Terway add-on's config");
+            }
+            let value = config.and_then(addon_config).and_then(|c| c.get(key).and_then(text));
+            match value {
+                Some(v) if v.eq_ignore_ascii_case("true") => Evaluation::pass(),
+                other => Evaluation::from_findings(vec![Finding::new(
+                    format!("Terway config {key}"),
+                    other.unwrap_or_else(|| "not set".into()),
+                    "true",
+                )]),
+            }
+        }
+    })
+}
+
+static ACK_NETWORK_POLICY: Check = coded(
+    "ack-cluster-network-policy-enabled",
+    "ACK clusters on Terway enforce Kubernetes network policies",
+    "ACK",
+    ACK,
+    Category::NetworkAccessControl,
+    Risk::Medium,
+    &[],
+    |a, _| terway_setting(a, "NetworkPolicy"),
+    "Without network policy support, every pod can reach every other pod: one compromised pod reaches them all.",
+    "Enable NetworkPolicy in the Terway add-on's configuration (Config / config {\"NetworkPolicy\": \"true\"}) and define policies for the namespaces.",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.7"]);
+
+static ACK_TERWAY_IPVLAN: Check = coded(
+    "ack-cluster-terway-ipvlan-enabled",
+    "ACK clusters on Terway use ENI multi-IP (IPVlan) mode",
+    "ACK",
+    ACK,
+    Category::NetworkAccessControl,
+    Risk::Low,
+    &[],
+    |a, _| terway_setting(a, "IPVlan"),
+    "Without IPVlan, pod traffic goes through the host's policy-routing path, with lower performance and fewer isolation options.",
+    "Create the cluster with the terway-eniip add-on and IPVlan set to true in its configuration.",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.8"]);
 
 const THREE_ZONES: Expect = Any(&[LengthAtLeast("vswitch_ids", 3), LengthAtLeast("zone_ids", 3)]);
 
@@ -1632,7 +1724,8 @@ static ACK_PRIVATE_ENDPOINT: Check = declare(
     False("endpoint_public_access"),
     "A public API server endpoint can be attacked from anywhere on the Internet.",
     "Set EndpointPublicAccess / endpoint_public_access_enabled to false, or restrict the endpoint's SLB with an ACL.",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.9"]);
 
 static ACK_RRSA: Check = declare(
     "ack-cluster-rrsa-enabled",
@@ -1863,23 +1956,3 @@ static ROCKETMQ_MULTI_ZONE: Check = declare(
 use cspm_assets::iac::{is_unknown, scalar_text as text};
 use cspm_assets::{Asset, AssetSpec, Direction, Fields, SecurityGroupRule, Slot};
 use serde_json::Value;
-
-/// `Check` that evaluates with code: the metadata of `declare`, the evaluation of `eval`.
-#[allow(clippy::too_many_arguments)]
-const fn coded(
-    id: &'static str,
-    name: &'static str,
-    product: &'static str,
-    kind: &'static str,
-    category: Category,
-    risk: Risk,
-    params: &'static [ParamSpec],
-    eval: fn(&Asset, &Context) -> Evaluation,
-    description: &'static str,
-    solution: &'static str,
-) -> Check {
-    let declared = declare(id, name, product, kind, category, risk, Present(""), description, solution);
-    let mut meta = declared.meta;
-    meta.params = params;
-    Check { meta, eval: Eval::Code(eval) }
-}

@@ -31,6 +31,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &RDS_DISK_ENCRYPTION,
     &RDS_LOG_BACKUP,
     &RDS_TDE_OR_DISK,
+    &RDS_TDE,
     &RDS_EXPIRED,
     &RDS_GUARD,
     &RDS_MAINTAIN_TIME,
@@ -370,7 +371,8 @@ static RDS_AUDITING: Check = declare(
     True("sql_collector_status"),
     "Without SQL auditing, there is no record of who ran which statements when investigating an incident.",
     "Enable SQL Explorer and Audit (SQLCollectorStatus / sql_collector_status = \"Enabled\").",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 6.3"]);
 
 static RDS_DISK_ENCRYPTION: Check = declare(
     "rds-instance-enabled-disk-encryption",
@@ -407,6 +409,19 @@ static RDS_TDE_OR_DISK: Check = declare(
     "Without TDE or disk encryption, data files and backups are stored in plaintext.",
     "Enable TDE (TDEStatus / tde_status = \"Enabled\") or create the instance with an encryption key.",
 );
+
+static RDS_TDE: Check = declare(
+    "rds-instance-tde-enabled",
+    "RDS instances encrypt data files with TDE",
+    "RDS",
+    RDS,
+    Category::DataSecurity,
+    Risk::Medium,
+    True("tde_status"),
+    "Without transparent data encryption, the data files and their backups can be read by anyone who obtains them.",
+    "RDS console > the instance > Data Security > TDE: enable TDE (with a KMS key of your own for BYOK), or set TDEStatus / tde_status = \"Enabled\".",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 6.5"]);
 
 static RDS_EXPIRED: Check = declare(
     "rds-instance-expired-check",

@@ -1,7 +1,6 @@
 //! Check items: OSS, SLS, ActionTrail, KMS, RAM, MaxCompute, NAS, and a few
-//! others of this group (CloudMonitor, EMR, GWLB). All are declared
-//! expectations: a coded item would also need an OpenAPI fixture (see
-//! `src/fixtures.rs`), which is outside this group's files.
+//! others of this group (CloudMonitor, EMR, GWLB). All but the tunable
+//! logstore retention are declared expectations.
 
 #[allow(unused_imports)]
 use crate::expect::Expect::{self, *};
@@ -30,6 +29,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     // SLS
     &LOGSTORE_TTL_REQUIRED,
     &LOGSTORE_TTL_CONFIGURED,
+    &LOGSTORE_RETENTION,
     &LOGSTORE_SHARDS,
     &LOGSTORE_ENCRYPT,
     &LOGSTORE_BYOK,
@@ -115,7 +115,8 @@ static OSS_LOGGING: Check = declare(
     Present("logging_target_bucket"),
     "Without access logs, reads, writes and deletions of objects cannot be audited or investigated.",
     "OSS console > the bucket > Logging > Log Storage: enable logging and choose a target bucket (LoggingConfiguration / logging block).",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 5.3"]);
 
 static OSS_HTTPS_ONLY: Check = declare(
     "oss-bucket-only-https-enabled",
@@ -127,7 +128,8 @@ static OSS_HTTPS_ONLY: Check = declare(
     Any(&[ContainsAny("policy_text", &["acs:SecureTransport"]), ContainsAny("secure_transport_condition", &["false"])]),
     "A bucket that accepts plain HTTP lets requests, signatures and object data cross the network unencrypted.",
     "Add a bucket policy statement that denies oss:* when the condition Bool acs:SecureTransport is false.",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 5.4"]);
 
 static OSS_OPERATIONAL_LOGGING: Check = declare(
     "oss-bucket-operational-access-logging",
@@ -199,7 +201,8 @@ static OSS_KMS: Check = declare(
     OneOf("sse_algorithm", &["KMS"]),
     "Without KMS server-side encryption, key use is neither controlled by KMS permissions nor audited.",
     "OSS console > the bucket > Server-side Encryption: choose KMS (SSEAlgorithm / sse_algorithm = KMS).",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 5.8"]);
 
 static OSS_BYOK: Check = declare(
     "oss-encryption-byok-check",
@@ -211,7 +214,8 @@ static OSS_BYOK: Check = declare(
     All(&[OneOf("sse_algorithm", &["KMS"]), Present("sse_kms_key_id")]),
     "With the default service key, the owner cannot rotate, disable or restrict the key that protects the data.",
     "Set server-side encryption to KMS and name your own key (KMSMasterKeyID / kms_master_key_id).",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 5.9"]);
 
 static OSS_STORAGE_CLASS: Check = declare(
     "oss-storage-class-required",
@@ -286,6 +290,45 @@ static LOGSTORE_TTL_REQUIRED: Check = declare(
     "A logstore that leaves its retention implicit may keep logs for less time than audits require.",
     "Set TTL (ROS) or retention_period (Terraform) to the number of days the logs must be kept.",
 );
+
+/// Logs are kept for at least `min_days` days (CIS asks for a year).
+fn retention_at_least(asset: &cspm_assets::Asset, ctx: &Context) -> Evaluation {
+    use cspm_assets::Slot;
+    let min = ctx.param("min_days");
+    let kept_forever = matches!(asset.fields.get("preserve_storage"), Some(Slot::Known(v)) if v == true || v == "true");
+    match asset.fields.get("retention_days") {
+        _ if kept_forever => Evaluation::pass(),
+        None | Some(Slot::Unreported) => Evaluation::missing("ttl (sls:GetLogStore)"),
+        Some(Slot::Unknown) => Evaluation::not_check("Unknown: the retention is known only after deployment"),
+        Some(Slot::Absent) => {
+            Evaluation::from_findings(vec![Finding::new("ttl", "not set", format!("{min} days or more"))])
+        }
+        Some(Slot::Known(v)) => match v.as_i64().or_else(|| v.as_str().and_then(|t| t.trim().parse().ok())) {
+            Some(days) if days >= min => Evaluation::pass(),
+            _ => Evaluation::from_findings(vec![Finding::new("ttl", v.to_string(), format!("{min} days or more"))]),
+        },
+    }
+}
+
+static LOGSTORE_RETENTION: Check = super::coded(
+    "sls-logstore-retention-check",
+    "SLS logstores keep logs for at least a year",
+    "SLS",
+    LOGSTORE,
+    Category::LogAudit,
+    Risk::Medium,
+    &[ParamSpec {
+        name: "min_days",
+        description: "shortest acceptable retention, in days (3650 means kept forever)",
+        min: 1,
+        max: 3650,
+        default: 365,
+    }],
+    retention_at_least,
+    "Intrusions are often found months later; logs deleted before then cannot show how the attacker got in or what they took.",
+    "Set the logstore's data retention (TTL / retention_period) to 365 days or more, or keep data permanently.",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 2.23"]);
 
 static LOGSTORE_TTL_CONFIGURED: Check = declare(
     "sls-logstore-ttl-configured",
