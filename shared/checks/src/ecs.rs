@@ -1,7 +1,9 @@
-//! ECS: security groups open to the Internet, unencrypted disks, public IPs.
+//! ECS: security groups open to the Internet, unencrypted disks, public IPs,
+//! hosts Security Center does not protect or finds unpatched.
 
 use crate::item::*;
-use cspm_assets::{Asset, AssetKind, AssetSpec, SecurityGroup};
+use cspm_assets::{Asset, AssetKind, AssetSpec, SecurityGroup, Slot};
+use serde_json::Value;
 
 fn group(asset: &Asset) -> Option<&SecurityGroup> {
     match &asset.spec {
@@ -202,4 +204,42 @@ static SECURITY_AGENT: Check = Check {
     }),
 };
 
-pub(crate) static CHECKS: &[&Check] = &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP, &SECURITY_AGENT];
+/// Necessity levels that must be patched: high (asap) and medium (later).
+const MUST_PATCH: &[&str] = &["asap", "later"];
+
+static OS_PATCHES: Check = Check {
+    meta: CheckMeta {
+        id: "ecs-instance-os-patches-applied",
+        name: "ECS instances have no unpatched high or medium vulnerabilities",
+        vendor: "ALIYUN",
+        product: "ECS",
+        resource_type: AssetKind::EcsInstance,
+        category: Category::BasicProtection,
+        risk: Risk::High,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.5"],
+        description: "Known, unpatched vulnerabilities are the first thing an attacker tries: public exploits exist for most of them.",
+        solution: "Security Center console > Vulnerabilities: fix the host's high (asap) and medium (later) vulnerabilities, or patch the OS and software packages, then verify.",
+    },
+    eval: Eval::Code(|a, _| match a.fields.get("open_vulnerabilities") {
+        Some(Slot::Known(Value::Array(open))) => Evaluation::from_findings(
+            open.iter()
+                .filter(|v| v["necessity"].as_str().is_some_and(|n| MUST_PATCH.contains(&n)))
+                .map(|v| {
+                    Finding::new(
+                        format!("vulnerability {}", v["name"].as_str().unwrap_or("?")),
+                        v["necessity"].to_string(),
+                        "fixed",
+                    )
+                })
+                .collect(),
+        ),
+        Some(Slot::Absent) => Evaluation::not_check("NotApplicable: a template holds no vulnerability data"),
+        _ => Evaluation::missing("VulRecords (sas:DescribeVulList --Type cve, and --Type sys for Windows)"),
+    }),
+};
+
+pub(crate) static CHECKS: &[&Check] =
+    &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP, &SECURITY_AGENT, &OS_PATCHES];

@@ -11,6 +11,7 @@
 mod credential_report;
 pub mod mapped;
 pub(crate) mod quirks;
+mod security_center;
 pub mod xml;
 
 use crate::model::*;
@@ -55,14 +56,13 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "rds:DescribeSQLCollectorRetention",
     "vpc:DescribeFlowLogs",
     "cs:DescribeClusterAddonsVersion",
-    "sas:DescribeCloudCenterInstances",
-    "sas:DescribeVersionConfig",
     "ims:GetCredentialReport",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
 pub fn supported() -> Vec<&'static str> {
     let mut all: Vec<&str> = SUPPORTED_APIS.to_vec();
+    all.extend(security_center::APIS);
     all.extend(mapped::apis());
     all.sort_unstable();
     all.dedup();
@@ -89,6 +89,8 @@ pub(crate) struct Builder {
     mfa_users: Option<Vec<String>>,
     /// VPCs with an active flow log, if a `DescribeFlowLogs` response was given.
     vpcs_with_flow_log: Option<Vec<String>>,
+    /// Hosts' vulnerabilities, if a `DescribeVulList` response was given.
+    vulnerabilities: Option<Vec<security_center::VulRecord>>,
 }
 
 impl Builder {
@@ -157,15 +159,17 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "vpc:DescribeFlowLogs" => flow_logs(&mut b, api, body)?,
             // Mapped too; its `master_url` and `meta_data` are JSON text a mapping path cannot descend into.
             "cs:DescribeClusterDetail" => ack_detail(&mut b, api, body, &param(r, "ClusterId")?)?,
-            "sas:DescribeCloudCenterInstances" => security_agents(&mut b, api, body)?,
-            "sas:DescribeVersionConfig" => security_center_edition(&mut b, api, body)?,
             "cs:DescribeClusterAddonsVersion" => ack_addons(&mut b, api, body, &param(r, "ClusterId")?)?,
             "ims:GetCredentialReport" => credential_report::credential_report(&mut b, api, body)?,
+            other if security_center::APIS.contains(&other) => {
+                security_center::read(&mut b, r)?;
+            }
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
         }
     }
+    security_center::join_vulnerabilities(&mut b);
     mapped::apply(responses, &mut b)?;
     if let Some(with_mfa) = &b.mfa_users {
         for asset in b.assets.values_mut() {
@@ -263,30 +267,6 @@ fn ecs_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestE
         spec.eip = i.get("EipAddress").and_then(|e| str_field(e, "IpAddress"));
         spec.security_group_ids = string_list(i.get("SecurityGroupIds"), "SecurityGroupId");
         spec.vpc_id = i.get("VpcAttributes").and_then(|v| str_field(v, "VpcId"));
-    }
-    Ok(())
-}
-
-/// The account's Security Center edition, as the one `ACS::SAS::Account` asset.
-fn security_center_edition(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let version = u64_field(body, "Version").ok_or_else(|| malformed(api, "lacks Version"))?;
-    let kind = AssetKind::Other("ACS::SAS::Account");
-    let asset = b.entry(kind, "account", || AssetSpec::Resource(kind.as_str().to_owned()));
-    asset.name = Some("Security Center subscription".into());
-    asset.fields.insert("edition".into(), Slot::Known(Value::from(version)));
-    Ok(())
-}
-
-/// Security Center's asset list: each Alibaba Cloud ECS host's agent status.
-/// Hosts of other clouds or data centres (no ECS id) are not ECS assets.
-fn security_agents(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let hosts = body.get("Instances").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks Instances"))?;
-    for h in hosts {
-        // Vendor 0 is Alibaba Cloud.
-        let alibaba = str_field(h, "Vendor").is_none_or(|v| v == "0");
-        let Some(id) = str_field(h, "InstanceId").filter(|id| alibaba && id.starts_with("i-")) else { continue };
-        let asset = b.entry(AssetKind::EcsInstance, &id, || AssetSpec::EcsInstance(EcsInstance::default()));
-        spec_mut!(asset, EcsInstance).agent_status = str_field(h, "ClientStatus").map(|s| s.to_ascii_lowercase());
     }
     Ok(())
 }

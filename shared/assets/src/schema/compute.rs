@@ -35,6 +35,8 @@ static ECS_INSTANCE: Schema = Schema {
     tf_types: &["alicloud_instance", "alicloud_ecs_instance"],
     fields: &[
         f("instance_name", "InstanceName", "instance_name"),
+        // Runtime only: the host's unsettled vulnerabilities (`sas:DescribeVulList`).
+        f("open_vulnerabilities", "", ""),
         f("instance_type", "InstanceType", "instance_type"),
         f("image_id", "ImageId", "image_id"),
         f("charge_type", "InstanceChargeType", "instance_charge_type"),

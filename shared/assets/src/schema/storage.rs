@@ -216,7 +216,17 @@ static SAS_ACCOUNT: Schema = Schema {
     tf_types: &[],
     // `sas:DescribeVersionConfig` Version: 1 Basic, 3 Enterprise, 5 Advanced,
     // 6 Anti-virus, 7 Ultimate, 8 Multi-version, 10 value-added services only.
-    fields: &[f("edition", "", "")],
+    // The settings CIS 8.3–8.8 ask about, each from its own `sas:` call
+    // (see `openapi/security_center.rs`).
+    fields: &[
+        f("edition", "", ""),
+        f("virus_blocking", "", ""),
+        f("notices", "", ""),
+        f("cspm_role_authorized", "", ""),
+        f("vul_scan_types", "", ""),
+        f("vul_scan_levels", "", ""),
+        f("fingerprint_schedules", "", ""),
+    ],
 };
 
 /// The Alibaba Cloud account's own identity, from `ims:GetCredentialReport`
