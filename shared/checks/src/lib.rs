@@ -7,6 +7,7 @@ mod actiontrail;
 mod ecs;
 pub mod expect;
 mod item;
+mod log_alerts;
 mod oss;
 mod packs;
 mod ram;
@@ -23,7 +24,16 @@ use cspm_assets::Asset;
 use std::sync::LazyLock;
 
 static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
-    let groups = [ram::CHECKS, root::CHECKS, ecs::CHECKS, oss::CHECKS, rds::CHECKS, actiontrail::CHECKS, sas::CHECKS];
+    let groups = [
+        ram::CHECKS,
+        root::CHECKS,
+        ecs::CHECKS,
+        oss::CHECKS,
+        rds::CHECKS,
+        actiontrail::CHECKS,
+        sas::CHECKS,
+        log_alerts::CHECKS,
+    ];
     let declared = [rules::compute::CHECKS, rules::database::CHECKS, rules::storage::CHECKS, rules::network::CHECKS];
     groups.into_iter().chain(declared).flatten().copied().collect()
 });

@@ -9,6 +9,7 @@
 //! one resource are joined into one asset.
 
 mod credential_report;
+mod log_alerts;
 pub mod mapped;
 pub(crate) mod quirks;
 mod security_center;
@@ -16,6 +17,7 @@ pub mod xml;
 
 use crate::model::*;
 pub use credential_report::ROOT_ACCOUNT;
+pub use log_alerts::ALERTS;
 use quirks::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -57,6 +59,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "vpc:DescribeFlowLogs",
     "cs:DescribeClusterAddonsVersion",
     "ims:GetCredentialReport",
+    "sls:ListAlerts",
 ];
 
 /// Every call the adapter reads: the hand-written ones and the mapped ones.
@@ -161,6 +164,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "cs:DescribeClusterDetail" => ack_detail(&mut b, api, body, &param(r, "ClusterId")?)?,
             "cs:DescribeClusterAddonsVersion" => ack_addons(&mut b, api, body, &param(r, "ClusterId")?)?,
             "ims:GetCredentialReport" => credential_report::credential_report(&mut b, api, body)?,
+            "sls:ListAlerts" => log_alerts::list_alerts(&mut b, api, body)?,
             other if security_center::APIS.contains(&other) => {
                 security_center::read(&mut b, r)?;
             }

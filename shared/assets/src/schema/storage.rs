@@ -21,6 +21,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &CMS_ALARM,
     &SAS_ACCOUNT,
     &RAM_ROOT_ACCOUNT,
+    &SLS_ALERT_RULES,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
 ];
@@ -242,6 +243,16 @@ static RAM_ROOT_ACCOUNT: Schema = Schema {
         f("last_console_logon", "", ""),
         f("report_generated", "", ""),
     ],
+};
+
+/// The account's enabled Log Service alert queries, all projects together,
+/// from `sls:ListAlerts` (runtime data only).
+static SLS_ALERT_RULES: Schema = Schema {
+    kind: "ACS::SLS::AlertRules",
+    product: "SLS",
+    ros_types: &[],
+    tf_types: &[],
+    fields: &[f("enabled_alert_queries", "", "")],
 };
 
 static CMS_ALARM: Schema = Schema {
