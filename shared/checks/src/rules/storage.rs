@@ -91,7 +91,8 @@ static OSS_AUTHORIZE_IP: Check = declare(
     Any(&[ContainsAny("policy_text", &["acs:SourceIp"]), Present("source_ip_condition")]),
     "Without a source-IP condition, a bucket policy grant works from any network, so leaked credentials can be used from anywhere.",
     "OSS console > the bucket > Permission Control > Bucket Policy: add an acs:SourceIp (IpAddress) condition to the statements that grant access.",
-);
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 5.7"]);
 
 static OSS_BACKUP: Check = declare(
     "oss-bucket-backup-enable",
