@@ -1,10 +1,29 @@
-//! OpenAPI mappings: RDS and other databases.
+//! OpenAPI mappings: RDS, Redis/Tair (`r-kvstore`), PolarDB (`polardb`) and
+//! MongoDB (`dds`).
 //!
-//! Of this group, only RDS calls are in the OpenAPI field catalogue.
+//! RDS calls come from the OpenAPI field catalogue; the Redis, PolarDB and
+//! MongoDB paths are the ones the generated SDK response models confirm.
+//! Fields whose meaning needs more than a path are left `Unreported` here:
+//! public endpoints (an entry of the endpoint list with `IPType`/`NetType`
+//! `Public`), whitelists spread over several comma-separated groups, the
+//! per-endpoint PolarDB SSL status, the PolarDB standby zone and time-zone
+//! parameter, MongoDB's `NoActiveBYOK` key placeholder, and Redis's
+//! password-free mode (the negation of `VpcAuthMode`).
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[&RDS, &RDS_ATTRIBUTE];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[
+    &RDS,
+    &RDS_ATTRIBUTE,
+    &REDIS,
+    &REDIS_ATTRIBUTE,
+    &REDIS_RENEWAL,
+    &POLARDB,
+    &POLARDB_RENEWAL,
+    &MONGODB,
+    &MONGODB_ATTRIBUTE,
+    &MONGODB_RENEWAL,
+];
 
 const RDS_LIST: &str = "rds:DescribeDBInstances";
 const RDS_ATTR: &str = "rds:DescribeDBInstanceAttribute";
@@ -69,4 +88,241 @@ static RDS_ATTRIBUTE: ApiMapping = ApiMapping {
         // The secondary nodes' zones (`[{"ZoneId": …}]`); empty or left out on the Basic edition.
         ("zone_id_slave", RDS_ATTR, "SlaveZones.SlaveZone"),
     ],
+};
+
+// ---------------------------------------------------------------------------
+// Redis / Tair (r-kvstore 2015-01-01)
+
+const REDIS_LIST: &str = "r-kvstore:DescribeInstances";
+const REDIS_ATTR: &str = "r-kvstore:DescribeInstanceAttribute";
+const REDIS_SSL: &str = "r-kvstore:DescribeInstanceSSL";
+const REDIS_TDE: &str = "r-kvstore:DescribeInstanceTDEStatus";
+const REDIS_BACKUP: &str = "r-kvstore:DescribeBackupPolicy";
+const REDIS_RENEW: &str = "r-kvstore:DescribeInstanceAutoRenewalAttribute";
+
+/// Redis/Tair instances from `DescribeInstances`, with the per-instance
+/// SSL, TDE and backup-policy calls (flat responses, named by `InstanceId`).
+static REDIS: ApiMapping = ApiMapping {
+    kind: "ACS::REDIS::Instance",
+    list: Some(ApiList {
+        api: REDIS_LIST,
+        items: "Instances.KVStoreInstance",
+        id: "InstanceId",
+        name: "InstanceName",
+        region: "RegionId",
+    }),
+    details: &[
+        ApiDetail { api: REDIS_SSL, param: "InstanceId" },
+        ApiDetail { api: REDIS_TDE, param: "InstanceId" },
+        ApiDetail { api: REDIS_BACKUP, param: "InstanceId" },
+    ],
+    fields: &[
+        ("instance_class", REDIS_LIST, "InstanceClass"),
+        ("instance_name", REDIS_LIST, "InstanceName"),
+        // `double` or `single`.
+        ("node_type", REDIS_LIST, "NodeType"),
+        // Both empty on the classic network.
+        ("vpc_id", REDIS_LIST, "VpcId"),
+        ("vswitch_id", REDIS_LIST, "VSwitchId"),
+        // Left out unless the replica is in a second zone.
+        ("secondary_zone_id", REDIS_LIST, "SecondaryZoneId"),
+        // Only on cloud-native cluster and read/write-splitting instances.
+        ("shard_count", REDIS_LIST, "ShardCount"),
+        // MB, as in the templates.
+        ("capacity", REDIS_LIST, "Capacity"),
+        // `PrePaid` or `PostPaid`.
+        ("charge_type", REDIS_LIST, "ChargeType"),
+        // `Enable` or `Disable` (text). No call reports a minimum TLS version.
+        ("ssl", REDIS_SSL, "SSLEnabled"),
+        // `Enabled` or `Disable`: the API's own, inconsistent spelling; both read as booleans.
+        ("tde_status", REDIS_TDE, "TDEStatus"),
+        // `05:00Z-06:00Z` (UTC), and a comma list of weekdays.
+        ("backup_time", REDIS_BACKUP, "PreferredBackupTime"),
+        ("backup_period", REDIS_BACKUP, "PreferredBackupPeriod"),
+        // A number, 1 (on) or 0 (off), not a boolean.
+        ("backup_log", REDIS_BACKUP, "EnableBackupLog"),
+    ],
+};
+
+/// `DescribeInstanceAttribute` wraps the instance in `Instances.DBInstanceAttribute[]`,
+/// so it is read as a list (see `RDS_ATTRIBUTE`).
+static REDIS_ATTRIBUTE: ApiMapping = ApiMapping {
+    kind: "ACS::REDIS::Instance",
+    list: Some(ApiList {
+        api: REDIS_ATTR,
+        items: "Instances.DBInstanceAttribute",
+        id: "InstanceId",
+        name: "InstanceName",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        ("instance_class", REDIS_ATTR, "InstanceClass"),
+        ("node_type", REDIS_ATTR, "NodeType"),
+        ("vpc_id", REDIS_ATTR, "VpcId"),
+        ("vswitch_id", REDIS_ATTR, "VSwitchId"),
+        ("secondary_zone_id", REDIS_ATTR, "SecondaryZoneId"),
+        ("shard_count", REDIS_ATTR, "ShardCount"),
+        ("capacity", REDIS_ATTR, "Capacity"),
+        ("charge_type", REDIS_ATTR, "ChargeType"),
+        // A JSON boolean.
+        ("deletion_protection", REDIS_ATTR, "InstanceReleaseProtection"),
+        // `Open`: a password is required inside the VPC; `Close`: password-free
+        // access. (`password_free` is its negation, which a path cannot express.)
+        ("vpc_auth_mode", REDIS_ATTR, "VpcAuthMode"),
+    ],
+};
+
+/// Auto-renewal lists `Items.Item[]` keyed by `DBInstanceId`. `AutoRenew` is
+/// text, `"true"` or `"false"`. `Duration` is not mapped onto
+/// `auto_renew_duration`: it is documented only as "the auto-renewal period",
+/// not as absent when auto-renewal is off, and the items read any duration as "on".
+static REDIS_RENEWAL: ApiMapping = ApiMapping {
+    kind: "ACS::REDIS::Instance",
+    list: Some(ApiList { api: REDIS_RENEW, items: "Items.Item", id: "DBInstanceId", name: "", region: "RegionId" }),
+    details: &[],
+    fields: &[("auto_renew", REDIS_RENEW, "AutoRenew")],
+};
+
+// ---------------------------------------------------------------------------
+// PolarDB (polardb 2017-08-01)
+
+const POLARDB_LIST: &str = "polardb:DescribeDBClusters";
+const POLARDB_ATTR: &str = "polardb:DescribeDBClusterAttribute";
+const POLARDB_TDE: &str = "polardb:DescribeDBClusterTDE";
+const POLARDB_RENEW: &str = "polardb:DescribeAutoRenewAttribute";
+
+/// PolarDB clusters from `DescribeDBClusters`; `DescribeDBClusterAttribute`
+/// and `DescribeDBClusterTDE` answer flat, named by `DBClusterId`.
+static POLARDB: ApiMapping = ApiMapping {
+    kind: "ACS::POLARDB::DBCluster",
+    list: Some(ApiList {
+        api: POLARDB_LIST,
+        items: "Items.DBCluster",
+        id: "DBClusterId",
+        name: "DBClusterDescription",
+        region: "RegionId",
+    }),
+    details: &[
+        ApiDetail { api: POLARDB_ATTR, param: "DBClusterId" },
+        ApiDetail { api: POLARDB_TDE, param: "DBClusterId" },
+    ],
+    fields: &[
+        // A number, 1 (locked) or 0, in both calls.
+        ("deletion_protection", POLARDB_LIST, "DeletionLock"),
+        ("deletion_protection", POLARDB_ATTR, "DeletionLock"),
+        // `Prepaid` or `Postpaid` (lower-case p).
+        ("pay_type", POLARDB_LIST, "PayType"),
+        ("pay_type", POLARDB_ATTR, "PayType"),
+        // The primary zone only; the standby zone has no field of its own.
+        ("zone_id", POLARDB_LIST, "ZoneId"),
+        ("db_version", POLARDB_LIST, "DBVersion"),
+        ("db_version", POLARDB_ATTR, "DBVersion"),
+        ("network_type", POLARDB_LIST, "DBClusterNetworkType"),
+        ("network_type", POLARDB_ATTR, "DBClusterNetworkType"),
+        // Spelt `VswitchId` in the list, `VSwitchId` in the attribute call.
+        ("vswitch_id", POLARDB_LIST, "VswitchId"),
+        ("vswitch_id", POLARDB_ATTR, "VSwitchId"),
+        // `[{"Key", "Value"}]`: under `Tags.Tag` in the list, directly under `Tags` in the attribute call.
+        ("tags", POLARDB_LIST, "Tags.Tag"),
+        ("tags", POLARDB_ATTR, "Tags"),
+        // `18:00Z-19:00Z` (UTC).
+        ("maintain_time", POLARDB_ATTR, "MaintainTime"),
+        // `Enabled` or `Disabled`.
+        ("tde_status", POLARDB_TDE, "TDEStatus"),
+    ],
+};
+
+/// `Items.AutoRenewAttribute[]`: `RenewalStatus` is `AutoRenewal`, `Normal`
+/// (renewed by hand) or `NotRenewal`, as in the templates.
+static POLARDB_RENEWAL: ApiMapping = ApiMapping {
+    kind: "ACS::POLARDB::DBCluster",
+    list: Some(ApiList {
+        api: POLARDB_RENEW,
+        items: "Items.AutoRenewAttribute",
+        id: "DBClusterId",
+        name: "",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[("renewal_status", POLARDB_RENEW, "RenewalStatus")],
+};
+
+// ---------------------------------------------------------------------------
+// MongoDB (dds 2015-12-01)
+
+const MONGODB_LIST: &str = "dds:DescribeDBInstances";
+const MONGODB_ATTR: &str = "dds:DescribeDBInstanceAttribute";
+const MONGODB_SSL: &str = "dds:DescribeDBInstanceSSL";
+const MONGODB_TDE: &str = "dds:DescribeDBInstanceTDEInfo";
+const MONGODB_AUDIT: &str = "dds:DescribeAuditPolicy";
+const MONGODB_RENEW: &str = "dds:DescribeInstanceAutoRenewalAttribute";
+
+/// MongoDB instances from `DescribeDBInstances` (which reports no VPC or
+/// vSwitch), with the flat SSL, TDE and audit calls named by `DBInstanceId`.
+static MONGODB: ApiMapping = ApiMapping {
+    kind: "ACS::MONGODB::Instance",
+    list: Some(ApiList {
+        api: MONGODB_LIST,
+        items: "DBInstances.DBInstance",
+        id: "DBInstanceId",
+        name: "DBInstanceDescription",
+        region: "RegionId",
+    }),
+    details: &[
+        ApiDetail { api: MONGODB_SSL, param: "DBInstanceId" },
+        ApiDetail { api: MONGODB_TDE, param: "DBInstanceId" },
+        ApiDetail { api: MONGODB_AUDIT, param: "DBInstanceId" },
+    ],
+    fields: &[
+        // `PrePaid` or `PostPaid`.
+        ("charge_type", MONGODB_LIST, "ChargeType"),
+        ("instance_class", MONGODB_LIST, "DBInstanceClass"),
+        // `Classic` or `VPC` (mixed case, unlike Redis's `CLASSIC`).
+        ("network_type", MONGODB_LIST, "NetworkType"),
+        // Text ("3"); replica sets only.
+        ("replication_factor", MONGODB_LIST, "ReplicationFactor"),
+        ("secondary_zone_id", MONGODB_LIST, "SecondaryZoneId"),
+        // `Open` or `Closed`: the state the template's `SSLAction: Open` asks for.
+        ("ssl_action", MONGODB_SSL, "SSLStatus"),
+        // Lower case: `enabled` or `disabled`. (`EncryptionKey` in the same
+        // response reads `NoActiveBYOK` when there is no key, so it is not mapped.)
+        ("tde_status", MONGODB_TDE, "TDEStatus"),
+        // `Enable` or `Disabled`.
+        ("audit_status", MONGODB_AUDIT, "LogAuditStatus"),
+    ],
+};
+
+/// `DescribeDBInstanceAttribute` wraps the instance in `DBInstances.DBInstance[]`
+/// like the list call, so it is read as a list of its own.
+static MONGODB_ATTRIBUTE: ApiMapping = ApiMapping {
+    kind: "ACS::MONGODB::Instance",
+    list: Some(ApiList {
+        api: MONGODB_ATTR,
+        items: "DBInstances.DBInstance",
+        id: "DBInstanceId",
+        name: "DBInstanceDescription",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        ("charge_type", MONGODB_ATTR, "ChargeType"),
+        ("instance_class", MONGODB_ATTR, "DBInstanceClass"),
+        ("network_type", MONGODB_ATTR, "NetworkType"),
+        ("replication_factor", MONGODB_ATTR, "ReplicationFactor"),
+        ("secondary_zone_id", MONGODB_ATTR, "SecondaryZoneId"),
+        // Capital `VPCId` here.
+        ("vpc_id", MONGODB_ATTR, "VPCId"),
+        ("vswitch_id", MONGODB_ATTR, "VSwitchId"),
+        // A JSON boolean.
+        ("release_protection", MONGODB_ATTR, "DBInstanceReleaseProtection"),
+    ],
+};
+
+/// `Items.Item[]` keyed by `DbInstanceId` (this spelling); `AutoRenew` is text, `"true"` or `"false"`.
+static MONGODB_RENEWAL: ApiMapping = ApiMapping {
+    kind: "ACS::MONGODB::Instance",
+    list: Some(ApiList { api: MONGODB_RENEW, items: "Items.Item", id: "DbInstanceId", name: "", region: "RegionId" }),
+    details: &[],
+    fields: &[("auto_renew", MONGODB_RENEW, "AutoRenew")],
 };

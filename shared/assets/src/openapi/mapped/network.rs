@@ -1,10 +1,30 @@
-//! OpenAPI mappings: VPCs, vSwitches, and SLB load balancers, HTTPS
-//! listeners, default server groups and ACLs. (The catalogue of OpenAPI
-//! fields has no EIP, NAT, VPN, ALB or NLB calls.)
+//! OpenAPI mappings: VPCs, vSwitches, network ACLs, EIPs, NAT gateways and
+//! their DNAT (forward) entries (`vpc`); SLB load balancers, HTTPS
+//! listeners, default server groups and ACLs (`slb`); ALB load balancers,
+//! listeners, ACLs and server groups (`alb`).
+//!
+//! The VPC and ALB paths are the ones the generated SDK response models
+//! confirm. VPC (RPC style) wraps each list twice (`EipAddresses.EipAddress[]`);
+//! ALB answers with top-level arrays (`LoadBalancers[]`) and flat `Get…Attribute` bodies.
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[&SLB, &SLB_HTTPS_LISTENER, &SLB_BACKENDS, &SLB_ACL, &VPC, &VSWITCH];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[
+    &SLB,
+    &SLB_HTTPS_LISTENER,
+    &SLB_BACKENDS,
+    &SLB_ACL,
+    &VPC,
+    &VSWITCH,
+    &NETWORK_ACL,
+    &EIP,
+    &NAT_GATEWAY,
+    &FORWARD_ENTRY,
+    &ALB,
+    &ALB_LISTENER,
+    &ALB_ACL,
+    &ALB_SERVER_GROUP,
+];
 
 const SLB_LIST: &str = "slb:DescribeLoadBalancers";
 const SLB_DETAIL: &str = "slb:DescribeLoadBalancerAttribute";
@@ -101,4 +121,177 @@ static VSWITCH: ApiMapping = ApiMapping {
         ("cidr_block", VSWITCH_LIST, "CidrBlock"),
         ("zone_id", VSWITCH_LIST, "ZoneId"),
     ],
+};
+
+const NETWORK_ACLS: &str = "vpc:DescribeNetworkAcls";
+
+/// The ACLs themselves. Their entries are not mapped: `IngressAclEntries.IngressAclEntry[]`
+/// and `EgressAclEntries.EgressAclEntry[]` mix the rules written for the ACL
+/// (`EntryType` `custom`) with the ones the system adds (`system`), and
+/// only the former are what the templates' entries mean; picking them needs
+/// a filter a path cannot express.
+static NETWORK_ACL: ApiMapping = ApiMapping {
+    kind: "ACS::VPC::NetworkAcl",
+    list: Some(ApiList {
+        api: NETWORK_ACLS,
+        items: "NetworkAcls.NetworkAcl",
+        id: "NetworkAclId",
+        name: "NetworkAclName",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[],
+};
+
+const EIPS: &str = "vpc:DescribeEipAddresses";
+
+/// `bandwidth_set` ("written in the template") has no runtime meaning and stays `Unreported`.
+static EIP: ApiMapping = ApiMapping {
+    kind: "ACS::EIP::Address",
+    list: Some(ApiList {
+        api: EIPS,
+        items: "EipAddresses.EipAddress",
+        id: "AllocationId",
+        name: "Name",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        // Mbit/s as text ("5").
+        ("bandwidth", EIPS, "Bandwidth"),
+        // A JSON boolean.
+        ("deletion_protection", EIPS, "DeletionProtection"),
+    ],
+};
+
+const NAT_GATEWAYS: &str = "vpc:DescribeNatGateways";
+
+static NAT_GATEWAY: ApiMapping = ApiMapping {
+    kind: "ACS::NAT::NatGateway",
+    list: Some(ApiList {
+        api: NAT_GATEWAYS,
+        items: "NatGateways.NatGateway",
+        id: "NatGatewayId",
+        name: "Name",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        ("vpc_id", NAT_GATEWAYS, "VpcId"),
+        // A JSON boolean.
+        ("deletion_protection", NAT_GATEWAYS, "DeletionProtection"),
+    ],
+};
+
+const FORWARD_ENTRIES: &str = "vpc:DescribeForwardTableEntries";
+
+/// DNAT entries. The items carry no `RegionId`: the region is the request's.
+static FORWARD_ENTRY: ApiMapping = ApiMapping {
+    kind: "ACS::NAT::ForwardEntry",
+    list: Some(ApiList {
+        api: FORWARD_ENTRIES,
+        items: "ForwardTableEntries.ForwardTableEntry",
+        id: "ForwardEntryId",
+        name: "ForwardEntryName",
+        region: "",
+    }),
+    details: &[],
+    fields: &[
+        // Text: a port ("22"), a range, or `Any` when the protocol is `Any`, as in the templates.
+        ("external_port", FORWARD_ENTRIES, "ExternalPort"),
+        // `TCP`, `UDP` or `Any`.
+        ("ip_protocol", FORWARD_ENTRIES, "IpProtocol"),
+    ],
+};
+
+const ALB_LIST: &str = "alb:ListLoadBalancers";
+const ALB_DETAIL: &str = "alb:GetLoadBalancerAttribute";
+
+/// ALB instances. The list items carry no `RegionId`, and only
+/// `GetLoadBalancerAttribute` reports the zone mappings; it also repeats
+/// the list's fields, so either call alone reports them.
+static ALB: ApiMapping = ApiMapping {
+    kind: "ACS::ALB::LoadBalancer",
+    list: Some(ApiList {
+        api: ALB_LIST,
+        items: "LoadBalancers",
+        id: "LoadBalancerId",
+        name: "LoadBalancerName",
+        region: "",
+    }),
+    details: &[ApiDetail { api: ALB_DETAIL, param: "LoadBalancerId" }],
+    fields: &[
+        ("name", ALB_LIST, "LoadBalancerName"),
+        // `Internet` or `Intranet`.
+        ("address_type", ALB_LIST, "AddressType"),
+        // `Basic`, `Standard` or `StandardWithWaf`.
+        ("edition", ALB_LIST, "LoadBalancerEdition"),
+        // A JSON boolean inside an object.
+        ("deletion_protection", ALB_LIST, "DeletionProtectionConfig.Enabled"),
+        ("security_group_ids", ALB_LIST, "SecurityGroupIds"),
+        ("name", ALB_DETAIL, "LoadBalancerName"),
+        ("address_type", ALB_DETAIL, "AddressType"),
+        ("edition", ALB_DETAIL, "LoadBalancerEdition"),
+        ("deletion_protection", ALB_DETAIL, "DeletionProtectionConfig.Enabled"),
+        ("security_group_ids", ALB_DETAIL, "SecurityGroupIds"),
+        ("zone_ids", ALB_DETAIL, "ZoneMappings[].ZoneId"),
+    ],
+};
+
+const ALB_LISTENERS: &str = "alb:ListListeners";
+const ALB_LISTENER_DETAIL: &str = "alb:GetListenerAttribute";
+/// The server groups of the default forward action (empty for a redirect or fixed-response action).
+const FORWARD_GROUPS: &str = "DefaultActions[].ForwardGroupConfig.ServerGroupTuples[].ServerGroupId";
+
+/// ALB listeners; `GetListenerAttribute` repeats the list's fields.
+static ALB_LISTENER: ApiMapping = ApiMapping {
+    kind: "ACS::ALB::Listener",
+    list: Some(ApiList {
+        api: ALB_LISTENERS,
+        items: "Listeners",
+        id: "ListenerId",
+        name: "ListenerDescription",
+        region: "",
+    }),
+    details: &[ApiDetail { api: ALB_LISTENER_DETAIL, param: "ListenerId" }],
+    fields: &[
+        // `HTTP`, `HTTPS` or `QUIC`.
+        ("protocol", ALB_LISTENERS, "ListenerProtocol"),
+        ("forward_server_group_ids", ALB_LISTENERS, FORWARD_GROUPS),
+        // The API names a listener's server groups in one place; both schema spellings read it.
+        ("server_group_id", ALB_LISTENERS, FORWARD_GROUPS),
+        ("protocol", ALB_LISTENER_DETAIL, "ListenerProtocol"),
+        ("forward_server_group_ids", ALB_LISTENER_DETAIL, FORWARD_GROUPS),
+        ("server_group_id", ALB_LISTENER_DETAIL, FORWARD_GROUPS),
+    ],
+};
+
+const ALB_ACLS: &str = "alb:ListAcls";
+const ALB_ACL_ENTRIES: &str = "alb:ListAclEntries";
+
+/// ALB ACLs; the entries come from `ListAclEntries`, whose response does not
+/// repeat the ACL id (the request's `AclId` names it). When the entries span
+/// several pages, import them as one response: each page replaces the last.
+static ALB_ACL: ApiMapping = ApiMapping {
+    kind: "ACS::ALB::Acl",
+    list: Some(ApiList { api: ALB_ACLS, items: "Acls", id: "AclId", name: "AclName", region: "" }),
+    details: &[ApiDetail { api: ALB_ACL_ENTRIES, param: "AclId" }],
+    // CIDR blocks, e.g. `10.0.1.0/24`.
+    fields: &[("entries", ALB_ACL_ENTRIES, "AclEntries[].Entry")],
+};
+
+const ALB_SERVER_GROUPS: &str = "alb:ListServerGroups";
+
+static ALB_SERVER_GROUP: ApiMapping = ApiMapping {
+    kind: "ACS::ALB::ServerGroup",
+    list: Some(ApiList {
+        api: ALB_SERVER_GROUPS,
+        items: "ServerGroups",
+        id: "ServerGroupId",
+        name: "ServerGroupName",
+        region: "",
+    }),
+    details: &[],
+    // A JSON boolean inside an object.
+    fields: &[("health_check_enabled", ALB_SERVER_GROUPS, "HealthCheckConfig.HealthCheckEnabled")],
 };
