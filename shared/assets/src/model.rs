@@ -259,12 +259,15 @@ pub struct RamUser {
     pub console_login: Option<bool>,
     /// Whether an MFA device is bound; `None`: not known.
     pub mfa_bound: Option<bool>,
-    pub access_keys: Vec<AccessKey>,
+    /// The user's AccessKeys (`ram:ListAccessKeys`); `None`: not reported.
+    pub access_keys: Option<Vec<AccessKey>>,
     /// The last console logon (`ram:GetUser`); `None`: not reported.
     pub last_login: Option<LastLogin>,
     /// Policies attached to the user directly, as `Type:Name`
     /// (`ram:ListPoliciesForUser`); `None`: not reported.
     pub direct_policies: Option<Vec<String>>,
+    /// The groups the user belongs to (`ram:ListGroupsForUser`); `None`: not reported.
+    pub groups: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

@@ -240,7 +240,10 @@ static AK_AGE: Check = Check {
         let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
         let max = ctx.param("max_days");
         let mut findings = Vec::new();
-        for key in u.access_keys.iter().filter(|k| k.active) {
+        let Some(keys) = &u.access_keys else {
+            return Evaluation::missing("the user's AccessKeys (ram:ListAccessKeys)");
+        };
+        for key in keys.iter().filter(|k| k.active) {
             let Some(created) = key.created_at else { return Evaluation::missing("AccessKey CreateDate") };
             let days = (ctx.now - created).num_days();
             if days > max {
@@ -393,6 +396,78 @@ static DIRECT_POLICIES: Check = Check {
     }),
 };
 
+static HAS_PERMISSIONS: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-no-policy-check",
+        name: "RAM users hold permissions, directly or through a group",
+        description: "A user with no policy and no group can do nothing: it is an unused identity whose credentials still work for logon, and a target.",
+        solution: "Delete the unused user, or add it to the RAM group whose permissions it needs.",
+        ..USER_ITEM
+    },
+    eval: Eval::Code(|a, _| {
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
+        match (&u.direct_policies, &u.groups) {
+            (None, _) => Evaluation::missing("the user's policies (ram:ListPoliciesForUser)"),
+            (Some(p), _) if !p.is_empty() => Evaluation::pass(),
+            (Some(_), None) => Evaluation::missing("the user's groups (ram:ListGroupsForUser)"),
+            (Some(_), Some(g)) if !g.is_empty() => Evaluation::pass(),
+            (Some(_), Some(_)) => Evaluation::from_findings(vec![Finding::new(
+                "policies and groups",
+                "none",
+                "a policy attached, or membership of a group",
+            )]),
+        }
+    }),
+};
+
+static IN_A_GROUP: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-group-membership-check",
+        name: "RAM users belong to at least one group",
+        description: "Users outside any group carry their permissions one by one, which nobody reviews together.",
+        solution: "Add the user to the RAM group for its role (aliyun ram AddUserToGroup) and grant permissions to the group.",
+        ..USER_ITEM
+    },
+    eval: Eval::Code(|a, _| {
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
+        match &u.groups {
+            None => Evaluation::missing("the user's groups (ram:ListGroupsForUser)"),
+            Some(g) if !g.is_empty() => Evaluation::pass(),
+            Some(_) => Evaluation::from_findings(vec![Finding::new("groups", "none", "at least one")]),
+        }
+    }),
+};
+
+static ACTIVE_KEYS: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-activated-ak-quantity-check",
+        name: "RAM users have at most one active AccessKey",
+        risk: Risk::Medium,
+        params: &[ParamSpec {
+            name: "max_active_keys",
+            description: "most active AccessKeys a user may have (a second one only while rotating)",
+            min: 1,
+            max: 2,
+            default: 1,
+        }],
+        description: "Every extra active AccessKey is one more long-lived secret that can leak; a second key should exist only during rotation.",
+        solution: "Switch programs to one AccessKey, then disable and delete the others (RAM console > the user > AccessKey).",
+        ..USER_ITEM
+    },
+    eval: Eval::Code(|a, ctx| {
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
+        let max = ctx.param("max_active_keys");
+        let Some(keys) = &u.access_keys else {
+            return Evaluation::missing("the user's AccessKeys (ram:ListAccessKeys)");
+        };
+        let active = keys.iter().filter(|k| k.active).count();
+        if i64::try_from(active).unwrap_or(i64::MAX) <= max {
+            return Evaluation::pass();
+        }
+        Evaluation::from_findings(vec![Finding::new("active AccessKeys", active.to_string(), format!("at most {max}"))])
+    }),
+};
+
 pub(crate) static CHECKS: &[&Check] = &[
     &MIN_LENGTH,
     &COMPLEXITY,
@@ -404,4 +479,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &LAST_LOGIN,
     &ADMIN_POLICY,
     &DIRECT_POLICIES,
+    &HAS_PERMISSIONS,
+    &IN_A_GROUP,
+    &ACTIVE_KEYS,
 ];

@@ -4,7 +4,9 @@
 //! absent `acl` is `private`, absent encryption is off); a property that is
 //! unknown until deployment stays `None`, which the check items report as
 //! not checkable. Resources that configure another one (a login profile, a
-//! security group rule, an EIP association) are joined into it.
+//! security group rule, an EIP association, a user's AccessKey, policy
+//! attachment or group membership) are joined into it. A template's RAM user
+//! has exactly the AccessKeys, policies and groups the template gives it.
 
 use super::{IacResource, is_unknown, referenced, scalar_text as text};
 use crate::model::*;
@@ -81,13 +83,42 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     let mut out: Vec<Asset> = resources.iter().filter_map(resource).collect();
     let index = Index::new(resources, &out);
     let mut lone = Vec::new();
+    // AccessKeys of users the template does not declare, by user name.
+    let mut lone_keys: Vec<(String, &IacResource, Vec<AccessKey>)> = Vec::new();
     for r in resources {
-        if !attach(r, &mut out, &index) && r.resource_type == "alicloud_security_group_rule" {
-            // A rule on a group the template does not declare: check the rule on its own.
-            if let Some(rule) = tf_rule(&r.properties) {
-                lone.push(asset(r, None, AssetSpec::SecurityGroup(SecurityGroup { vpc_id: None, rules: vec![rule] })));
-            }
+        if r.resource_type == "alicloud_ram_group_membership" {
+            group_membership(&r.properties, &mut out, &index);
+            continue;
         }
+        if attach(r, &mut out, &index) {
+            continue;
+        }
+        match r.resource_type.as_str() {
+            // A rule on a group the template does not declare: check the rule on its own.
+            "alicloud_security_group_rule" => {
+                if let Some(rule) = tf_rule(&r.properties) {
+                    let group = SecurityGroup { vpc_id: None, rules: vec![rule] };
+                    lone.push(asset(r, None, AssetSpec::SecurityGroup(group)));
+                }
+            }
+            "alicloud_ram_access_key" | "ALIYUN::RAM::AccessKey" => {
+                let user = string(&r.properties, "user_name", None).or_else(|| string(&r.properties, "UserName", None));
+                let Some(user) = user else { continue };
+                match lone_keys.iter_mut().find(|(name, _, _)| *name == user) {
+                    Some((_, _, keys)) => keys.push(template_key(r)),
+                    None => lone_keys.push((user, r, vec![template_key(r)])),
+                }
+            }
+            _ => {}
+        }
+    }
+    // A user known only from its AccessKeys: judge the keys (other properties are not known).
+    for (name, first, access_keys) in lone_keys {
+        lone.push(asset(
+            first,
+            Some(name),
+            AssetSpec::RamUser(RamUser { access_keys: Some(access_keys), ..RamUser::default() }),
+        ));
     }
     out.extend(lone);
     crate::joins::apply(&mut out);
@@ -228,19 +259,29 @@ fn resource(r: &IacResource) -> Option<Asset> {
         "alicloud_ram_account_password_policy" => {
             asset(r, Some("RAM password policy".into()), AssetSpec::PasswordPolicy(tf_password_policy(p)))
         }
-        "alicloud_ram_user" => asset(
-            r,
-            string(p, "name", None),
-            AssetSpec::RamUser(RamUser { console_login: Some(false), mfa_bound: None, ..RamUser::default() }),
-        ),
+        "alicloud_ram_user" => asset(r, string(p, "name", None), AssetSpec::RamUser(template_user(false, None))),
         "ALIYUN::RAM::User" => {
             let login = p.get("LoginProfile").filter(|v| v.is_object());
             let mfa = login.and_then(|l| boolean(l, "MFABindRequired", false));
-            let user = RamUser {
-                console_login: Some(login.is_some()),
-                mfa_bound: if login.is_some() { mfa } else { None },
-                ..RamUser::default()
-            };
+            let mut user = template_user(login.is_some(), if login.is_some() { mfa } else { None });
+            // Policies attached in the user's own properties: `PolicyAttachments`
+            // (System / Custom policy names) and inline `Policies`.
+            let attachments = p.get("PolicyAttachments");
+            let named = |kind: &str| attachments.map(|a| strings(a, kind)).unwrap_or_default();
+            let mut policies: Vec<String> = ["System", "Custom"]
+                .into_iter()
+                .flat_map(|kind| named(kind).into_iter().map(move |n| format!("{kind}:{n}")))
+                .collect();
+            policies.extend(
+                list(p, "Policies")
+                    .iter()
+                    .map(|pol| format!("Inline:{}", pol.get("PolicyName").and_then(text).unwrap_or_default())),
+            );
+            user.direct_policies = Some(policies);
+            // A group named by a value known only after deployment is still a group.
+            let groups =
+                list(p, "Groups").into_iter().map(|g| text(g).unwrap_or_else(|| "(known after deployment)".into()));
+            user.groups = Some(groups.collect());
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
         other => {
@@ -249,6 +290,29 @@ fn resource(r: &IacResource) -> Option<Asset> {
             asset(r, None, AssetSpec::Resource(schema.kind.to_owned()))
         }
     })
+}
+
+/// A RAM user as a template declares it: no AccessKey, policy or group until
+/// other resources of the template add them.
+fn template_user(console_login: bool, mfa_bound: Option<bool>) -> RamUser {
+    RamUser {
+        console_login: Some(console_login),
+        mfa_bound,
+        access_keys: Some(Vec::new()),
+        direct_policies: Some(Vec::new()),
+        groups: Some(Vec::new()),
+        ..RamUser::default()
+    }
+}
+
+/// An AccessKey resource's key: active unless created `Inactive`.
+fn template_key(r: &IacResource) -> AccessKey {
+    let status = string(&r.properties, "status", None).or_else(|| string(&r.properties, "Status", None));
+    AccessKey {
+        id: r.source.address.clone(),
+        active: status.is_none_or(|s| !s.eq_ignore_ascii_case("Inactive")),
+        created_at: None,
+    }
 }
 
 /// Applies a resource that configures another (joined by reference or
@@ -269,10 +333,33 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         (Configures::TfRule, AssetSpec::SecurityGroup(g)) => g.rules.extend(tf_rule(p)),
         (Configures::RosRule(direction), AssetSpec::SecurityGroup(g)) => g.rules.extend(ros_rule(p, direction)),
         (Configures::Eip, AssetSpec::EcsInstance(inst)) => inst.eip = Some(format!("EIP of {}", r.source.address)),
+        (Configures::AccessKey, AssetSpec::RamUser(u)) => {
+            u.access_keys.get_or_insert_with(Vec::new).push(template_key(r))
+        }
+        (Configures::UserPolicy, AssetSpec::RamUser(u)) => {
+            let kind = string(p, "policy_type", None).or_else(|| string(p, "PolicyType", None));
+            let name = string(p, "policy_name", None).or_else(|| string(p, "PolicyName", None));
+            let policy = format!("{}:{}", kind.unwrap_or_else(|| "Custom".into()), name.unwrap_or_default());
+            u.direct_policies.get_or_insert_with(Vec::new).push(policy);
+        }
+        (Configures::Group, AssetSpec::RamUser(u)) => {
+            let group = string(p, "GroupName", None).or_else(|| string(p, "group_name", None));
+            u.groups.get_or_insert_with(Vec::new).push(group.unwrap_or_default());
+        }
         // It names a resource of another kind: nothing to join.
         _ => return false,
     }
     true
+}
+
+/// Terraform's group membership names several users at once.
+fn group_membership(p: &Value, out: &mut [Asset], index: &Index) {
+    let group = string(p, "group_name", None).unwrap_or_default();
+    for user in list(p, "user_names") {
+        if let Some(AssetSpec::RamUser(u)) = index.find(user).map(|i| &mut out[i].spec) {
+            u.groups.get_or_insert_with(Vec::new).push(group.clone());
+        }
+    }
 }
 
 /// A flow log on a VPC (not a vSwitch or ENI) marks the VPC as logged,
@@ -297,6 +384,9 @@ enum Configures {
     RosRule(Direction),
     Eip,
     FlowLog,
+    AccessKey,
+    UserPolicy,
+    Group,
 }
 
 fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
@@ -310,6 +400,11 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "ALIYUN::VPC::FlowLog" => ("ResourceId", Configures::FlowLog),
         "ALIYUN::ECS::SecurityGroupIngress" => ("SecurityGroupId", Configures::RosRule(Direction::Ingress)),
         "ALIYUN::ECS::SecurityGroupEgress" => ("SecurityGroupId", Configures::RosRule(Direction::Egress)),
+        "alicloud_ram_access_key" => ("user_name", Configures::AccessKey),
+        "ALIYUN::RAM::AccessKey" => ("UserName", Configures::AccessKey),
+        "alicloud_ram_user_policy_attachment" => ("user_name", Configures::UserPolicy),
+        "ALIYUN::RAM::AttachPolicyToUser" => ("UserName", Configures::UserPolicy),
+        "ALIYUN::RAM::AddUserToGroup" => ("UserName", Configures::Group),
         _ => return None,
     })
 }

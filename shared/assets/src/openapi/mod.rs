@@ -9,6 +9,7 @@
 //! one resource are joined into one asset.
 
 mod credential_report;
+mod derived;
 mod log_alerts;
 pub mod mapped;
 pub(crate) mod quirks;
@@ -46,6 +47,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
     "ram:GetLoginProfile",
     "ram:ListAccessKeys",
     "ram:ListPoliciesForUser",
+    "ram:ListGroupsForUser",
     "ram:ListVirtualMFADevices",
     "oss:GetBucketInfo",
     "oss:GetBucketAcl",
@@ -66,6 +68,7 @@ pub const SUPPORTED_APIS: &[&str] = &[
 pub fn supported() -> Vec<&'static str> {
     let mut all: Vec<&str> = SUPPORTED_APIS.to_vec();
     all.extend(security_center::APIS);
+    all.extend(derived::apis());
     all.extend(mapped::apis());
     all.sort_unstable();
     all.dedup();
@@ -149,6 +152,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "ram:GetLoginProfile" => login_profile(&mut b, api, body)?,
             "ram:ListAccessKeys" => access_keys(&mut b, api, body, &param(r, "UserName")?)?,
             "ram:ListPoliciesForUser" => user_policies(&mut b, api, body, &param(r, "UserName")?)?,
+            "ram:ListGroupsForUser" => user_groups(&mut b, api, body, &param(r, "UserName")?)?,
             "ram:ListVirtualMFADevices" => mfa_devices(&mut b, api, body)?,
             "oss:GetBucketInfo" => bucket_info(&mut b, api, body)?,
             "oss:GetBucketAcl" => bucket_acl(&mut b, api, body, &param(r, "BucketName")?)?,
@@ -167,6 +171,10 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             "sls:ListAlerts" => log_alerts::list_alerts(&mut b, api, body)?,
             other if security_center::APIS.contains(&other) => {
                 security_center::read(&mut b, r)?;
+            }
+            // Several of these are mapped too, for their plain fields.
+            other if derived::apis().any(|a| a == other) => {
+                derived::read(&mut b, r)?;
             }
             // Calls mapped onto schema fields are read by `mapped::apply`.
             other if mapped::handles(other) => {}
@@ -407,7 +415,7 @@ fn access_keys(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(
             created_at: str_field(k, "CreateDate").and_then(|t| parse_time(&t)),
         });
     }
-    ram_user(b, user).access_keys = keys;
+    ram_user(b, user).access_keys = Some(keys);
     Ok(())
 }
 
@@ -418,6 +426,13 @@ fn user_policies(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result
         names.push(format!("{}:{name}", str_field(p, "PolicyType").unwrap_or_else(|| "Custom".into())));
     }
     ram_user(b, user).direct_policies = Some(names);
+    Ok(())
+}
+
+fn user_groups(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(), IngestError> {
+    let groups = wrapped_list(api, body, "Groups", "Group")?;
+    let names = groups.into_iter().map(|g| required_str(api, g, "GroupName")).collect::<Result<_, _>>()?;
+    ram_user(b, user).groups = Some(names);
     Ok(())
 }
 

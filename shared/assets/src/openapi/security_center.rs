@@ -36,8 +36,8 @@ pub(super) struct VulRecord {
     status: u64,
 }
 
-/// Reads one Security Center response; `false` when `api` is not one of [`APIS`].
-pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<bool, IngestError> {
+/// Reads one Security Center response, one of [`APIS`] (others are ignored).
+pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
     let (api, body) = (r.api.as_str(), &r.response);
     match api {
         "sas:DescribeVersionConfig" => {
@@ -64,13 +64,13 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<bool, IngestError
             }
             merge(b, "notices", routes);
         }
-        "sas:DescribeServiceLinkedRoleStatus" => {
-            // Without the parameter the call answers for the default role, not CSPM's.
-            if r.params.get("ServiceLinkedRole").map(String::as_str) == Some(CSPM_ROLE) {
-                let status = body.get("RoleStatus").and_then(|s| bool_field(s, "Status"));
-                let status = status.ok_or_else(|| malformed(api, "lacks RoleStatus.Status"))?;
-                set(b, "cspm_role_authorized", Value::Bool(status));
-            }
+        // Without the parameter the call answers for the default role, not CSPM's.
+        "sas:DescribeServiceLinkedRoleStatus"
+            if r.params.get("ServiceLinkedRole").map(String::as_str) == Some(CSPM_ROLE) =>
+        {
+            let status = body.get("RoleStatus").and_then(|s| bool_field(s, "Status"));
+            let status = status.ok_or_else(|| malformed(api, "lacks RoleStatus.Status"))?;
+            set(b, "cspm_role_authorized", Value::Bool(status));
         }
         // Scan switches per vulnerability type (cve, sys, cms, emg, app, …): "on" / "off".
         "sas:DescribeVulConfig" => {
@@ -96,9 +96,9 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<bool, IngestError
             merge(b, "fingerprint_schedules", Map::from_iter([(kind.clone(), Value::String(hours))]));
         }
         "sas:DescribeVulList" => vulnerabilities(b, api, body)?,
-        _ => return Ok(false),
+        _ => {}
     }
-    Ok(true)
+    Ok(())
 }
 
 fn account(b: &mut Builder) -> &mut crate::model::Asset {

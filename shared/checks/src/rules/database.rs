@@ -69,6 +69,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &MONGODB_MULTI_NODE,
     &MONGODB_MULTI_ZONE,
     &MONGODB_RELEASE_PROTECTION,
+    &MONGODB_NOT_SHARED,
     &MONGODB_PUBLIC,
     &MONGODB_PUBLIC_ANY_IP,
     &ES_DATA_NODE_ENCRYPTION,
@@ -159,7 +160,8 @@ static REDIS_CLUSTER_ARCH: Check = declare(
     REDIS,
     Category::BasicProtection,
     Risk::Medium,
-    Any(&[AtLeast("shard_count", 2.0), ContainsAny("instance_class", &["cluster"])]),
+    // Classic cluster classes are named `redis.logic.sharding…`; cloud-native ones report ShardCount.
+    Any(&[AtLeast("shard_count", 2.0), ContainsAny("instance_class", &["cluster", "sharding"])]),
     "A standard (unsharded) instance is bounded by one shard's memory and throughput, and one shard's failure stops it.",
     "Choose a cluster instance class, or set two or more shards (ShardCount / shard_number), when creating the instance.",
 );
@@ -867,6 +869,18 @@ static MONGODB_MULTI_ZONE: Check = declare(
     Present("secondary_zone_id"),
     "With all replicas in one zone, a zone outage stops the database.",
     "Set a secondary zone (SecondaryZoneId / secondary_zone_id) for the replica set.",
+);
+
+static MONGODB_NOT_SHARED: Check = declare(
+    "mongodb-instance-class-not-shared",
+    "MongoDB instances use dedicated instance classes",
+    "MongoDB",
+    MONGODB,
+    Category::BasicProtection,
+    Risk::Medium,
+    ContainsNone("instance_class", &["shared"]),
+    "A shared-resource class competes with other instances for CPU and I/O, so its performance and availability are not guaranteed.",
+    "Choose a dedicated (exclusive) instance class (DBInstanceClass / db_instance_class) for production instances.",
 );
 
 static MONGODB_RELEASE_PROTECTION: Check = declare(

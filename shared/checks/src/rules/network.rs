@@ -51,6 +51,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &VSWITCH_ZONE,
     &VSWITCH_IPS,
     &ACL_NOT_EMPTY,
+    &ACL_RISKY_PORTS,
     &EIP_BANDWIDTH_LIMIT,
     &EIP_BANDWIDTH_REQUIRED,
     &EIP_EXPLICIT_BANDWIDTH,
@@ -644,6 +645,70 @@ static ACL_NOT_EMPTY: Check = declare(
     Any(&[Present("ingress_entries"), Present("egress_entries")]),
     "An empty network ACL filters nothing and gives a false impression that the subnet is protected.",
     "Add inbound and outbound entries to the ACL (IngressAclEntries / ingress_acl_entries), or remove the unused ACL.",
+);
+
+/// A field of an ACL entry in any source's spelling: `SourceCidrIp` (ROS,
+/// OpenAPI) or `source_cidr_ip` (Terraform).
+fn entry_field<'a>(entry: &'a serde_json::Value, name: &str) -> Option<&'a serde_json::Value> {
+    let squash = |k: &str| k.replace('_', "").to_ascii_lowercase();
+    entry.as_object()?.iter().find(|(k, _)| squash(k) == squash(name)).map(|(_, v)| v)
+}
+
+/// Ports no ACL should accept from everywhere: SSH and RDP.
+const ACL_RISKY: &[u16] = &[22, 3389];
+
+/// Whether a port text (`22`, `22/22`, `1/65535`, `-1/-1` for all) covers `port`.
+fn port_covers(text: &str, port: u16) -> bool {
+    let mut bounds = text.split('/').map(|p| p.trim().parse::<i64>());
+    match (bounds.next(), bounds.next()) {
+        (Some(Ok(-1)), _) => true,
+        (Some(Ok(lo)), None) => lo == i64::from(port),
+        (Some(Ok(lo)), Some(Ok(hi))) => (lo..=hi).contains(&i64::from(port)),
+        _ => false,
+    }
+}
+
+/// Inbound entries accepting SSH or RDP from any address.
+fn acl_risky_ports(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
+    use cspm_assets::Slot;
+    use cspm_assets::iac::{is_unknown, scalar_text};
+    let entries = match asset.fields.get("ingress_entries") {
+        None | Some(Slot::Unreported) => return Evaluation::missing("IngressAclEntries (vpc:DescribeNetworkAcls)"),
+        Some(Slot::Unknown) => return Evaluation::not_check("Unknown: the entries are known only after deployment"),
+        Some(Slot::Absent) => return Evaluation::pass(),
+        Some(Slot::Known(v)) => v.as_array().cloned().unwrap_or_else(|| vec![v.clone()]),
+    };
+    let mut findings = Vec::new();
+    for entry in &entries {
+        let read = |name: &str| entry_field(entry, name).filter(|v| !is_unknown(v)).and_then(scalar_text);
+        let accepts = read("Policy").is_none_or(|p| p.eq_ignore_ascii_case("accept"));
+        let from_anywhere = read("SourceCidrIp").is_some_and(|c| ANY_CIDR.contains(&c.as_str()));
+        let protocol_ok = read("Protocol").is_none_or(|p| ["tcp", "all"].contains(&p.to_ascii_lowercase().as_str()));
+        let Some(port) = read("Port") else { continue };
+        for risky in ACL_RISKY.iter().filter(|&&r| accepts && from_anywhere && protocol_ok && port_covers(&port, r)) {
+            findings.push(Finding::new(
+                format!("ingress entry port {port}"),
+                "accept from 0.0.0.0/0",
+                format!("port {risky} closed to the Internet"),
+            ));
+        }
+    }
+    Evaluation::from_findings(findings)
+}
+
+const ANY_CIDR: &[&str] = &["0.0.0.0/0", "::/0"];
+
+static ACL_RISKY_PORTS: Check = super::coded(
+    "vpc-network-acl-risky-ports-check",
+    "Network ACLs do not accept SSH or RDP from the Internet",
+    "VPC",
+    "ACS::VPC::NetworkAcl",
+    Category::NetworkAccessControl,
+    Risk::High,
+    &[],
+    acl_risky_ports,
+    "An inbound entry accepting port 22 or 3389 from 0.0.0.0/0 lets every host on the Internet try to log on to the subnet's servers.",
+    "Narrow the entry's source to the administrators' addresses (SourceCidrIp / source_cidr_ip), or reach the servers through a bastion host.",
 );
 
 // ---- EIP ----

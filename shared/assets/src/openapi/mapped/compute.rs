@@ -113,7 +113,8 @@ static ECS_LAUNCH_TEMPLATE: ApiMapping = ApiMapping {
 const SNAPSHOT_POLICIES: &str = "ecs:DescribeAutoSnapshotPolicyEx";
 
 /// Automatic snapshot policies. `TimePoints` and `RepeatWeekdays` are JSON
-/// arrays held in text (`"[\"0\", \"1\"]"`), left to a hand-written reading.
+/// arrays held in text (`"[\"0\", \"1\"]"`), as Terraform may write them
+/// too; the items reading them accept that form.
 static ECS_SNAPSHOT_POLICY: ApiMapping = ApiMapping {
     kind: "ACS::ECS::AutoSnapshotPolicy",
     list: Some(ApiList {
@@ -124,8 +125,12 @@ static ECS_SNAPSHOT_POLICY: ApiMapping = ApiMapping {
         region: "RegionId",
     }),
     details: &[],
-    // A number of days; -1 keeps the snapshots until they are deleted.
-    fields: &[("retention_days", SNAPSHOT_POLICIES, "RetentionDays")],
+    fields: &[
+        // A number of days; -1 keeps the snapshots until they are deleted.
+        ("retention_days", SNAPSHOT_POLICIES, "RetentionDays"),
+        ("time_points", SNAPSHOT_POLICIES, "TimePoints"),
+        ("repeat_weekdays", SNAPSHOT_POLICIES, "RepeatWeekdays"),
+    ],
 };
 
 const ACK_LIST: &str = "cs:DescribeClustersV1";

@@ -125,11 +125,11 @@ static VSWITCH: ApiMapping = ApiMapping {
 
 const NETWORK_ACLS: &str = "vpc:DescribeNetworkAcls";
 
-/// The ACLs themselves. Their entries are not mapped: `IngressAclEntries.IngressAclEntry[]`
-/// and `EgressAclEntries.EgressAclEntry[]` mix the rules written for the ACL
-/// (`EntryType` `custom`) with the ones the system adds (`system`), and
-/// only the former are what the templates' entries mean; picking them needs
-/// a filter a path cannot express.
+/// The ACLs themselves. Their entries are read in `openapi/derived.rs`:
+/// `IngressAclEntries.IngressAclEntry[]` and `EgressAclEntries.EgressAclEntry[]`
+/// mix the rules written for the ACL (`EntryType` `custom`) with the ones the
+/// system adds (`system`), and only the former are what the templates'
+/// entries mean.
 static NETWORK_ACL: ApiMapping = ApiMapping {
     kind: "ACS::VPC::NetworkAcl",
     list: Some(ApiList {

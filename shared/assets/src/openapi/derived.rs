@@ -1,0 +1,150 @@
+//! Schema fields whose value needs more than a path into one response: a
+//! predicate over a list, a flattened set of comma-separated whitelists, a
+//! negated switch. Each reader sets fields of the resource the request names
+//! (`params`); the mappings in `mapped/` still read the same responses for
+//! their plain fields.
+
+use super::quirks::{split_list, str_field};
+use super::{ApiResponse, Builder, IngestError, malformed};
+use crate::model::{AssetKind, AssetSpec, Slot};
+use serde_json::Value;
+
+/// The calls read here, each with the request parameter naming its resource
+/// and the kind of that resource.
+const CALLS: &[(&str, &str, &str)] = &[
+    ("r-kvstore:DescribeDBInstanceNetInfo", "InstanceId", REDIS),
+    ("r-kvstore:DescribeSecurityIps", "InstanceId", REDIS),
+    ("r-kvstore:DescribeInstanceAttribute", "InstanceId", REDIS),
+    ("polardb:DescribeDBClusterAccessWhitelist", "DBClusterId", POLARDB),
+    ("polardb:DescribeDBClusterSSL", "DBClusterId", POLARDB),
+    ("polardb:DescribeDBClusterAttribute", "DBClusterId", POLARDB),
+    ("dds:DescribeSecurityIps", "DBInstanceId", MONGODB),
+    ("dds:DescribeDBInstanceTDEInfo", "DBInstanceId", MONGODB),
+];
+
+const REDIS: &str = "ACS::REDIS::Instance";
+const POLARDB: &str = "ACS::POLARDB::DBCluster";
+const MONGODB: &str = "ACS::MONGODB::Instance";
+
+/// Lists whose items need a filter: network ACLs (their rule entries).
+const NETWORK_ACLS: &str = "vpc:DescribeNetworkAcls";
+
+/// Every call read here.
+pub(super) fn apis() -> impl Iterator<Item = &'static str> {
+    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS])
+}
+
+/// Reads `r`, one of [`apis`] (others are ignored).
+pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
+    if r.api == NETWORK_ACLS {
+        return network_acls(b, &r.response);
+    }
+    let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
+    let id = r
+        .params
+        .get(param)
+        .ok_or_else(|| malformed(api, format!("needs params.{param} (the resource asked about)")))?;
+    let body = &r.response;
+    let fields: Vec<(&str, Slot)> = match api {
+        // A public endpoint is an entry of type Public.
+        "r-kvstore:DescribeDBInstanceNetInfo" => {
+            let entries = list(body, "NetInfoItems", "InstanceNetInfo");
+            let public =
+                entries.iter().any(|e| str_field(e, "IPType").is_some_and(|t| t.eq_ignore_ascii_case("Public")));
+            vec![("public_connection", known(Value::Bool(public)))]
+        }
+        "r-kvstore:DescribeSecurityIps" | "dds:DescribeSecurityIps" => {
+            let groups = list(body, "SecurityIpGroups", "SecurityIpGroup");
+            vec![("security_ips", whitelist(&groups, "SecurityIpList", "SecurityIpGroupAttribute"))]
+        }
+        "polardb:DescribeDBClusterAccessWhitelist" => {
+            let groups = list(body, "Items", "DBClusterIPArray");
+            vec![("security_ips", whitelist(&groups, "SecurityIps", "DBClusterIPArrayAttribute"))]
+        }
+        // VpcAuthMode Close is password-free access.
+        "r-kvstore:DescribeInstanceAttribute" => {
+            let attrs = list(body, "Instances", "DBInstanceAttribute");
+            match attrs.first().and_then(|a| str_field(a, "VpcAuthMode")) {
+                Some(mode) => vec![("password_free", known(Value::Bool(mode.eq_ignore_ascii_case("Close"))))],
+                None => Vec::new(),
+            }
+        }
+        // SSL is per endpoint: on only when every endpoint has it. The API
+        // has no separate TLS switch, so `tls_service_status` is not set.
+        "polardb:DescribeDBClusterSSL" => {
+            let items = body.get("Items").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks Items"))?;
+            let on = !items.is_empty()
+                && items.iter().all(|i| str_field(i, "SSLEnabled").is_some_and(|s| s.eq_ignore_ascii_case("Enabled")));
+            vec![("ssl", known(Value::Bool(on))), ("tls_service_status", Slot::Absent)]
+        }
+        // The standby zone is that of a node in the standby sub-cluster.
+        "polardb:DescribeDBClusterAttribute" => {
+            let nodes = body.get("DBNodes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let standby = nodes
+                .iter()
+                .find(|n| str_field(n, "SubCluster").is_some_and(|s| s.eq_ignore_ascii_case("Standby")))
+                .and_then(|n| str_field(n, "ZoneId"));
+            vec![("standby_az", standby.map_or(Slot::Absent, |z| known(Value::String(z))))]
+        }
+        // `NoActiveBYOK` (or nothing) means the service's own key.
+        "dds:DescribeDBInstanceTDEInfo" => {
+            let key = str_field(body, "EncryptionKey").filter(|k| !k.is_empty() && k != "NoActiveBYOK");
+            vec![("encryption_key", key.map_or(Slot::Absent, |k| known(Value::String(k))))]
+        }
+        _ => Vec::new(),
+    };
+    let kind = AssetKind::from_name(kind).ok_or_else(|| malformed(api, format!("{kind} has no schema")))?;
+    let asset = b.entry(kind, id, || AssetSpec::Resource(kind.as_str().to_owned()));
+    for (field, slot) in fields {
+        asset.fields.insert(field.to_owned(), slot);
+    }
+    Ok(())
+}
+
+fn known(v: Value) -> Slot {
+    Slot::Known(v)
+}
+
+/// `outer.inner[]`, or `outer[]` when the API leaves out the inner wrapper.
+fn list<'a>(body: &'a Value, outer: &str, inner: &str) -> Vec<&'a Value> {
+    match body.get(outer) {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(wrapper) => wrapper.get(inner).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+/// Every address of every whitelist group but the hidden (system) ones, as one list.
+fn whitelist(groups: &[&Value], ips: &str, attribute: &str) -> Slot {
+    let entries: Vec<Value> = groups
+        .iter()
+        .filter(|g| str_field(g, attribute).is_none_or(|a| !a.eq_ignore_ascii_case("hidden")))
+        .filter_map(|g| str_field(g, ips))
+        .flat_map(|text| split_list(&text))
+        .map(Value::String)
+        .collect();
+    known(Value::Array(entries))
+}
+
+/// Each ACL's entries, as templates declare them: only the `custom` ones
+/// (the list also holds the rules the system adds, `EntryType` `system`).
+fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    let kind = AssetKind::Other("ACS::VPC::NetworkAcl");
+    for acl in list(body, "NetworkAcls", "NetworkAcl") {
+        let Some(id) = str_field(acl, "NetworkAclId") else {
+            return Err(malformed(NETWORK_ACLS, "a network ACL lacks NetworkAclId"));
+        };
+        let custom = |outer: &str, inner: &str| -> Slot {
+            let entries = list(acl, outer, inner).into_iter();
+            let entries =
+                entries.filter(|e| str_field(e, "EntryType").is_none_or(|t| !t.eq_ignore_ascii_case("system")));
+            known(Value::Array(entries.cloned().collect()))
+        };
+        let ingress = custom("IngressAclEntries", "IngressAclEntry");
+        let egress = custom("EgressAclEntries", "EgressAclEntry");
+        let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
+        asset.fields.insert("ingress_entries".into(), ingress);
+        asset.fields.insert("egress_entries".into(), egress);
+    }
+    Ok(())
+}
