@@ -204,6 +204,44 @@ static SECURITY_AGENT: Check = Check {
     }),
 };
 
+/// A disk is in use when it is attached to an instance.
+fn disk_attached(a: &Asset, _: &Context) -> Evaluation {
+    match &a.spec {
+        AssetSpec::Disk(d) if d.instance_id.is_some() => Evaluation::pass(),
+        AssetSpec::Disk(_) => {
+            Evaluation::from_findings(vec![Finding::new("InstanceId", "none", "attached to an instance")])
+        }
+        _ => Evaluation::missing("the disk's attributes (ecs:DescribeDisks)"),
+    }
+}
+
+/// What the idle-disk items share; each sets id and name.
+const IDLE_DISK: CheckMeta = CheckMeta {
+    id: "",
+    name: "",
+    vendor: "ALIYUN",
+    product: "ECS",
+    resource_type: AssetKind::Disk,
+    category: Category::BasicProtection,
+    risk: Risk::Low,
+    free: false,
+    fix: FixSupport::None,
+    params: &[],
+    standards: &[],
+    description: "A detached disk is billed and keeps its data, unwatched: it is forgotten, then copied or restored by someone who should not.",
+    solution: "Attach the disk to the instance it belongs to (DiskAttachment / alicloud_ecs_disk_attachment), or snapshot and release it.",
+};
+
+static DISK_IN_USE: Check = Check {
+    meta: CheckMeta { id: "ecs-disk-in-use", name: "ECS disks are attached to an instance", ..IDLE_DISK },
+    eval: Eval::Code(disk_attached),
+};
+
+static DISK_IDLE: Check = Check {
+    meta: CheckMeta { id: "ecs-disk-idle-check", name: "No ECS disk sits idle, unattached", ..IDLE_DISK },
+    eval: Eval::Code(disk_attached),
+};
+
 /// Necessity levels that must be patched: high (asap) and medium (later).
 const MUST_PATCH: &[&str] = &["asap", "later"];
 
@@ -242,4 +280,4 @@ static OS_PATCHES: Check = Check {
 };
 
 pub(crate) static CHECKS: &[&Check] =
-    &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &NO_PUBLIC_IP, &SECURITY_AGENT, &OS_PATCHES];
+    &[&SSH, &RDP, &ALL_PORTS, &DISK_ENCRYPTED, &DISK_IN_USE, &DISK_IDLE, &NO_PUBLIC_IP, &SECURITY_AGENT, &OS_PATCHES];

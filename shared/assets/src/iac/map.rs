@@ -90,6 +90,12 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
             group_membership(&r.properties, &mut out, &index);
             continue;
         }
+        if let Some(key) = eip_allocation_key(&r.resource_type) {
+            // The association attaches the EIP, and gives the instance a public address (below).
+            if let Some(i) = r.properties.get(key).and_then(|v| index.find(v)) {
+                out[i].fields.insert("attached".into(), Slot::Known(Value::Bool(true)));
+            }
+        }
         if attach(r, &mut out, &index) {
             continue;
         }
@@ -138,7 +144,7 @@ impl Index {
         let mut by_name = HashMap::new();
         for r in resources {
             let Some(&i) = by_address.get(&r.source.address) else { continue };
-            for key in ["name", "bucket", "user_name", "UserName", "BucketName"] {
+            for key in ["name", "bucket", "user_name", "UserName", "BucketName", "allocation_id"] {
                 if let Some(name) = r.properties.get(key).and_then(text) {
                     by_name.entry(name).or_insert(i);
                 }
@@ -333,6 +339,11 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         (Configures::TfRule, AssetSpec::SecurityGroup(g)) => g.rules.extend(tf_rule(p)),
         (Configures::RosRule(direction), AssetSpec::SecurityGroup(g)) => g.rules.extend(ros_rule(p, direction)),
         (Configures::Eip, AssetSpec::EcsInstance(inst)) => inst.eip = Some(format!("EIP of {}", r.source.address)),
+        (Configures::DiskAttachment, AssetSpec::Disk(d)) => {
+            let instance = p.get("instance_id").or_else(|| p.get("InstanceId"));
+            d.instance_id =
+                Some(instance.and_then(|v| referenced(v).map(str::to_owned).or_else(|| text(v))).unwrap_or_default());
+        }
         (Configures::AccessKey, AssetSpec::RamUser(u)) => {
             u.access_keys.get_or_insert_with(Vec::new).push(template_key(r))
         }
@@ -350,6 +361,15 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         _ => return false,
     }
     true
+}
+
+/// The property of an EIP association naming the EIP.
+fn eip_allocation_key(resource_type: &str) -> Option<&'static str> {
+    match resource_type {
+        "alicloud_eip_association" => Some("allocation_id"),
+        "ALIYUN::VPC::EIPAssociation" => Some("AllocationId"),
+        _ => None,
+    }
 }
 
 /// Terraform's group membership names several users at once.
@@ -387,6 +407,7 @@ enum Configures {
     AccessKey,
     UserPolicy,
     Group,
+    DiskAttachment,
 }
 
 fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
@@ -405,6 +426,8 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "alicloud_ram_user_policy_attachment" => ("user_name", Configures::UserPolicy),
         "ALIYUN::RAM::AttachPolicyToUser" => ("UserName", Configures::UserPolicy),
         "ALIYUN::RAM::AddUserToGroup" => ("UserName", Configures::Group),
+        "alicloud_ecs_disk_attachment" | "alicloud_disk_attachment" => ("disk_id", Configures::DiskAttachment),
+        "ALIYUN::ECS::DiskAttachment" => ("DiskId", Configures::DiskAttachment),
         _ => return None,
     })
 }

@@ -26,18 +26,23 @@ const REDIS: &str = "ACS::REDIS::Instance";
 const POLARDB: &str = "ACS::POLARDB::DBCluster";
 const MONGODB: &str = "ACS::MONGODB::Instance";
 
-/// Lists whose items need a filter: network ACLs (their rule entries).
+/// Lists whose items need a predicate: network ACLs (their rule entries),
+/// EIPs (whether bound to an instance).
 const NETWORK_ACLS: &str = "vpc:DescribeNetworkAcls";
+const EIPS: &str = "vpc:DescribeEipAddresses";
 
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
-    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS])
+    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS])
 }
 
 /// Reads `r`, one of [`apis`] (others are ignored).
 pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
     if r.api == NETWORK_ACLS {
         return network_acls(b, &r.response);
+    }
+    if r.api == EIPS {
+        return eips(b, &r.response);
     }
     let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
     let id = r
@@ -127,7 +132,8 @@ fn whitelist(groups: &[&Value], ips: &str, attribute: &str) -> Slot {
 }
 
 /// Each ACL's entries, as templates declare them: only the `custom` ones
-/// (the list also holds the rules the system adds, `EntryType` `system`).
+/// (the list also holds the rules the system and cloud services add,
+/// `EntryType` `system` or `service`).
 fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other("ACS::VPC::NetworkAcl");
     for acl in list(body, "NetworkAcls", "NetworkAcl") {
@@ -137,7 +143,7 @@ fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         let custom = |outer: &str, inner: &str| -> Slot {
             let entries = list(acl, outer, inner).into_iter();
             let entries =
-                entries.filter(|e| str_field(e, "EntryType").is_none_or(|t| !t.eq_ignore_ascii_case("system")));
+                entries.filter(|e| str_field(e, "EntryType").is_none_or(|t| t.eq_ignore_ascii_case("custom")));
             known(Value::Array(entries.cloned().collect()))
         };
         let ingress = custom("IngressAclEntries", "IngressAclEntry");
@@ -145,6 +151,20 @@ fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
         asset.fields.insert("ingress_entries".into(), ingress);
         asset.fields.insert("egress_entries".into(), egress);
+    }
+    Ok(())
+}
+
+/// An EIP is attached when it names the instance it is bound to.
+fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    let kind = AssetKind::Other("ACS::EIP::Address");
+    for eip in list(body, "EipAddresses", "EipAddress") {
+        let Some(id) = str_field(eip, "AllocationId") else {
+            return Err(malformed(EIPS, "an EIP lacks AllocationId"));
+        };
+        let attached = str_field(eip, "InstanceId").is_some_and(|i| !i.is_empty());
+        let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
+        asset.fields.insert("attached".into(), known(Value::Bool(attached)));
     }
     Ok(())
 }

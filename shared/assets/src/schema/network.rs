@@ -206,6 +206,8 @@ static EIP: Schema = Schema {
         f("bandwidth_set", "Bandwidth", "bandwidth"),
         fd("bandwidth", "Bandwidth", "bandwidth", "5"),
         f("deletion_protection", "DeletionProtection", "deletion_protection"),
+        // Set by a template's EIP association, or the API's InstanceId.
+        f("attached", "", ""),
     ],
 };
 

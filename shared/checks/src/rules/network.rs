@@ -56,6 +56,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &EIP_BANDWIDTH_REQUIRED,
     &EIP_EXPLICIT_BANDWIDTH,
     &EIP_DELETE_PROTECTION,
+    &EIP_ATTACHED,
     &NAT_VPC,
     &NAT_DELETE_PROTECTION,
     &NAT_RISK_PORTS,
@@ -749,6 +750,18 @@ static EIP_EXPLICIT_BANDWIDTH: Check = declare(
     Present("bandwidth_set"),
     "Relying on the default peak bandwidth hides the capacity and cost of the public endpoint.",
     "Write the intended peak bandwidth in the template (Bandwidth / bandwidth).",
+);
+
+static EIP_ATTACHED: Check = declare(
+    "eip-attached",
+    "EIPs are bound to a resource",
+    "EIP",
+    "ACS::EIP::Address",
+    Category::BasicProtection,
+    Risk::Low,
+    True("attached"),
+    "An unbound EIP is billed for nothing, and a forgotten one can later be bound to the wrong resource.",
+    "Bind the EIP to the instance, NAT gateway or load balancer it is for (EIPAssociation / alicloud_eip_association), or release it.",
 );
 
 static EIP_DELETE_PROTECTION: Check = declare(
