@@ -127,8 +127,70 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
         ));
     }
     out.extend(lone);
+    count_attachments(resources, &mut out);
     crate::joins::apply(&mut out);
     out
+}
+
+const RAM_GROUP: &str = "ACS::RAM::Group";
+const RAM_POLICY: &str = "ACS::RAM::ManagedPolicy";
+
+/// Resources that attach something to a RAM group or custom policy: the
+/// property naming the target, its kind, the counter field, and how many
+/// each resource adds (user lists add one per user).
+fn attachments(resource_type: &str) -> &'static [(&'static str, &'static str, &'static str, &'static str)] {
+    match resource_type {
+        "ALIYUN::RAM::UserToGroupAddition" => &[("GroupName", RAM_GROUP, "member_count", "Users")],
+        "ALIYUN::RAM::AddUserToGroup" => &[("GroupName", RAM_GROUP, "member_count", "")],
+        "alicloud_ram_group_membership" => &[("group_name", RAM_GROUP, "member_count", "user_names")],
+        "ALIYUN::RAM::AttachPolicyToGroup" => {
+            &[("GroupName", RAM_GROUP, "policy_count", ""), ("PolicyName", RAM_POLICY, "attachment_count", "")]
+        }
+        "alicloud_ram_group_policy_attachment" => {
+            &[("group_name", RAM_GROUP, "policy_count", ""), ("policy_name", RAM_POLICY, "attachment_count", "")]
+        }
+        "ALIYUN::RAM::AttachPolicyToUser" | "ALIYUN::RAM::AttachPolicyToRole" => {
+            &[("PolicyName", RAM_POLICY, "attachment_count", "")]
+        }
+        "alicloud_ram_user_policy_attachment" | "alicloud_ram_role_policy_attachment" => {
+            &[("policy_name", RAM_POLICY, "attachment_count", "")]
+        }
+        _ => &[],
+    }
+}
+
+/// Counts memberships and policy attachments onto the groups and policies
+/// they name (by reference, or by the group's or policy's name).
+fn count_attachments(resources: &[IacResource], out: &mut [Asset]) {
+    let mut by_name: HashMap<(&str, String), usize> = HashMap::new();
+    for (i, a) in out.iter().enumerate() {
+        let kind = a.kind();
+        if kind.as_str() != RAM_GROUP && kind.as_str() != RAM_POLICY {
+            continue;
+        }
+        let Some(r) = resources.iter().find(|r| r.source.address == a.id) else { continue };
+        for key in ["GroupName", "name", "PolicyName", "policy_name"] {
+            if let Some(name) = r.properties.get(key).and_then(text) {
+                by_name.insert((kind.as_str(), name), i);
+            }
+        }
+    }
+    for r in resources {
+        for &(key, kind, field, list_key) in attachments(&r.resource_type) {
+            let Some(target) = r.properties.get(key) else { continue };
+            let found = match referenced(target) {
+                Some(address) => out.iter().position(|a| a.id == address && a.kind().as_str() == kind),
+                None => text(target).and_then(|name| by_name.get(&(kind, name)).copied()),
+            };
+            let Some(i) = found else { continue };
+            let added = if list_key.is_empty() { 1 } else { list(&r.properties, list_key).len() as u64 };
+            let before = match out[i].fields.get(field) {
+                Some(Slot::Known(v)) => v.as_u64().unwrap_or(0),
+                _ => 0,
+            };
+            out[i].fields.insert(field.to_owned(), Slot::Known(Value::from(before + added)));
+        }
+    }
 }
 
 /// Finds the asset a configuring resource points at: by reference (the

@@ -21,6 +21,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &CMS_ALARM,
     &SAS_ACCOUNT,
     &RAM_ROOT_ACCOUNT,
+    &RAM_GROUP,
     &SLS_ALERT_RULES,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
@@ -165,6 +166,25 @@ static RAM_MANAGED_POLICY: Schema = Schema {
         f("policy_document", "PolicyDocument", "policy_document"),
         // Templates only create custom policies; `ram:ListPolicies` also lists System ones.
         fd("policy_type", "", "", "\"Custom\""),
+        // Users, groups and roles it is attached to: counted from a template's
+        // attachment resources, `AttachmentCount` in `ram:ListPolicies`.
+        fd("attachment_count", "", "", "0"),
+    ],
+};
+
+/// RAM groups (templates only: the OpenAPI field catalogue has no group calls).
+static RAM_GROUP: Schema = Schema {
+    kind: "ACS::RAM::Group",
+    product: "RAM",
+    ros_types: &["ALIYUN::RAM::Group"],
+    tf_types: &["alicloud_ram_group"],
+    fields: &[
+        // Counted from the template's membership and attachment resources.
+        fd("member_count", "", "", "0"),
+        fd("policy_count", "", "", "0"),
+        // ROS attaches policies in the group's own properties too.
+        f("attached_policies", "PolicyAttachments", ""),
+        f("inline_policies", "Policies", ""),
     ],
 };
 

@@ -54,6 +54,9 @@ pub(crate) static CHECKS: &[&Check] = &[
     &NAS_MOUNT_GROUP,
     // RAM
     &RAM_PASSWORD_POLICY,
+    &RAM_GROUP_HAS_MEMBER,
+    &RAM_GROUP_IN_USE,
+    &RAM_POLICY_IN_USE,
     // Others
     &CMS_ALARM_NAME,
     &EMR_MASTER_NO_PUBLIC_IP,
@@ -575,6 +578,47 @@ static NAS_MOUNT_GROUP: Check = declare(
 );
 
 // ---------------------------------------------------------------- RAM
+
+const RAM_GROUP: &str = "ACS::RAM::Group";
+
+static RAM_GROUP_HAS_MEMBER: Check = declare(
+    "ram-group-has-member-check",
+    "RAM groups have at least one member",
+    "RAM",
+    RAM_GROUP,
+    Category::IdentityAuthenticationAndPermissions,
+    Risk::Low,
+    AtLeast("member_count", 1.0),
+    "An empty group is dead weight in the permission model: its policies confuse reviews and wait for someone to be added by mistake.",
+    "Add the users the group is for (UserToGroupAddition / alicloud_ram_group_membership), or delete the group.",
+);
+
+static RAM_GROUP_IN_USE: Check = declare(
+    "ram-group-in-use-check",
+    "RAM groups have members and permissions",
+    "RAM",
+    RAM_GROUP,
+    Category::IdentityAuthenticationAndPermissions,
+    Risk::Low,
+    All(&[
+        AtLeast("member_count", 1.0),
+        Any(&[AtLeast("policy_count", 1.0), Present("attached_policies"), Present("inline_policies")]),
+    ]),
+    "A group without members or without policies grants nothing: it is idle, and idle identities are where mistakes and abuse hide.",
+    "Give the group its members and policies (PolicyAttachments / alicloud_ram_group_policy_attachment), or delete it.",
+);
+
+static RAM_POLICY_IN_USE: Check = declare(
+    "ram-policy-in-use-check",
+    "Custom RAM policies are attached to a user, group or role",
+    "RAM",
+    "ACS::RAM::ManagedPolicy",
+    Category::IdentityAuthenticationAndPermissions,
+    Risk::Low,
+    When("policy_type", &["Custom"], &AtLeast("attachment_count", 1.0)),
+    "An unattached custom policy is unreviewed permission waiting to be attached, often a leftover with broader rights than anyone now needs.",
+    "Attach the policy where it is needed (AttachPolicyTo* / alicloud_ram_*_policy_attachment), or delete it.",
+);
 
 static RAM_PASSWORD_POLICY: Check = declare(
     "ram-password-policy-check",

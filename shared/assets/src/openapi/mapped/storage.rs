@@ -137,6 +137,7 @@ static RAM_POLICY: ApiMapping = ApiMapping {
     fields: &[
         // Custom / System.
         ("policy_type", RAM_POLICIES, "PolicyType"),
+        ("attachment_count", RAM_POLICIES, "AttachmentCount"),
         ("policy_document", RAM_POLICY_VERSION, "PolicyVersion.PolicyDocument"),
     ],
 };
