@@ -4,7 +4,7 @@
 //! (`params`); the mappings in `mapped/` still read the same responses for
 //! their plain fields.
 
-use super::quirks::{split_list, str_field};
+use super::quirks::{parse_time, split_list, str_field};
 use super::{ApiResponse, Builder, IngestError, malformed};
 use crate::model::{AssetKind, AssetSpec, Slot};
 use serde_json::Value;
@@ -20,11 +20,13 @@ const CALLS: &[(&str, &str, &str)] = &[
     ("polardb:DescribeDBClusterAttribute", "DBClusterId", POLARDB),
     ("dds:DescribeSecurityIps", "DBInstanceId", MONGODB),
     ("dds:DescribeDBInstanceTDEInfo", "DBInstanceId", MONGODB),
+    ("cs:ListClusterChecks", "ClusterId", ACK),
 ];
 
 const REDIS: &str = "ACS::REDIS::Instance";
 const POLARDB: &str = "ACS::POLARDB::DBCluster";
 const MONGODB: &str = "ACS::MONGODB::Instance";
+const ACK: &str = "ACS::CS::ManagedKubernetesCluster";
 
 /// Lists whose items need a predicate: network ACLs (their rule entries),
 /// EIPs (whether bound to an instance).
@@ -95,6 +97,16 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
         "dds:DescribeDBInstanceTDEInfo" => {
             let key = str_field(body, "EncryptionKey").filter(|k| !k.is_empty() && k != "NoActiveBYOK");
             vec![("encryption_key", key.map_or(Slot::Absent, |k| known(Value::String(k))))]
+        }
+        // The newest succeeded check's finish time (RFC 3339), or null when none succeeded.
+        "cs:ListClusterChecks" => {
+            let checks = body.get("checks").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks checks"))?;
+            let finished = checks
+                .iter()
+                .filter(|c| str_field(c, "status").is_some_and(|s| s.eq_ignore_ascii_case("Succeeded")))
+                .filter_map(|c| str_field(c, "finished_at").and_then(|t| parse_time(&t)))
+                .max();
+            vec![("last_cluster_check", known(finished.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))))]
         }
         _ => Vec::new(),
     };

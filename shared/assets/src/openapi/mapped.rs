@@ -34,7 +34,7 @@ pub struct ApiList {
     pub api: &'static str,
     /// Path to the array of resources, e.g. `LoadBalancers.LoadBalancer`.
     pub items: &'static str,
-    /// Fields of an item: its id, and its name and region when it has them ("" otherwise).
+    /// Paths in an item (`A.B` descends): its id, and its name and region when it has them ("" otherwise).
     pub id: &'static str,
     pub name: &'static str,
     pub region: &'static str,
@@ -122,13 +122,12 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
             let mut found: Vec<(String, &Value)> = Vec::new();
             if let Some(list) = m.list.as_ref().filter(|l| l.api == api) {
                 for item in list_items(&r.response, list.items) {
-                    let id = item
-                        .get(list.id)
+                    let id = get(item, list.id)
                         .and_then(crate::iac::scalar_text)
                         .ok_or_else(|| malformed(api, format!("an item lacks {}", list.id)))?;
                     let asset = b.entry(kind, &id, || AssetSpec::Resource(m.kind.to_owned()));
                     let text =
-                        |k: &str| (!k.is_empty()).then(|| item.get(k).and_then(crate::iac::scalar_text)).flatten();
+                        |k: &str| (!k.is_empty()).then(|| get(item, k).and_then(crate::iac::scalar_text)).flatten();
                     asset.name = asset.name.take().or_else(|| text(list.name));
                     asset.region = asset.region.take().or_else(|| text(list.region));
                     found.push((id, item));

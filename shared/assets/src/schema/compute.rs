@@ -20,6 +20,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &CR_REPOSITORY,
     &CR_ENDPOINT_ACL_POLICY,
     &ACK_MANAGED_CLUSTER,
+    &ACK_NODE_POOL,
     &ACS_CLUSTER,
     &ECI_CONTAINER_GROUP,
     &MSE_CLUSTER,
@@ -263,7 +264,19 @@ static ACK_MANAGED_CLUSTER: Schema = Schema {
         f("zone_ids", "ZoneIds", "zone_ids"),
         f("endpoint_public_access", "EndpointPublicAccess", "endpoint_public_access_enabled"),
         f("rrsa_enabled", "RrsaConfig.Enabled", "enable_rrsa"),
+        // Runtime only: when a cluster check last succeeded (`cs:ListClusterChecks`).
+        f("last_cluster_check", "", ""),
     ],
+};
+
+/// ACK node pools.
+static ACK_NODE_POOL: Schema = Schema {
+    kind: "ACS::CS::NodePool",
+    product: "ACK",
+    ros_types: &["ALIYUN::CS::ClusterNodePool"],
+    tf_types: &["alicloud_cs_kubernetes_node_pool"],
+    // No default: ROS leaves the agent out, the provider's default changed between versions.
+    fields: &[f("cms_enabled", "KubernetesConfig.CmsEnabled", "install_cloud_monitor")],
 };
 
 static ACS_CLUSTER: Schema = Schema {

@@ -65,6 +65,9 @@ static RDS: Schema = Schema {
         f("sql_collector_status", "SQLCollectorStatus", "sql_collector_status"),
         f("encryption_key", "EncryptionKey", "encryption_key"),
         f("tde_status", "TDEStatus", "tde_status"),
+        // The TDE key: runtime `TDEMode`, and the custom key (Terraform's `tde_encryption_key`).
+        f("tde_mode", "", ""),
+        f("tde_encryption_key", "", "tde_encryption_key"),
         f("backup_log", "EnableBackupLog", "enable_backup_log"),
         f("pay_type", "PayType", "instance_charge_type"),
         f("auto_renew", "AutoRenew", "auto_renew"),

@@ -103,6 +103,8 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ACK_NO_DASHBOARD,
     &ACK_NETWORK_POLICY,
     &ACK_TERWAY_IPVLAN,
+    &ACK_NODE_POOL_CLOUDMONITOR,
+    &ACK_CLUSTER_CHECK,
     &ACK_MULTI_ZONE,
     &ACK_PRIVATE_ENDPOINT,
     &ACK_RRSA,
@@ -1699,6 +1701,53 @@ static ACK_TERWAY_IPVLAN: Check = coded(
     "Create the cluster with the terway-eniip add-on and IPVlan set to true in its configuration.",
 )
 .citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.8"]);
+
+static ACK_NODE_POOL_CLOUDMONITOR: Check = declare(
+    "ack-node-pool-cloudmonitor-enabled",
+    "ACK node pools install the CloudMonitor agent on their nodes",
+    "ACK",
+    "ACS::CS::NodePool",
+    Category::MonitoringAndAlerting,
+    Risk::Low,
+    True("cms_enabled"),
+    "Without the CloudMonitor agent, a node's CPU, memory and disk are not watched, and no alert fires before it fails.",
+    "Enable CloudMonitor on the node pool (KubernetesConfig.CmsEnabled / install_cloud_monitor = true).",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.2"]);
+
+/// A cluster check succeeded within the last `max_days` days.
+fn cluster_checked(asset: &Asset, ctx: &Context) -> Evaluation {
+    let max = ctx.param("max_days");
+    match asset.fields.get("last_cluster_check") {
+        Some(Slot::Absent) => Evaluation::not_check("NotApplicable: a template holds no cluster check history"),
+        Some(Slot::Known(Value::String(at))) => match chrono::DateTime::parse_from_rfc3339(at) {
+            Ok(t) if (ctx.now - t.to_utc()).num_days() <= max => Evaluation::pass(),
+            _ => Evaluation::from_findings(vec![Finding::new(
+                "last cluster check",
+                at.clone(),
+                format!("within {max} days"),
+            )]),
+        },
+        Some(Slot::Known(_)) => {
+            Evaluation::from_findings(vec![Finding::new("last cluster check", "never", format!("within {max} days"))])
+        }
+        _ => Evaluation::missing("checks (cs:ListClusterChecks)"),
+    }
+}
+
+static ACK_CLUSTER_CHECK: Check = coded(
+    "ack-cluster-check-weekly",
+    "ACK clusters pass a cluster check at least weekly",
+    "ACK",
+    ACK,
+    Category::BasicProtection,
+    Risk::Low,
+    &[ParamSpec { name: "max_days", description: "longest acceptable time since the last successful check, in days", min: 1, max: 90, default: 7 }],
+    cluster_checked,
+    "Without regular checks, configuration drift and component problems build up unnoticed until an upgrade or an outage exposes them.",
+    "Run a cluster check (ACK console > the cluster > Cluster Check, or aliyun cs RunClusterCheck) every week, or schedule inspections.",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.4"]);
 
 const THREE_ZONES: Expect = Any(&[LengthAtLeast("vswitch_ids", 3), LengthAtLeast("zone_ids", 3)]);
 

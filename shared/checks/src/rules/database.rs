@@ -32,6 +32,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &RDS_LOG_BACKUP,
     &RDS_TDE_OR_DISK,
     &RDS_TDE,
+    &RDS_TDE_BYOK,
     &RDS_EXPIRED,
     &RDS_GUARD,
     &RDS_MAINTAIN_TIME,
@@ -424,6 +425,19 @@ static RDS_TDE: Check = declare(
     "RDS console > the instance > Data Security > TDE: enable TDE (with a KMS key of your own for BYOK), or set TDEStatus / tde_status = \"Enabled\".",
 )
 .citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 6.5"]);
+
+static RDS_TDE_BYOK: Check = declare(
+    "rds-instance-tde-byok",
+    "RDS instances encrypt data files with TDE under a key of their own (BYOK)",
+    "RDS",
+    RDS,
+    Category::DataSecurity,
+    Risk::Medium,
+    All(&[True("tde_status"), Any(&[OneOf("tde_mode", &["Customer_Provided_Key"]), Present("tde_encryption_key")])]),
+    "With the service-generated key, the owner cannot rotate, disable or audit the key that protects the data.",
+    "Enable TDE with a KMS key you created (ModifyDBInstanceTDE --EncryptionKey, or tde_encryption_key in Terraform).",
+)
+.citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 6.6"]);
 
 static RDS_EXPIRED: Check = declare(
     "rds-instance-expired-check",

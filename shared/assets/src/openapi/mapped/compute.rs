@@ -3,8 +3,15 @@
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] =
-    &[&ECS_INSTANCE, &ECS_DISK, &ECS_SECURITY_GROUP, &ECS_LAUNCH_TEMPLATE, &ECS_SNAPSHOT_POLICY, &ACK_CLUSTER];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[
+    &ECS_INSTANCE,
+    &ECS_DISK,
+    &ECS_SECURITY_GROUP,
+    &ECS_LAUNCH_TEMPLATE,
+    &ECS_SNAPSHOT_POLICY,
+    &ACK_CLUSTER,
+    &ACK_NODE_POOL,
+];
 
 const ECS_INSTANCES: &str = "ecs:DescribeInstances";
 
@@ -152,4 +159,21 @@ static ACK_CLUSTER: ApiMapping = ApiMapping {
         ("vswitch_ids", ACK_DETAIL, "vswitch_id"),
         ("zone_ids", ACK_DETAIL, "zone_id"),
     ],
+};
+
+const ACK_NODE_POOLS: &str = "cs:DescribeClusterNodePools";
+
+/// ACK node pools (`GET /clusters/<id>/nodepools`); `cms_enabled` is whether
+/// the pool's nodes get the CloudMonitor agent.
+static ACK_NODE_POOL: ApiMapping = ApiMapping {
+    kind: "ACS::CS::NodePool",
+    list: Some(ApiList {
+        api: ACK_NODE_POOLS,
+        items: "nodepools",
+        id: "nodepool_info.nodepool_id",
+        name: "nodepool_info.name",
+        region: "nodepool_info.region_id",
+    }),
+    details: &[],
+    fields: &[("cms_enabled", ACK_NODE_POOLS, "kubernetes_config.cms_enabled")],
 };

@@ -66,6 +66,9 @@ static RDS: ApiMapping = ApiMapping {
         ("ssl_setting", RDS_SSL, "SSLEnabled"),
         // `Enabled` or `Disabled`.
         ("tde_status", RDS_TDE, "TDEStatus"),
+        // `Aliyun_Generate_Key` (the service's key) or `Customer_Provided_Key`; and the custom key's id.
+        ("tde_mode", RDS_TDE, "TDEMode"),
+        ("tde_encryption_key", RDS_TDE, "EncryptionKey"),
         // `Enable` or `Disabled`.
         ("sql_collector_status", RDS_SQL_COLLECTOR, "SQLCollectorStatus"),
     ],
