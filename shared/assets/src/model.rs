@@ -268,6 +268,9 @@ pub struct RamUser {
     pub direct_policies: Option<Vec<String>>,
     /// The groups the user belongs to (`ram:ListGroupsForUser`); `None`: not reported.
     pub groups: Option<Vec<String>>,
+    /// Policy documents a template writes into the user itself (ROS `Policies`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inline_policies: Vec<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

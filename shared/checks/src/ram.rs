@@ -310,6 +310,32 @@ fn includes_wildcard(v: Option<&Value>) -> bool {
     }
 }
 
+/// Whether an action (or list of actions) is `*` or a whole product's `svc:*`.
+fn product_wide(action: Option<&Value>) -> bool {
+    match action {
+        Some(Value::String(a)) => a == "*" || a.ends_with(":*"),
+        Some(Value::Array(items)) => items.iter().any(|i| product_wide(Some(i))),
+        _ => false,
+    }
+}
+
+/// How many `Allow` statements grant all of a product (or everything) on every resource.
+fn product_admin_statements(document: &Value) -> usize {
+    let statements = match document.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
+    statements
+        .into_iter()
+        .filter(|st| {
+            st.get("Effect").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case("allow"))
+                && product_wide(st.get("Action"))
+                && includes_wildcard(st.get("Resource"))
+        })
+        .count()
+}
+
 /// The `Allow` statements granting every action on every resource.
 fn admin_statements(document: &Value) -> Vec<usize> {
     let statements = match document.get("Statement") {
@@ -468,6 +494,38 @@ static ACTIVE_KEYS: Check = Check {
     }),
 };
 
+static PRODUCT_ADMIN: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-no-product-admin-access",
+        name: "RAM users hold no administrator or product-wide full access directly",
+        risk: Risk::High,
+        description: "AdministratorAccess or a product's FullAccess on a user lets one leaked password or AccessKey take over the account or a whole product.",
+        solution: "Detach AdministratorAccess and *FullAccess policies from the user and grant, through a group, only the actions its work needs.",
+        ..USER_ITEM
+    },
+    eval: Eval::Code(|a, _| {
+        let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
+        let Some(policies) = &u.direct_policies else {
+            return Evaluation::missing("the user's policies (ram:ListPoliciesForUser)");
+        };
+        let by_name = policies.iter().filter(|p| {
+            let name = p.rsplit(':').next().unwrap_or(p);
+            name == "AdministratorAccess" || name.ends_with("FullAccess")
+        });
+        let mut findings: Vec<Finding> =
+            by_name.map(|p| Finding::new("Policy", p, "no administrator or FullAccess policy")).collect();
+        let inline = u.inline_policies.iter().map(product_admin_statements).sum::<usize>();
+        if inline > 0 {
+            findings.push(Finding::new(
+                "inline policy statements",
+                format!("{inline} allowing svc:* or * on *"),
+                "none",
+            ));
+        }
+        Evaluation::from_findings(findings)
+    }),
+};
+
 pub(crate) static CHECKS: &[&Check] = &[
     &MIN_LENGTH,
     &COMPLEXITY,
@@ -482,4 +540,5 @@ pub(crate) static CHECKS: &[&Check] = &[
     &HAS_PERMISSIONS,
     &IN_A_GROUP,
     &ACTIVE_KEYS,
+    &PRODUCT_ADMIN,
 ];

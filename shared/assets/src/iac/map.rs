@@ -340,12 +340,12 @@ fn resource(r: &IacResource) -> Option<Asset> {
                 .into_iter()
                 .flat_map(|kind| named(kind).into_iter().map(move |n| format!("{kind}:{n}")))
                 .collect();
+            let inline = list(p, "Policies");
             policies.extend(
-                list(p, "Policies")
-                    .iter()
-                    .map(|pol| format!("Inline:{}", pol.get("PolicyName").and_then(text).unwrap_or_default())),
+                inline.iter().map(|pol| format!("Inline:{}", pol.get("PolicyName").and_then(text).unwrap_or_default())),
             );
             user.direct_policies = Some(policies);
+            user.inline_policies = inline.iter().filter_map(|pol| pol.get("PolicyDocument").cloned()).collect();
             // A group named by a value known only after deployment is still a group.
             let groups =
                 list(p, "Groups").into_iter().map(|g| text(g).unwrap_or_else(|| "(known after deployment)".into()));

@@ -117,7 +117,8 @@ fn list_items<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
 pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), IngestError> {
     for m in registry() {
         let Some(kind) = AssetKind::from_name(m.kind) else { continue };
-        for r in responses {
+        // Error bodies (`Code`) that `ingest` admits carry no mapped field.
+        for r in responses.iter().filter(|r| !r.response.get("Code").is_some_and(Value::is_string)) {
             let api = r.api.as_str();
             let mut found: Vec<(String, &Value)> = Vec::new();
             if let Some(list) = m.list.as_ref().filter(|l| l.api == api) {

@@ -131,10 +131,17 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
         let api = r.api.as_str();
         let body = &r.response;
         if let Some(code) = body.get("Code").and_then(Value::as_str) {
-            // An error body: only "this user has no login profile" carries information.
+            // An error body: only "this user has no login profile" and "this
+            // bucket has no policy" carry information.
             if api == "ram:GetLoginProfile" && code.contains("LoginProfile") {
                 let user = param(r, "UserName")?;
                 ram_user(&mut b, &user).console_login = Some(false);
+                continue;
+            }
+            if api == "oss:GetBucketPolicy" && code == "NoSuchBucketPolicy" {
+                let bucket = param(r, "BucketName")?;
+                let asset = b.entry(AssetKind::OssBucket, &bucket, || AssetSpec::OssBucket(OssBucket::default()));
+                asset.fields.insert("policy".into(), Slot::Absent);
                 continue;
             }
             return Err(malformed(

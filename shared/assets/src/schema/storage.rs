@@ -39,6 +39,8 @@ static OSS_BUCKET: Schema = Schema {
         // The bucket policy is a JSON text in Terraform, read as text, and an
         // object in ROS, whose statements' conditions the paths below reach.
         f("policy_text", "", "policy"),
+        // The whole policy: an object (ROS, `oss:GetBucketPolicy`) or JSON text (Terraform).
+        f("policy", "Policy", "policy"),
         f("secure_transport_condition", "Policy.Statement.Condition.Bool.acs:SecureTransport", ""),
         f("tls_version_condition", "Policy.Statement.Condition.NumericLessThan.acs:TLSVersion", ""),
         f("source_ip_condition", "Policy.Statement.Condition.IpAddress.acs:SourceIp", ""),

@@ -52,6 +52,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &NAS_RULE_NOT_PUBLIC,
     &NAS_ENCRYPTED,
     &NAS_MOUNT_GROUP,
+    &OSS_POLICY_NO_ANONYMOUS,
     // RAM
     &RAM_PASSWORD_POLICY,
     &RAM_GROUP_HAS_MEMBER,
@@ -578,6 +579,62 @@ static NAS_MOUNT_GROUP: Check = declare(
 );
 
 // ---------------------------------------------------------------- RAM
+
+/// A policy's `Statement` list (one statement may stand alone).
+fn statements(policy: &serde_json::Value) -> Vec<&serde_json::Value> {
+    match policy.get("Statement") {
+        Some(serde_json::Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    }
+}
+
+/// Whether a principal (`"*"`, `["*"]`, `{"RAM": ["*"]}`) admits anyone.
+fn anyone(principal: &serde_json::Value) -> bool {
+    match principal {
+        serde_json::Value::String(s) => s == "*",
+        serde_json::Value::Array(items) => items.iter().any(anyone),
+        serde_json::Value::Object(m) => m.values().any(anyone),
+        _ => false,
+    }
+}
+
+/// No Allow statement of the bucket policy names `*` as its principal.
+fn no_anonymous_grant(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
+    use cspm_assets::Slot;
+    let policy = match asset.fields.get("policy") {
+        None | Some(Slot::Unreported) => return Evaluation::missing("the bucket policy (oss:GetBucketPolicy)"),
+        Some(Slot::Unknown) => return Evaluation::not_check("Unknown: the policy is known only after deployment"),
+        Some(Slot::Absent) => return Evaluation::pass(),
+        Some(Slot::Known(serde_json::Value::String(text))) => match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => return Evaluation::error(format!("the bucket policy is not JSON: {e}")),
+        },
+        Some(Slot::Known(v)) => v.clone(),
+    };
+    let open = statements(&policy).into_iter().enumerate().filter(|(_, st)| {
+        let allows =
+            st.get("Effect").and_then(serde_json::Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case("Allow"));
+        allows && st.get("Principal").is_some_and(anyone)
+    });
+    Evaluation::from_findings(
+        open.map(|(i, _)| Finding::new(format!("Statement[{i}].Principal"), "*", "named accounts or RAM identities"))
+            .collect(),
+    )
+}
+
+static OSS_POLICY_NO_ANONYMOUS: Check = super::coded(
+    "oss-bucket-policy-no-any-anonymous",
+    "OSS bucket policies grant nothing to anonymous users",
+    "OSS",
+    OSS,
+    Category::DataSecurity,
+    Risk::High,
+    &[],
+    no_anonymous_grant,
+    "A policy statement allowing principal * lets anyone on the Internet, without credentials, do what it allows, whatever the bucket ACL says.",
+    "Replace the * principal with the account or RAM identities that need access (OSS console > the bucket > Bucket Policy), or delete the statement.",
+);
 
 const RAM_GROUP: &str = "ACS::RAM::Group";
 

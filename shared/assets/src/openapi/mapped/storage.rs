@@ -21,6 +21,9 @@ const OSS_ACL: &str = "oss:GetBucketAcl";
 const OSS_VERSIONING: &str = "oss:GetBucketVersioning";
 const OSS_LOGGING: &str = "oss:GetBucketLogging";
 const OSS_ENCRYPTION: &str = "oss:GetBucketEncryption";
+/// The body is the policy document itself; a bucket without one answers
+/// `NoSuchBucketPolicy` (read in `openapi/mod.rs`).
+const OSS_POLICY: &str = "oss:GetBucketPolicy";
 
 /// The typed adapter creates the bucket from `GetBucketInfo` (which names
 /// it, so no request parameter is needed) or `GetBucketAcl`; the other calls
@@ -34,6 +37,7 @@ static OSS_BUCKET: ApiMapping = ApiMapping {
         ApiDetail { api: OSS_VERSIONING, param: "BucketName" },
         ApiDetail { api: OSS_LOGGING, param: "BucketName" },
         ApiDetail { api: OSS_ENCRYPTION, param: "BucketName" },
+        ApiDetail { api: OSS_POLICY, param: "BucketName" },
     ],
     fields: &[
         ("acl", OSS_INFO, "AccessControlList.Grant"),
@@ -46,6 +50,7 @@ static OSS_BUCKET: ApiMapping = ApiMapping {
         ("sse_kms_key_id", OSS_INFO, "ServerSideEncryptionRule.KMSMasterKeyID"),
         ("redundancy_type", OSS_INFO, "DataRedundancyType"),
         ("acl", OSS_ACL, "AccessControlPolicy.AccessControlList.Grant"),
+        ("policy", OSS_POLICY, ""),
         ("versioning_status", OSS_VERSIONING, "VersioningConfiguration.Status"),
         ("logging_target_bucket", OSS_LOGGING, "BucketLoggingStatus.LoggingEnabled.TargetBucket"),
         ("sse_algorithm", OSS_ENCRYPTION, "ServerSideEncryptionRule.ApplyServerSideEncryptionByDefault.SSEAlgorithm"),
