@@ -508,21 +508,112 @@ static PRODUCT_ADMIN: Check = Check {
         let Some(policies) = &u.direct_policies else {
             return Evaluation::missing("the user's policies (ram:ListPoliciesForUser)");
         };
-        let by_name = policies.iter().filter(|p| {
-            let name = p.rsplit(':').next().unwrap_or(p);
-            name == "AdministratorAccess" || name.ends_with("FullAccess")
-        });
-        let mut findings: Vec<Finding> =
-            by_name.map(|p| Finding::new("Policy", p, "no administrator or FullAccess policy")).collect();
-        let inline = u.inline_policies.iter().map(product_admin_statements).sum::<usize>();
-        if inline > 0 {
-            findings.push(Finding::new(
-                "inline policy statements",
-                format!("{inline} allowing svc:* or * on *"),
-                "none",
-            ));
-        }
-        Evaluation::from_findings(findings)
+        admin_findings(policies.iter().map(String::as_str), &u.inline_policies)
+    }),
+};
+
+/// A policy name granting administrator or a whole product's access (`Type:Name` or `Name`).
+fn admin_named(policy: &str) -> bool {
+    let name = policy.rsplit(':').next().unwrap_or(policy);
+    name == "AdministratorAccess" || name.ends_with("FullAccess")
+}
+
+/// Findings for admin-named policies and inline documents granting `svc:*` or `*` on `*`.
+fn admin_findings<'a>(names: impl Iterator<Item = &'a str>, inline: &[Value]) -> Evaluation {
+    let mut findings: Vec<Finding> = names
+        .filter(|p| admin_named(p))
+        .map(|p| Finding::new("Policy", p, "no administrator or FullAccess policy"))
+        .collect();
+    let statements = inline.iter().map(product_admin_statements).sum::<usize>();
+    if statements > 0 {
+        findings.push(Finding::new(
+            "inline policy statements",
+            format!("{statements} allowing svc:* or * on *"),
+            "none",
+        ));
+    }
+    Evaluation::from_findings(findings)
+}
+
+const ROLE: &str = "ACS::RAM::Role";
+
+/// A known field, `None` when left out, or the evaluation saying why it cannot be read.
+fn known_field<'a>(a: &'a Asset, f: &str) -> Result<Option<&'a Value>, Evaluation> {
+    match a.fields.get(f) {
+        Some(Slot::Known(v)) => Ok(Some(v)),
+        Some(Slot::Unknown) => Err(Evaluation::not_check(format!("Unknown: {f} is known only after deployment"))),
+        Some(Slot::Unreported) => Err(Evaluation::missing(f)),
+        _ => Ok(None),
+    }
+}
+
+/// A template role's policies: names attached in its own properties (ROS
+/// `PolicyAttachments`) or by attachment resources, and inline documents.
+fn role_admin_access(a: &Asset) -> Evaluation {
+    let fields = (
+        known_field(a, "attached_policies"),
+        known_field(a, "attached_policy_names"),
+        known_field(a, "inline_policies"),
+    );
+    let (attached, joined, inline) = match fields {
+        (Ok(a), Ok(j), Ok(i)) => (a, j, i),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e,
+    };
+    let mut names: Vec<String> = Vec::new();
+    for kind in ["System", "Custom"] {
+        let listed = attached.and_then(|a| a.get(kind)).and_then(Value::as_array);
+        names.extend(listed.into_iter().flatten().filter_map(Value::as_str).map(|n| format!("{kind}:{n}")));
+    }
+    names.extend(joined.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+    let documents: Vec<Value> = inline
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("PolicyDocument").cloned())
+        .collect();
+    admin_findings(names.iter().map(String::as_str), &documents)
+}
+
+/// Whether a role's trust policy (an object, or JSON text) lets RAM identities assume it.
+fn assumable_by_ram(trust: &Value) -> bool {
+    let parsed: Option<Value> = trust.as_str().and_then(|text| serde_json::from_str(text).ok());
+    let trust = parsed.as_ref().unwrap_or(trust);
+    let statements = match trust.get("Statement") {
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+        None => Vec::new(),
+    };
+    statements.iter().any(|st| st.get("Principal").and_then(|p| p.get("RAM")).is_some())
+}
+
+const ROLE_ITEM: CheckMeta = CheckMeta {
+    resource_type: AssetKind::Other(ROLE),
+    risk: Risk::Medium,
+    description: "A role with AdministratorAccess or a product's FullAccess hands that power to whoever can assume it: one compromised service or user takes the account or the product.",
+    solution: "Replace AdministratorAccess and *FullAccess on the role with policies naming only the actions and resources it needs.",
+    ..USER_ITEM
+};
+
+static ROLE_PRODUCT_ADMIN: Check = Check {
+    meta: CheckMeta {
+        id: "ram-role-no-product-admin-access",
+        name: "RAM roles hold no administrator or product-wide full access",
+        ..ROLE_ITEM
+    },
+    eval: Eval::Code(|a, _| role_admin_access(a)),
+};
+
+static USER_ROLE_PRODUCT_ADMIN: Check = Check {
+    meta: CheckMeta {
+        id: "ram-user-role-no-product-admin-access",
+        name: "Roles RAM users may assume hold no administrator or product-wide full access",
+        ..ROLE_ITEM
+    },
+    eval: Eval::Code(|a, _| match a.fields.get("trust_policy") {
+        Some(Slot::Known(trust)) if assumable_by_ram(trust) => role_admin_access(a),
+        Some(Slot::Known(_)) => Evaluation::not_check("NotApplicable: only services may assume the role"),
+        Some(Slot::Unknown) => Evaluation::not_check("Unknown: the trust policy is known only after deployment"),
+        _ => Evaluation::missing("the role's trust policy"),
     }),
 };
 
@@ -541,4 +632,6 @@ pub(crate) static CHECKS: &[&Check] = &[
     &IN_A_GROUP,
     &ACTIVE_KEYS,
     &PRODUCT_ADMIN,
+    &ROLE_PRODUCT_ADMIN,
+    &USER_ROLE_PRODUCT_ADMIN,
 ];

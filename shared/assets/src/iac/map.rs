@@ -134,61 +134,93 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
 
 const RAM_GROUP: &str = "ACS::RAM::Group";
 const RAM_POLICY: &str = "ACS::RAM::ManagedPolicy";
+const RAM_ROLE: &str = "ACS::RAM::Role";
 
-/// Resources that attach something to a RAM group or custom policy: the
-/// property naming the target, its kind, the counter field, and how many
-/// each resource adds (user lists add one per user).
-fn attachments(resource_type: &str) -> &'static [(&'static str, &'static str, &'static str, &'static str)] {
+/// What an attachment resource adds to the field of its target.
+#[derive(Clone, Copy)]
+enum Adds {
+    /// One to a count.
+    One,
+    /// The length of this list property to a count (a membership of several users).
+    Each(&'static str),
+    /// This property's value (a policy name) to a list of names.
+    Name(&'static str),
+}
+
+/// Resources that attach something to a RAM group, role or custom policy:
+/// the property naming the target, the target's kind, its field, and what
+/// the resource adds to it.
+fn attachments(resource_type: &str) -> &'static [(&'static str, &'static str, &'static str, Adds)] {
+    use Adds::*;
     match resource_type {
-        "ALIYUN::RAM::UserToGroupAddition" => &[("GroupName", RAM_GROUP, "member_count", "Users")],
-        "ALIYUN::RAM::AddUserToGroup" => &[("GroupName", RAM_GROUP, "member_count", "")],
-        "alicloud_ram_group_membership" => &[("group_name", RAM_GROUP, "member_count", "user_names")],
+        "ALIYUN::RAM::UserToGroupAddition" => &[("GroupName", RAM_GROUP, "member_count", Each("Users"))],
+        "ALIYUN::RAM::AddUserToGroup" => &[("GroupName", RAM_GROUP, "member_count", One)],
+        "alicloud_ram_group_membership" => &[("group_name", RAM_GROUP, "member_count", Each("user_names"))],
         "ALIYUN::RAM::AttachPolicyToGroup" => {
-            &[("GroupName", RAM_GROUP, "policy_count", ""), ("PolicyName", RAM_POLICY, "attachment_count", "")]
+            &[("GroupName", RAM_GROUP, "policy_count", One), ("PolicyName", RAM_POLICY, "attachment_count", One)]
         }
         "alicloud_ram_group_policy_attachment" => {
-            &[("group_name", RAM_GROUP, "policy_count", ""), ("policy_name", RAM_POLICY, "attachment_count", "")]
+            &[("group_name", RAM_GROUP, "policy_count", One), ("policy_name", RAM_POLICY, "attachment_count", One)]
         }
-        "ALIYUN::RAM::AttachPolicyToUser" | "ALIYUN::RAM::AttachPolicyToRole" => {
-            &[("PolicyName", RAM_POLICY, "attachment_count", "")]
-        }
-        "alicloud_ram_user_policy_attachment" | "alicloud_ram_role_policy_attachment" => {
-            &[("policy_name", RAM_POLICY, "attachment_count", "")]
-        }
+        "ALIYUN::RAM::AttachPolicyToUser" => &[("PolicyName", RAM_POLICY, "attachment_count", One)],
+        "alicloud_ram_user_policy_attachment" => &[("policy_name", RAM_POLICY, "attachment_count", One)],
+        "ALIYUN::RAM::AttachPolicyToRole" => &[
+            ("PolicyName", RAM_POLICY, "attachment_count", One),
+            ("RoleName", RAM_ROLE, "attached_policy_names", Name("PolicyName")),
+        ],
+        "alicloud_ram_role_policy_attachment" => &[
+            ("policy_name", RAM_POLICY, "attachment_count", One),
+            ("role_name", RAM_ROLE, "attached_policy_names", Name("policy_name")),
+        ],
         _ => &[],
     }
 }
 
-/// Counts memberships and policy attachments onto the groups and policies
-/// they name (by reference, or by the group's or policy's name).
+/// Adds memberships and policy attachments onto the groups, roles and
+/// policies they name (by reference, or by the target's name).
 fn count_attachments(resources: &[IacResource], out: &mut [Asset]) {
     let mut by_name: HashMap<(&str, String), usize> = HashMap::new();
     for (i, a) in out.iter().enumerate() {
         let kind = a.kind();
-        if kind.as_str() != RAM_GROUP && kind.as_str() != RAM_POLICY {
+        if ![RAM_GROUP, RAM_POLICY, RAM_ROLE].contains(&kind.as_str()) {
             continue;
         }
         let Some(r) = resources.iter().find(|r| r.source.address == a.id) else { continue };
-        for key in ["GroupName", "name", "PolicyName", "policy_name"] {
+        for key in ["GroupName", "name", "PolicyName", "policy_name", "RoleName"] {
             if let Some(name) = r.properties.get(key).and_then(text) {
                 by_name.insert((kind.as_str(), name), i);
             }
         }
     }
     for r in resources {
-        for &(key, kind, field, list_key) in attachments(&r.resource_type) {
+        for &(key, kind, field, adds) in attachments(&r.resource_type) {
             let Some(target) = r.properties.get(key) else { continue };
             let found = match referenced(target) {
                 Some(address) => out.iter().position(|a| a.id == address && a.kind().as_str() == kind),
                 None => text(target).and_then(|name| by_name.get(&(kind, name)).copied()),
             };
             let Some(i) = found else { continue };
-            let added = if list_key.is_empty() { 1 } else { list(&r.properties, list_key).len() as u64 };
-            let before = match out[i].fields.get(field) {
-                Some(Slot::Known(v)) => v.as_u64().unwrap_or(0),
-                _ => 0,
+            let fields = &mut out[i].fields;
+            let value = match (adds, fields.get(field)) {
+                (Adds::Name(key), Some(Slot::Known(Value::Array(names)))) => {
+                    let name =
+                        r.properties.get(key).and_then(text).unwrap_or_else(|| "(known after deployment)".into());
+                    Value::Array(names.iter().cloned().chain([Value::String(name)]).collect())
+                }
+                (Adds::Name(_), _) => continue,
+                (counted, before) => {
+                    let before = match before {
+                        Some(Slot::Known(v)) => v.as_u64().unwrap_or(0),
+                        _ => 0,
+                    };
+                    let added = match counted {
+                        Adds::Each(list_key) => list(&r.properties, list_key).len() as u64,
+                        _ => 1,
+                    };
+                    Value::from(before + added)
+                }
             };
-            out[i].fields.insert(field.to_owned(), Slot::Known(Value::from(before + added)));
+            fields.insert(field.to_owned(), Slot::Known(value));
         }
     }
 }

@@ -22,6 +22,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &SAS_ACCOUNT,
     &RAM_ROOT_ACCOUNT,
     &RAM_GROUP,
+    &RAM_ROLE,
     &SLS_ALERT_RULES,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
@@ -171,6 +172,23 @@ static RAM_MANAGED_POLICY: Schema = Schema {
         // Users, groups and roles it is attached to: counted from a template's
         // attachment resources, `AttachmentCount` in `ram:ListPolicies`.
         fd("attachment_count", "", "", "0"),
+    ],
+};
+
+/// RAM roles (templates only: the OpenAPI field catalogue has no role calls).
+static RAM_ROLE: Schema = Schema {
+    kind: "ACS::RAM::Role",
+    product: "RAM",
+    ros_types: &["ALIYUN::RAM::Role"],
+    tf_types: &["alicloud_ram_role"],
+    fields: &[
+        // Who may assume the role: an object (ROS) or JSON text (Terraform).
+        f("trust_policy", "AssumeRolePolicyDocument", "document"),
+        // ROS attaches policies in the role's own properties (`System` / `Custom` names, inline documents).
+        f("attached_policies", "PolicyAttachments", ""),
+        f("inline_policies", "Policies", ""),
+        // Names attached by separate attachment resources, joined from the template.
+        fd("attached_policy_names", "", "", "[]"),
     ],
 };
 
