@@ -1,4 +1,5 @@
-//! ActionTrail: the trail's own log bucket is not public.
+//! ActionTrail: the account has a trail at all, and the trail's own log
+//! bucket is not public.
 
 use crate::item::*;
 use cspm_assets::joins::LOG_BUCKET_ACL;
@@ -40,4 +41,30 @@ static LOG_BUCKET_PRIVATE: Check = Check {
     }),
 };
 
-pub(crate) static CHECKS: &[&Check] = &[&LOG_BUCKET_PRIVATE];
+static ENABLED: Check = Check {
+    meta: CheckMeta {
+        id: "actiontrail-enabled",
+        name: "The account has an ActionTrail trail recording events",
+        vendor: "ALIYUN",
+        product: "ActionTrail",
+        resource_type: AssetKind::Other("ACS::ActionTrail::Account"),
+        category: Category::LogAudit,
+        risk: Risk::High,
+        free: true,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &[],
+        description: "Without a trail, API calls and console actions stay 90 days in the event history and reach no log store: an intrusion leaves no lasting record.",
+        solution: "Create a trail for all regions and all events, delivering to OSS and Log Service (ActionTrail console > Trails > Create Trail).",
+    },
+    // Templates hold no account: the asset exists only for imported `actiontrail:DescribeTrails`.
+    eval: Eval::Code(|a, _| match a.fields.get("enabled_trails") {
+        Some(Slot::Known(n)) if n.as_u64().unwrap_or(0) > 0 => Evaluation::pass(),
+        Some(Slot::Known(n)) => {
+            Evaluation::from_findings(vec![Finding::new("trails recording events", n.to_string(), "at least 1")])
+        }
+        _ => Evaluation::missing("TrailList (actiontrail:DescribeTrails)"),
+    }),
+};
+
+pub(crate) static CHECKS: &[&Check] = &[&ENABLED, &LOG_BUCKET_PRIVATE];

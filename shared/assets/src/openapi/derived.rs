@@ -32,10 +32,12 @@ const ACK: &str = "ACS::CS::ManagedKubernetesCluster";
 /// EIPs (whether bound to an instance).
 const NETWORK_ACLS: &str = "vpc:DescribeNetworkAcls";
 const EIPS: &str = "vpc:DescribeEipAddresses";
+/// ActionTrail's trails, counted for the account (whether any records events).
+const TRAILS: &str = "actiontrail:DescribeTrails";
 
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
-    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS])
+    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS])
 }
 
 /// Reads `r`, one of [`apis`] (others are ignored).
@@ -45,6 +47,9 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     }
     if r.api == EIPS {
         return eips(b, &r.response);
+    }
+    if r.api == TRAILS {
+        return trails(b, &r.response);
     }
     let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
     let id = r
@@ -178,5 +183,22 @@ fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
         asset.fields.insert("attached".into(), known(Value::Bool(attached)));
     }
+    Ok(())
+}
+
+/// The account's trails that record events (`Status` `Enable`), added up over
+/// the responses imported (one per region asked).
+fn trails(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    let list = body.get("TrailList").and_then(Value::as_array).ok_or_else(|| malformed(TRAILS, "lacks TrailList"))?;
+    let enabled =
+        list.iter().filter(|t| str_field(t, "Status").is_some_and(|s| s.eq_ignore_ascii_case("Enable"))).count();
+    let kind = AssetKind::Other("ACS::ActionTrail::Account");
+    let asset = b.entry(kind, "account", || AssetSpec::Resource(kind.as_str().to_owned()));
+    asset.name = Some("ActionTrail".into());
+    let before = match asset.fields.get("enabled_trails") {
+        Some(Slot::Known(v)) => v.as_u64().unwrap_or(0),
+        _ => 0,
+    };
+    asset.fields.insert("enabled_trails".into(), known(Value::from(before + enabled as u64)));
     Ok(())
 }

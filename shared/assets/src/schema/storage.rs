@@ -24,6 +24,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &RAM_GROUP,
     &RAM_ROLE,
     &SLS_ALERT_RULES,
+    &ACTIONTRAIL_ACCOUNT,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
 ];
@@ -283,6 +284,16 @@ static RAM_ROOT_ACCOUNT: Schema = Schema {
         f("last_console_logon", "", ""),
         f("report_generated", "", ""),
     ],
+};
+
+/// The account's ActionTrail as a whole: how many trails record events
+/// (`actiontrail:DescribeTrails`; runtime data only).
+static ACTIONTRAIL_ACCOUNT: Schema = Schema {
+    kind: "ACS::ActionTrail::Account",
+    product: "ActionTrail",
+    ros_types: &[],
+    tf_types: &[],
+    fields: &[f("enabled_trails", "", "")],
 };
 
 /// The account's enabled Log Service alert queries, all projects together,
