@@ -53,7 +53,7 @@ static ENABLED: Check = Check {
         free: true,
         fix: FixSupport::None,
         params: &[],
-        standards: &[],
+        standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 2.1"],
         description: "Without a trail, API calls and console actions stay 90 days in the event history and reach no log store: an intrusion leaves no lasting record.",
         solution: "Create a trail for all regions and all events, delivering to OSS and Log Service (ActionTrail console > Trails > Create Trail).",
     },
