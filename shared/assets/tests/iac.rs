@@ -170,3 +170,22 @@ fn unreadable_input_is_an_error_naming_the_file() {
     assert!(ros::load_template(&dir.join("not-ros.yaml")).unwrap_err().to_string().contains("not a ROS template"));
     assert!(load_path(&dir.join("missing")).unwrap_err().to_string().contains("does not exist"));
 }
+
+#[test]
+fn template_inputs_are_assets_without_their_values() {
+    let secret = "Sup3r-S3cret!";
+    let ros_template = format!(
+        "ROSTemplateFormatVersion: '2015-09-01'\nParameters:\n  DbPassword:\n    Type: String\n    NoEcho: true\n    Default: '{secret}'\nResources: {{}}\n"
+    );
+    let tf = format!("variable \"db_password\" {{\n  default = \"{secret}\"\n}}\n");
+    let dir = dir_with(&[("t.yaml", ros_template.as_str()), ("main.tf", tf.as_str())]);
+    let ros_assets = load_path(&dir.join("t.yaml")).unwrap();
+    let tf_assets = load_path(&dir.join("main.tf")).unwrap();
+    for (assets, name) in [(&ros_assets, "Parameters.DbPassword"), (&tf_assets, "var.db_password")] {
+        let input = assets.iter().find(|a| a.id == name).unwrap_or_else(|| panic!("{name} is an asset"));
+        assert_eq!(input.kind().as_str(), "ACS::Template::Parameter");
+        assert_eq!(input.fields.get("has_default"), Some(&cspm_assets::Slot::Known(serde_json::json!(true))));
+        let shown = serde_json::to_string(assets).unwrap();
+        assert!(!shown.contains(secret), "a default value reached the assets: {shown}");
+    }
+}

@@ -10,6 +10,7 @@ mod item;
 mod log_alerts;
 mod oss;
 mod packs;
+mod parameters;
 mod ram;
 mod rds;
 mod root;
@@ -33,6 +34,7 @@ static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
         actiontrail::CHECKS,
         sas::CHECKS,
         log_alerts::CHECKS,
+        parameters::CHECKS,
     ];
     let declared = [rules::compute::CHECKS, rules::database::CHECKS, rules::storage::CHECKS, rules::network::CHECKS];
     groups.into_iter().chain(declared).flatten().copied().collect()

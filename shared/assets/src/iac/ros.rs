@@ -35,6 +35,21 @@ pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
         conditions: doc.get("Conditions").and_then(Value::as_object).cloned().unwrap_or_default(),
     };
     let lines = resource_lines(&text);
+    let parameters = doc.get("Parameters").and_then(Value::as_object).cloned().unwrap_or_default();
+    // Parameters as `ROS::Parameter` pseudo-resources: whether each hides its
+    // value (`NoEcho`, `AssociationProperty`) and has a default. The default
+    // itself is not kept (it may be a secret written into the template).
+    let parameters = parameters.into_iter().map(|(name, p)| IacResource {
+        resource_type: "ROS::Parameter".into(),
+        source: SourceRef { file: file.to_path_buf(), line: None, address: format!("Parameters.{name}") },
+        properties: serde_json::json!({
+            "Name": name,
+            "NoEcho": p.get("NoEcho").cloned().unwrap_or(Value::Null),
+            "AssociationProperty": p.get("AssociationProperty").cloned().unwrap_or(Value::Null),
+            "HasDefault": p.get("Default").is_some(),
+        }),
+    });
+    // Resources first, then the parameters.
     Ok(resources
         .iter()
         .map(|(id, r)| {
@@ -45,6 +60,7 @@ pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
                 properties: template.resolve(r.get("Properties").unwrap_or(&Value::Object(Map::new()))),
             }
         })
+        .chain(parameters)
         .collect())
 }
 

@@ -87,6 +87,8 @@ impl Module {
                 }
             }
         }
+        // Then the module's inputs.
+        out.extend(files.iter().flat_map(|(file, text, body)| variables(file, text, body)));
         out
     }
 
@@ -321,6 +323,33 @@ impl Module {
 }
 
 /// The line of each `resource "<type>" "<name>"` declaration, in one pass.
+/// The module's input variables, as `terraform_variable` pseudo-resources:
+/// whether each is `sensitive` and has a default. The default itself is
+/// not kept (it may be a secret written into the module).
+fn variables(file: &Path, text: &str, body: &hcl::Body) -> Vec<IacResource> {
+    body.blocks()
+        .filter(|b| b.identifier() == "variable")
+        .filter_map(|b| {
+            let name = b.labels().first()?.as_str();
+            let attr = |k: &str| b.body().attributes().find(|a| a.key() == k);
+            let sensitive = attr("sensitive").is_some_and(|a| matches!(a.expr(), Expression::Bool(true)));
+            let line = text.lines().position(|l| {
+                let l = l.trim_start();
+                l.starts_with("variable") && l.contains(&format!("\"{name}\""))
+            });
+            Some(IacResource {
+                resource_type: "terraform_variable".into(),
+                source: SourceRef {
+                    file: file.to_path_buf(),
+                    line: line.map(|i| i + 1),
+                    address: format!("var.{name}"),
+                },
+                properties: json!({"name": name, "sensitive": sensitive, "has_default": attr("default").is_some()}),
+            })
+        })
+        .collect()
+}
+
 fn declaration_lines(text: &str) -> std::collections::HashMap<(&str, &str), usize> {
     let mut lines = std::collections::HashMap::new();
     for (i, l) in text.lines().enumerate() {

@@ -25,6 +25,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &RAM_ROLE,
     &SLS_ALERT_RULES,
     &ACTIONTRAIL_ACCOUNT,
+    &TEMPLATE_PARAMETER,
     &EMR_CLUSTER,
     &GWLB_LOAD_BALANCER,
 ];
@@ -283,6 +284,22 @@ static RAM_ROOT_ACCOUNT: Schema = Schema {
         f("active_access_keys", "", ""),
         f("last_console_logon", "", ""),
         f("report_generated", "", ""),
+    ],
+};
+
+/// A template's input: a ROS parameter or a Terraform variable (the loaders
+/// emit them as `ROS::Parameter` / `terraform_variable`, without their defaults).
+static TEMPLATE_PARAMETER: Schema = Schema {
+    kind: "ACS::Template::Parameter",
+    product: "Template",
+    ros_types: &["ROS::Parameter"],
+    tf_types: &["terraform_variable"],
+    fields: &[
+        f("name", "Name", "name"),
+        // NoEcho (ROS) or sensitive (Terraform): the value is not displayed.
+        f("hidden", "NoEcho", "sensitive"),
+        f("association", "AssociationProperty", ""),
+        f("has_default", "HasDefault", "has_default"),
     ],
 };
 
