@@ -264,6 +264,8 @@ static ACK_MANAGED_CLUSTER: Schema = Schema {
         f("zone_ids", "ZoneIds", "zone_ids"),
         f("endpoint_public_access", "EndpointPublicAccess", "endpoint_public_access_enabled"),
         f("rrsa_enabled", "RrsaConfig.Enabled", "enable_rrsa"),
+        // Runtime only: the version ACK offers to upgrade to (`cs:DescribeClustersV1`).
+        f("next_version", "", ""),
         // Runtime only: when a cluster check last succeeded (`cs:ListClusterChecks`).
         f("last_cluster_check", "", ""),
     ],

@@ -105,6 +105,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ACK_TERWAY_IPVLAN,
     &ACK_NODE_POOL_CLOUDMONITOR,
     &ACK_CLUSTER_CHECK,
+    &ACK_LATEST_VERSION,
     &ACK_MULTI_ZONE,
     &ACK_PRIVATE_ENDPOINT,
     &ACK_RRSA,
@@ -1748,6 +1749,35 @@ static ACK_CLUSTER_CHECK: Check = coded(
     "Run a cluster check (ACK console > the cluster > Cluster Check, or aliyun cs RunClusterCheck) every week, or schedule inspections.",
 )
 .citing(&["CIS Alibaba Cloud Foundations Benchmark v2.0 7.4"]);
+
+/// The cluster runs the latest version ACK offers: no `next_version` to upgrade to.
+fn latest_version(asset: &Asset, _: &Context) -> Evaluation {
+    match asset.fields.get("next_version") {
+        // Templates: which version is latest is known only on the day of the check.
+        Some(Slot::Absent) if asset.source.is_some() => {
+            Evaluation::not_check("NotApplicable: the latest version is known only to the running service")
+        }
+        Some(Slot::Absent) => Evaluation::pass(),
+        Some(Slot::Known(v)) => match text(v).filter(|t| !t.is_empty()) {
+            None => Evaluation::pass(),
+            Some(next) => Evaluation::from_findings(vec![Finding::new("next_version", next, "none (latest version)")]),
+        },
+        _ => Evaluation::missing("next_version (cs:DescribeClustersV1)"),
+    }
+}
+
+static ACK_LATEST_VERSION: Check = coded(
+    "ack-cluster-upgrade-latest-version",
+    "ACK clusters run the latest Kubernetes version ACK offers",
+    "ACK",
+    ACK,
+    Category::BasicProtection,
+    Risk::Low,
+    &[],
+    latest_version,
+    "Each version behind the latest misses fixes, and the further behind, the harder and riskier the upgrade when support ends.",
+    "Upgrade the cluster to the version ACK offers (ACK console > the cluster > Upgrade, or aliyun cs UpgradeCluster).",
+);
 
 const THREE_ZONES: Expect = Any(&[LengthAtLeast("vswitch_ids", 3), LengthAtLeast("zone_ids", 3)]);
 

@@ -151,6 +151,8 @@ static ACK_CLUSTER: ApiMapping = ApiMapping {
     fields: &[
         ("cluster_spec", ACK_LIST, "cluster_spec"),
         ("version", ACK_LIST, "current_version"),
+        // The version ACK offers to upgrade to; empty when the cluster runs the latest.
+        ("next_version", ACK_LIST, "next_version"),
         // The cluster's vSwitches, comma-separated; and its one zone.
         ("vswitch_ids", ACK_LIST, "vswitch_id"),
         ("zone_ids", ACK_LIST, "zone_id"),
