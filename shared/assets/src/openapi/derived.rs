@@ -10,7 +10,7 @@ use crate::model::{AssetKind, AssetSpec, Slot};
 use serde_json::Value;
 
 /// The calls read here, each with the request parameter naming its resource
-/// and the kind of that resource.
+/// (several, comma-separated, name it `a:b`, as in `mapped`) and its kind.
 const CALLS: &[(&str, &str, &str)] = &[
     ("r-kvstore:DescribeDBInstanceNetInfo", "InstanceId", REDIS),
     ("r-kvstore:DescribeSecurityIps", "InstanceId", REDIS),
@@ -21,12 +21,14 @@ const CALLS: &[(&str, &str, &str)] = &[
     ("dds:DescribeSecurityIps", "DBInstanceId", MONGODB),
     ("dds:DescribeDBInstanceTDEInfo", "DBInstanceId", MONGODB),
     ("cs:ListClusterChecks", "ClusterId", ACK),
+    ("slb:DescribeLoadBalancerHTTPSListenerAttribute", "LoadBalancerId,ListenerPort", SLB_LISTENER),
 ];
 
 const REDIS: &str = "ACS::REDIS::Instance";
 const POLARDB: &str = "ACS::POLARDB::DBCluster";
 const MONGODB: &str = "ACS::MONGODB::Instance";
 const ACK: &str = "ACS::CS::ManagedKubernetesCluster";
+const SLB_LISTENER: &str = "ACS::SLB::Listener";
 
 /// Lists whose items need a predicate: network ACLs (their rule entries),
 /// EIPs (whether bound to an instance).
@@ -34,10 +36,12 @@ const NETWORK_ACLS: &str = "vpc:DescribeNetworkAcls";
 const EIPS: &str = "vpc:DescribeEipAddresses";
 /// ActionTrail's trails, counted for the account (whether any records events).
 const TRAILS: &str = "actiontrail:DescribeTrails";
+/// Custom TLS cipher policies, with the listeners using each.
+const TLS_POLICIES: &str = "slb:ListTLSCipherPolicies";
 
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
-    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS])
+    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS, TLS_POLICIES])
 }
 
 /// Reads `r`, one of [`apis`] (others are ignored).
@@ -51,11 +55,17 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     if r.api == TRAILS {
         return trails(b, &r.response);
     }
+    if r.api == TLS_POLICIES {
+        return tls_policies(b, &r.response);
+    }
     let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
-    let id = r
-        .params
-        .get(param)
-        .ok_or_else(|| malformed(api, format!("needs params.{param} (the resource asked about)")))?;
+    let parts = param.split(',').map(|p| {
+        r.params
+            .get(p)
+            .map(String::as_str)
+            .ok_or_else(|| malformed(api, format!("needs params.{p} (the resource asked about)")))
+    });
+    let id = parts.collect::<Result<Vec<_>, _>>()?.join(":");
     let body = &r.response;
     let fields: Vec<(&str, Slot)> = match api {
         // A public endpoint is an entry of type Public.
@@ -113,10 +123,12 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
                 .max();
             vec![("last_cluster_check", known(finished.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))))]
         }
+        // The call answers for HTTPS listeners only.
+        "slb:DescribeLoadBalancerHTTPSListenerAttribute" => vec![("protocol", known(Value::String("https".into())))],
         _ => Vec::new(),
     };
     let kind = AssetKind::from_name(kind).ok_or_else(|| malformed(api, format!("{kind} has no schema")))?;
-    let asset = b.entry(kind, id, || AssetSpec::Resource(kind.as_str().to_owned()));
+    let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
     for (field, slot) in fields {
         asset.fields.insert(field.to_owned(), slot);
     }
@@ -200,5 +212,24 @@ fn trails(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         _ => 0,
     };
     asset.fields.insert("enabled_trails".into(), known(Value::from(before + enabled as u64)));
+    Ok(())
+}
+
+/// Each listener using a custom policy (`RelateListeners`, named `lb:port`)
+/// gets the TLS versions the policy accepts.
+fn tls_policies(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    let policies = body.get("TLSCipherPolicies").and_then(Value::as_array);
+    let policies = policies.ok_or_else(|| malformed(TLS_POLICIES, "lacks TLSCipherPolicies"))?;
+    let kind = AssetKind::Other(SLB_LISTENER);
+    for policy in policies {
+        let versions = policy.get("TLSVersions").cloned().unwrap_or(Value::Array(Vec::new()));
+        for listener in policy.get("RelateListeners").and_then(Value::as_array).into_iter().flatten() {
+            let (Some(lb), Some(port)) = (str_field(listener, "LoadBalancerId"), str_field(listener, "Port")) else {
+                return Err(malformed(TLS_POLICIES, "a related listener lacks LoadBalancerId or Port"));
+            };
+            let asset = b.entry(kind, &format!("{lb}:{port}"), || AssetSpec::Resource(SLB_LISTENER.to_owned()));
+            asset.fields.insert("tls_versions".into(), known(versions.clone()));
+        }
+    }
     Ok(())
 }

@@ -72,6 +72,8 @@ static SLB_LISTENER: Schema = Schema {
         f("listener_forward", "HttpConfig.ListenerForward", "listener_forward"),
         // Both providers use the oldest cipher policy unless told otherwise.
         fd("tls_cipher_policy", "TLSCipherPolicy", "tls_cipher_policy", "\"tls_cipher_policy_1_0\""),
+        // The versions a custom policy accepts (`slb:ListTLSCipherPolicies`; runtime only).
+        f("tls_versions", "", ""),
     ],
 };
 

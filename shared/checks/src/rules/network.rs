@@ -25,6 +25,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &SLB_LISTENER_NO_HTTP,
     &SLB_LISTENER_REDIRECT,
     &SLB_LISTENER_TLS_POLICY,
+    &SLB_LISTENER_TLS_1_2,
     &SLB_LISTENER_HTTPS,
     &SLB_LISTENER_RISK_PORTS,
     &SLB_BACKEND_WEIGHT,
@@ -319,6 +320,68 @@ static SLB_LISTENER_TLS_POLICY: Check = declare(
     When("protocol", &["https"], &NoneOf("tls_cipher_policy", &["tls_cipher_policy_1_0"])),
     "The default policy still accepts TLS 1.0 and weak ciphers, which are open to known attacks.",
     "Set TLSCipherPolicy / tls_cipher_policy to tls_cipher_policy_1_2 or a stricter policy on HTTPS listeners.",
+);
+
+/// The TLS versions of SLB's system cipher policies.
+const SYSTEM_TLS_POLICIES: &[(&str, &[&str])] = &[
+    ("tls_cipher_policy_1_0", &["TLSv1.0", "TLSv1.1", "TLSv1.2"]),
+    ("tls_cipher_policy_1_1", &["TLSv1.1", "TLSv1.2"]),
+    ("tls_cipher_policy_1_2", &["TLSv1.2"]),
+    ("tls_cipher_policy_1_2_strict", &["TLSv1.2"]),
+    ("tls_cipher_policy_1_2_strict_with_1_3", &["TLSv1.2", "TLSv1.3"]),
+];
+
+/// HTTPS listeners accept nothing older than TLS 1.2: a system policy by
+/// its name, a custom policy by the versions `slb:ListTLSCipherPolicies` reports.
+fn tls_1_2_minimum(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
+    use cspm_assets::Slot;
+    use cspm_assets::iac::scalar_text;
+    let read = |f: &str| asset.fields.get(f).cloned().unwrap_or(Slot::Absent);
+    match read("protocol") {
+        Slot::Known(p) if scalar_text(&p).is_some_and(|p| p.eq_ignore_ascii_case("https")) => {}
+        Slot::Known(_) | Slot::Absent => return Evaluation::not_check("NotApplicable: not an HTTPS listener"),
+        Slot::Unknown => return Evaluation::not_check("Unknown: the protocol is known only after deployment"),
+        Slot::Unreported => return Evaluation::missing("the listener's protocol"),
+    }
+    let policy = match read("tls_cipher_policy") {
+        Slot::Known(p) => scalar_text(&p).unwrap_or_default(),
+        Slot::Unknown => return Evaluation::not_check("Unknown: the cipher policy is known only after deployment"),
+        _ => return Evaluation::missing("TLSCipherPolicy (slb:DescribeLoadBalancerHTTPSListenerAttribute)"),
+    };
+    let versions: Vec<String> = match SYSTEM_TLS_POLICIES.iter().find(|(name, _)| *name == policy) {
+        Some((_, versions)) => versions.iter().map(|v| (*v).to_owned()).collect(),
+        None => match read("tls_versions") {
+            Slot::Known(v) => v.as_array().into_iter().flatten().filter_map(scalar_text).collect(),
+            Slot::Absent => {
+                return Evaluation::not_check(format!(
+                    "Unknown: custom policy {policy} is defined outside the template"
+                ));
+            }
+            _ => return Evaluation::missing(&format!("the versions of policy {policy} (slb:ListTLSCipherPolicies)")),
+        },
+    };
+    let old: Vec<&String> = versions.iter().filter(|v| v.as_str() == "TLSv1.0" || v.as_str() == "TLSv1.1").collect();
+    if old.is_empty() {
+        return Evaluation::pass();
+    }
+    Evaluation::from_findings(vec![Finding::new(
+        format!("policy {policy}"),
+        format!("{old:?}"),
+        "TLSv1.2 or later only",
+    )])
+}
+
+static SLB_LISTENER_TLS_1_2: Check = super::coded(
+    "slb-listener-tls-1-2-minimum",
+    "SLB HTTPS listeners accept TLS 1.2 or later only",
+    "SLB",
+    SLB_LSN,
+    Category::DataSecurity,
+    Risk::Medium,
+    &[],
+    tls_1_2_minimum,
+    "TLS 1.0 and 1.1 have known weaknesses and are deprecated; a listener that still accepts them lets clients (and attackers) negotiate down to them.",
+    "Use tls_cipher_policy_1_2, tls_cipher_policy_1_2_strict or tls_cipher_policy_1_2_strict_with_1_3, or a custom policy accepting TLSv1.2 and TLSv1.3 only.",
 );
 
 static SLB_LISTENER_HTTPS: Check = declare(

@@ -59,8 +59,8 @@ static SLB: ApiMapping = ApiMapping {
 const SLB_HTTPS_LISTENER_DETAIL: &str = "slb:DescribeLoadBalancerHTTPSListenerAttribute";
 
 /// HTTPS listeners, named `lb-…:443` like Terraform's listener ids. The call
-/// reports no protocol (it is HTTPS by construction), so the protocol items
-/// stay `Unreported` on it.
+/// reports no protocol: it is HTTPS by construction, which `openapi/derived.rs`
+/// records.
 static SLB_HTTPS_LISTENER: ApiMapping = ApiMapping {
     kind: "ACS::SLB::Listener",
     list: None,
