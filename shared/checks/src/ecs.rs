@@ -275,7 +275,16 @@ static OS_PATCHES: Check = Check {
                 .collect(),
         ),
         Some(Slot::Absent) => Evaluation::not_check("NotApplicable: a template holds no vulnerability data"),
-        _ => Evaluation::missing("VulRecords (sas:DescribeVulList --Type cve, and --Type sys for Windows)"),
+        _ => match &a.spec {
+            AssetSpec::EcsInstance(i) if i.agent_status.as_deref().is_some_and(|s| s != "online") => {
+                Evaluation::not_check(
+                    "MissingData: the host's Security Center agent is not online, so its vulnerabilities are not known",
+                )
+            }
+            _ => Evaluation::missing(
+                "the host's agent (sas:DescribeCloudCenterInstances) and VulRecords (sas:DescribeVulList --Type cve for Linux, sys for Windows)",
+            ),
+        },
     }),
 };
 

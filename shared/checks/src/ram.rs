@@ -2,6 +2,7 @@
 //! custom policies granting administrator access.
 
 use crate::item::*;
+use cspm_assets::iac::{UNKNOWN_NAME, contains_unknown};
 use cspm_assets::{Asset, AssetKind, AssetSpec, LastLogin, PasswordPolicy, RamUser, Slot};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -319,14 +320,18 @@ fn product_wide(action: Option<&Value>) -> bool {
     }
 }
 
-/// How many `Allow` statements grant all of a product (or everything) on every resource.
-fn product_admin_statements(document: &Value) -> usize {
-    let statements = match document.get("Statement") {
+/// A policy document's statements (one statement may stand alone).
+pub(crate) fn statements(document: &Value) -> Vec<&Value> {
+    match document.get("Statement") {
         Some(Value::Array(items)) => items.iter().collect(),
         Some(one @ Value::Object(_)) => vec![one],
         _ => Vec::new(),
-    };
-    statements
+    }
+}
+
+/// How many `Allow` statements grant all of a product (or everything) on every resource.
+fn product_admin_statements(document: &Value) -> usize {
+    statements(document)
         .into_iter()
         .filter(|st| {
             st.get("Effect").and_then(Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case("allow"))
@@ -338,12 +343,7 @@ fn product_admin_statements(document: &Value) -> usize {
 
 /// The `Allow` statements granting every action on every resource.
 fn admin_statements(document: &Value) -> Vec<usize> {
-    let statements = match document.get("Statement") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one @ Value::Object(_)) => vec![one],
-        _ => Vec::new(),
-    };
-    statements
+    statements(document)
         .into_iter()
         .enumerate()
         .filter(|(_, st)| {
@@ -518,13 +518,21 @@ fn admin_named(policy: &str) -> bool {
     name == "AdministratorAccess" || name.ends_with("FullAccess")
 }
 
-/// Findings for admin-named policies and inline documents granting `svc:*` or `*` on `*`.
+/// Findings for admin-named policies and inline documents granting `svc:*`
+/// or `*` on `*`; `Unknown` when none is found but a name or document is
+/// known only after deployment.
 fn admin_findings<'a>(names: impl Iterator<Item = &'a str>, inline: &[Value]) -> Evaluation {
+    let names: Vec<&str> = names.collect();
     let mut findings: Vec<Finding> = names
+        .iter()
         .filter(|p| admin_named(p))
-        .map(|p| Finding::new("Policy", p, "no administrator or FullAccess policy"))
+        .map(|p| Finding::new("Policy", *p, "no administrator or FullAccess policy"))
         .collect();
     let statements = inline.iter().map(product_admin_statements).sum::<usize>();
+    let unknown = names.iter().any(|n| n.ends_with(UNKNOWN_NAME)) || inline.iter().any(contains_unknown);
+    if findings.is_empty() && statements == 0 && unknown {
+        return Evaluation::not_check("Unknown: a policy name or document is known only after deployment");
+    }
     if statements > 0 {
         findings.push(Finding::new(
             "inline policy statements",
@@ -562,9 +570,11 @@ fn role_admin_access(a: &Asset) -> Evaluation {
     let mut names: Vec<String> = Vec::new();
     for kind in ["System", "Custom"] {
         let listed = attached.and_then(|a| a.get(kind)).and_then(Value::as_array);
-        names.extend(listed.into_iter().flatten().filter_map(Value::as_str).map(|n| format!("{kind}:{n}")));
+        names.extend(listed.into_iter().flatten().map(|n| format!("{kind}:{}", n.as_str().unwrap_or(UNKNOWN_NAME))));
     }
-    names.extend(joined.and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).map(str::to_owned));
+    names.extend(
+        joined.and_then(Value::as_array).into_iter().flatten().map(|n| n.as_str().unwrap_or(UNKNOWN_NAME).to_owned()),
+    );
     let documents: Vec<Value> = inline
         .and_then(Value::as_array)
         .into_iter()
@@ -574,16 +584,18 @@ fn role_admin_access(a: &Asset) -> Evaluation {
     admin_findings(names.iter().map(String::as_str), &documents)
 }
 
-/// Whether a role's trust policy (an object, or JSON text) lets RAM identities assume it.
-fn assumable_by_ram(trust: &Value) -> bool {
-    let parsed: Option<Value> = trust.as_str().and_then(|text| serde_json::from_str(text).ok());
-    let trust = parsed.as_ref().unwrap_or(trust);
-    let statements = match trust.get("Statement") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
+/// Whether a role's trust policy (an object, or JSON text) lets RAM
+/// identities assume it; `None` when the policy cannot be read.
+fn assumable_by_ram(trust: &Value) -> Option<bool> {
+    let parsed: Option<Value> = match trust {
+        Value::String(text) => Some(serde_json::from_str(text).ok()?),
+        _ => None,
     };
-    statements.iter().any(|st| st.get("Principal").and_then(|p| p.get("RAM")).is_some())
+    let trust = parsed.as_ref().unwrap_or(trust);
+    if contains_unknown(trust) {
+        return None;
+    }
+    Some(statements(trust).iter().any(|st| st.get("Principal").and_then(|p| p.get("RAM")).is_some()))
 }
 
 const ROLE_ITEM: CheckMeta = CheckMeta {
@@ -609,11 +621,22 @@ static USER_ROLE_PRODUCT_ADMIN: Check = Check {
         name: "Roles RAM users may assume hold no administrator or product-wide full access",
         ..ROLE_ITEM
     },
-    eval: Eval::Code(|a, _| match a.fields.get("trust_policy") {
-        Some(Slot::Known(trust)) if assumable_by_ram(trust) => role_admin_access(a),
-        Some(Slot::Known(_)) => Evaluation::not_check("NotApplicable: only services may assume the role"),
-        Some(Slot::Unknown) => Evaluation::not_check("Unknown: the trust policy is known only after deployment"),
-        _ => Evaluation::missing("the role's trust policy"),
+    eval: Eval::Code(|a, _| {
+        let trust = ["trust_policy", "assume_role_policy"].iter().find_map(|f| match a.fields.get(*f) {
+            Some(slot @ (Slot::Known(_) | Slot::Unknown)) => Some(slot),
+            _ => None,
+        });
+        match trust {
+            Some(Slot::Known(t)) => match assumable_by_ram(t) {
+                Some(true) => role_admin_access(a),
+                Some(false) => Evaluation::not_check("NotApplicable: only services may assume the role"),
+                None => {
+                    Evaluation::not_check("Unknown: the trust policy is known only after deployment, or is not JSON")
+                }
+            },
+            Some(_) => Evaluation::not_check("Unknown: the trust policy is known only after deployment"),
+            None => Evaluation::not_check("NotApplicable: the role declares no trust policy"),
+        }
     }),
 };
 

@@ -96,8 +96,12 @@ static NOTIFICATIONS: Check = Check {
             Err(missing) => return missing,
             Ok(v) => v,
         };
+        let unlisted: Vec<&str> = HIGH_RISK_NOTICES.iter().copied().filter(|p| notices.get(*p).is_none()).collect();
+        if !unlisted.is_empty() {
+            return Evaluation::missing(&format!("the notice items {unlisted:?} (sas:DescribeNoticeConfig)"));
+        }
         // Route 0 sends through no channel.
-        let silent = HIGH_RISK_NOTICES.iter().filter(|p| notices.get(**p).and_then(Value::as_u64).unwrap_or(0) == 0);
+        let silent = HIGH_RISK_NOTICES.iter().filter(|p| notices.get(**p).and_then(Value::as_u64) == Some(0));
         Evaluation::from_findings(
             silent
                 .map(|p| Finding::new(format!("notice {p}"), "no channel", "SMS, email or internal message"))
@@ -171,6 +175,10 @@ static VULNERABILITY_SCAN: Check = Check {
     }),
 };
 
+/// The fingerprint schedules to check: listening ports, processes, accounts, software.
+const FINGERPRINT_KINDS: &[&str] =
+    &["scheduler_port_period", "scheduler_process_period", "scheduler_account_period", "scheduler_software_period"];
+
 static FINGERPRINTS: Check = Check {
     meta: CheckMeta {
         id: "sas-asset-fingerprint-collection-scheduled",
@@ -193,16 +201,19 @@ static FINGERPRINTS: Check = Check {
             Err(missing) => return missing,
             Ok(v) => v,
         };
+        let unlisted: Vec<&str> = FINGERPRINT_KINDS.iter().copied().filter(|k| schedules.get(*k).is_none()).collect();
+        if !unlisted.is_empty() {
+            return Evaluation::missing(&format!("the schedules {unlisted:?} (sas:DescribePropertyScheduleConfig)"));
+        }
         let max = ctx.param("max_hours");
-        let findings = schedules
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(_, hours)| {
-                let hours: Option<i64> = hours.as_str().and_then(|h| h.trim().parse().ok()).or_else(|| hours.as_i64());
-                !hours.is_some_and(|h| (1..=max).contains(&h))
+        let findings = FINGERPRINT_KINDS
+            .iter()
+            .filter_map(|kind| {
+                let shown = cspm_assets::iac::scalar_text(schedules.get(*kind)?).unwrap_or_default();
+                let hours: Option<i64> = shown.trim().parse().ok();
+                (!hours.is_some_and(|h| (1..=max).contains(&h)))
+                    .then(|| Finding::new(*kind, format!("every {shown} hours"), format!("every 1 to {max} hours")))
             })
-            .map(|(kind, hours)| Finding::new(kind.clone(), format!("{hours} hours"), format!("1 to {max} hours")))
             .collect();
         Evaluation::from_findings(findings)
     }),

@@ -8,7 +8,7 @@
 //! attachment or group membership) are joined into it. A template's RAM user
 //! has exactly the AccessKeys, policies and groups the template gives it.
 
-use super::{IacResource, is_unknown, referenced, scalar_text as text};
+use super::{IacResource, UNKNOWN_NAME, is_unknown, referenced, scalar_text as text};
 use crate::model::*;
 use crate::openapi::quirks::{parse_bool, parse_port_range, split_list};
 use crate::schema;
@@ -203,8 +203,7 @@ fn count_attachments(resources: &[IacResource], out: &mut [Asset]) {
             let fields = &mut out[i].fields;
             let value = match (adds, fields.get(field)) {
                 (Adds::Name(key), Some(Slot::Known(Value::Array(names)))) => {
-                    let name =
-                        r.properties.get(key).and_then(text).unwrap_or_else(|| "(known after deployment)".into());
+                    let name = r.properties.get(key).and_then(text).unwrap_or_else(|| UNKNOWN_NAME.into());
                     Value::Array(names.iter().cloned().chain([Value::String(name)]).collect())
                 }
                 (Adds::Name(_), _) => continue,
@@ -367,20 +366,22 @@ fn resource(r: &IacResource) -> Option<Asset> {
             // Policies attached in the user's own properties: `PolicyAttachments`
             // (System / Custom policy names) and inline `Policies`.
             let attachments = p.get("PolicyAttachments");
-            let named = |kind: &str| attachments.map(|a| strings(a, kind)).unwrap_or_default();
+            let named = |kind: &str| -> Vec<String> {
+                let names = attachments.map(|a| list(a, kind)).unwrap_or_default();
+                names.into_iter().map(|n| text(n).unwrap_or_else(|| UNKNOWN_NAME.into())).collect()
+            };
             let mut policies: Vec<String> = ["System", "Custom"]
                 .into_iter()
                 .flat_map(|kind| named(kind).into_iter().map(move |n| format!("{kind}:{n}")))
                 .collect();
             let inline = list(p, "Policies");
-            policies.extend(
-                inline.iter().map(|pol| format!("Inline:{}", pol.get("PolicyName").and_then(text).unwrap_or_default())),
-            );
+            policies.extend(inline.iter().map(|pol| {
+                format!("Inline:{}", pol.get("PolicyName").and_then(text).unwrap_or_else(|| UNKNOWN_NAME.into()))
+            }));
             user.direct_policies = Some(policies);
             user.inline_policies = inline.iter().filter_map(|pol| pol.get("PolicyDocument").cloned()).collect();
             // A group named by a value known only after deployment is still a group.
-            let groups =
-                list(p, "Groups").into_iter().map(|g| text(g).unwrap_or_else(|| "(known after deployment)".into()));
+            let groups = list(p, "Groups").into_iter().map(|g| text(g).unwrap_or_else(|| UNKNOWN_NAME.into()));
             user.groups = Some(groups.collect());
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
@@ -444,7 +445,8 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         (Configures::UserPolicy, AssetSpec::RamUser(u)) => {
             let kind = string(p, "policy_type", None).or_else(|| string(p, "PolicyType", None));
             let name = string(p, "policy_name", None).or_else(|| string(p, "PolicyName", None));
-            let policy = format!("{}:{}", kind.unwrap_or_else(|| "Custom".into()), name.unwrap_or_default());
+            let policy =
+                format!("{}:{}", kind.unwrap_or_else(|| "Custom".into()), name.unwrap_or_else(|| UNKNOWN_NAME.into()));
             u.direct_policies.get_or_insert_with(Vec::new).push(policy);
         }
         (Configures::Group, AssetSpec::RamUser(u)) => {

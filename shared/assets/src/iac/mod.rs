@@ -54,6 +54,20 @@ pub fn unknown(expression: impl Into<String>) -> Value {
     json!({ UNKNOWN: expression.into() })
 }
 
+/// Whether `v` is unknown or holds an unknown value at any depth.
+pub fn contains_unknown(v: &Value) -> bool {
+    match v {
+        _ if is_unknown(v) => true,
+        Value::Array(items) => items.iter().any(contains_unknown),
+        Value::Object(m) => m.values().any(contains_unknown),
+        _ => false,
+    }
+}
+
+/// Text standing for a name known only after deployment, where a list of
+/// names needs an element (a policy or group named by a reference).
+pub const UNKNOWN_NAME: &str = "(known after deployment)";
+
 /// An unknown value that refers to the resource at `address` (an id or attribute of it).
 pub fn reference(address: impl Into<String>, expression: impl Into<String>) -> Value {
     json!({ UNKNOWN: expression.into(), RESOURCE: address.into() })

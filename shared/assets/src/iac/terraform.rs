@@ -284,7 +284,9 @@ impl Module {
     /// The few pure functions that matter for configuration values.
     fn function(&self, name: &str, args: &[Expression], scope: &Scope) -> Value {
         let vals: Vec<Value> = args.iter().map(|a| self.eval(a, scope)).collect();
-        if vals.iter().any(super::is_unknown) {
+        // Unknown anywhere inside an argument (a list or object holding one)
+        // makes the result unknown: `jsonencode` must not turn it into text.
+        if vals.iter().any(super::contains_unknown) {
             return unknown(format!("{name}(…)"));
         }
         match (name, vals.as_slice()) {

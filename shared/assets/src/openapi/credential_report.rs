@@ -16,9 +16,18 @@ pub const ROOT_ACCOUNT: &str = "ACS::RAM::RootAccount";
 /// The report's name for the root identity.
 const ROOT_ROW: &str = "<root>";
 
-/// Cells the report writes for "no value".
-fn no_value(cell: &str) -> bool {
-    matches!(cell, "" | "N/A" | "-" | "no_information")
+/// Cells the report writes for "none" (no key, never logged on).
+fn none(cell: &str) -> bool {
+    matches!(cell, "N/A" | "-")
+}
+
+/// A true/false cell; `None` for anything else (`no_information`, empty).
+fn flag(cell: &str) -> Option<bool> {
+    match cell.to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
 }
 
 pub(super) fn credential_report(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
@@ -39,17 +48,30 @@ pub(super) fn credential_report(b: &mut Builder, api: &str, body: &Value) -> Res
     let Some(root) = rows.find(|r: &Vec<&str>| r.get(user) == Some(&ROOT_ROW)) else {
         return Err(malformed(api, "the report has no <root> row"));
     };
-    let cell = |i: usize| root.get(i).copied().unwrap_or_default();
-    let active_keys = key_columns.iter().filter(|&&i| cell(i).eq_ignore_ascii_case("true")).count();
-    let last_logon = match cell(logon) {
-        c if no_value(c) => Value::Null,
-        c if chrono::DateTime::parse_from_rfc3339(c).is_ok() => Value::String(c.to_owned()),
+    if root.len() != header.len() {
+        return Err(malformed(api, format!("the <root> row has {} cells, the header {}", root.len(), header.len())));
+    }
+    // A cell the report could not fill (`no_information`) leaves its field
+    // unreported: the items then say the data is missing, not pass or fail.
+    let keys: Option<Vec<bool>> =
+        key_columns.iter().map(|&i| if none(root[i]) { Some(false) } else { flag(root[i]) }).collect();
+    let last_logon = match root[logon] {
+        c if none(c) => Some(Value::Null),
+        c if chrono::DateTime::parse_from_rfc3339(c).is_ok() => Some(Value::String(c.to_owned())),
+        "" | "no_information" => None,
         c => return Err(malformed(api, format!("user_last_logon {c:?} of <root> is not an RFC 3339 timestamp"))),
     };
     let asset = root_account(b);
-    asset.fields.insert("mfa_active".into(), Slot::Known(Value::Bool(cell(mfa).eq_ignore_ascii_case("true"))));
-    asset.fields.insert("active_access_keys".into(), Slot::Known(Value::from(active_keys)));
-    asset.fields.insert("last_console_logon".into(), Slot::Known(last_logon));
+    if let Some(on) = flag(root[mfa]) {
+        asset.fields.insert("mfa_active".into(), Slot::Known(Value::Bool(on)));
+    }
+    if let Some(keys) = keys {
+        let active = keys.iter().filter(|&&k| k).count();
+        asset.fields.insert("active_access_keys".into(), Slot::Known(Value::from(active)));
+    }
+    if let Some(at) = last_logon {
+        asset.fields.insert("last_console_logon".into(), Slot::Known(at));
+    }
     if let Some(generated) = body.get("GeneratedTime").and_then(Value::as_str) {
         asset.fields.insert("report_generated".into(), Slot::Known(Value::String(generated.to_owned())));
     }
@@ -103,7 +125,21 @@ mod tests {
             "{HEADER}\n<root>,x,yesterday,true,true,N/A,N/A,true,false,N/A,N/A,N/A,false,N/A,N/A,N/A\n"
         ));
         assert!(ingest(&[bad_date]).unwrap_err().to_string().contains("\"yesterday\""));
+        let short = report(&format!("{HEADER}\n<root>,x,N/A,true\n"));
+        assert!(ingest(&[short]).unwrap_err().to_string().contains("cells"));
         let no_column = report("user,mfa_active\n<root>,true\n");
         assert!(ingest(&[no_column]).unwrap_err().to_string().contains("no user_last_logon column"));
+    }
+
+    #[test]
+    fn cells_the_report_could_not_fill_are_not_guessed() {
+        let csv = format!(
+            "{HEADER}\n<root>,2019-01-01T00:00:00Z,no_information,true,true,N/A,N/A,no_information,true,no_information,N/A,N/A,false,N/A,N/A,N/A\n"
+        );
+        let assets = ingest(&[report(&csv)]).unwrap();
+        let root = &assets[0];
+        for field in ["mfa_active", "active_access_keys", "last_console_logon"] {
+            assert!(!matches!(root.fields.get(field), Some(crate::Slot::Known(_))), "{field} was guessed");
+        }
     }
 }

@@ -70,29 +70,30 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     let fields: Vec<(&str, Slot)> = match api {
         // A public endpoint is an entry of type Public.
         "r-kvstore:DescribeDBInstanceNetInfo" => {
-            let entries = list(body, "NetInfoItems", "InstanceNetInfo");
+            let entries = required_list(api, body, "NetInfoItems", "InstanceNetInfo")?;
             let public =
                 entries.iter().any(|e| str_field(e, "IPType").is_some_and(|t| t.eq_ignore_ascii_case("Public")));
             vec![("public_connection", known(Value::Bool(public)))]
         }
         "r-kvstore:DescribeSecurityIps" | "dds:DescribeSecurityIps" => {
-            let groups = list(body, "SecurityIpGroups", "SecurityIpGroup");
+            let groups = required_list(api, body, "SecurityIpGroups", "SecurityIpGroup")?;
             vec![("security_ips", whitelist(&groups, "SecurityIpList", "SecurityIpGroupAttribute"))]
         }
         "polardb:DescribeDBClusterAccessWhitelist" => {
-            let groups = list(body, "Items", "DBClusterIPArray");
+            let groups = required_list(api, body, "Items", "DBClusterIPArray")?;
             vec![("security_ips", whitelist(&groups, "SecurityIps", "DBClusterIPArrayAttribute"))]
         }
         // VpcAuthMode Close is password-free access.
         "r-kvstore:DescribeInstanceAttribute" => {
-            let attrs = list(body, "Instances", "DBInstanceAttribute");
+            let attrs = required_list(api, body, "Instances", "DBInstanceAttribute")?;
             match attrs.first().and_then(|a| str_field(a, "VpcAuthMode")) {
                 Some(mode) => vec![("password_free", known(Value::Bool(mode.eq_ignore_ascii_case("Close"))))],
                 None => Vec::new(),
             }
         }
         // SSL is per endpoint: on only when every endpoint has it. The API
-        // has no separate TLS switch, so `tls_service_status` is not set.
+        // has no separate TLS switch: `tls_service_status` is recorded as
+        // not set, so the SSL status alone decides.
         "polardb:DescribeDBClusterSSL" => {
             let items = body.get("Items").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks Items"))?;
             let on = !items.is_empty()
@@ -148,6 +149,14 @@ fn list<'a>(body: &'a Value, outer: &str, inner: &str) -> Vec<&'a Value> {
     }
 }
 
+/// Like [`list`], for a list the response must hold: its absence is a malformed response, not an empty list.
+fn required_list<'a>(api: &str, body: &'a Value, outer: &str, inner: &str) -> Result<Vec<&'a Value>, IngestError> {
+    if body.get(outer).is_none() {
+        return Err(malformed(api, format!("lacks {outer}")));
+    }
+    Ok(list(body, outer, inner))
+}
+
 /// Every address of every whitelist group but the hidden (system) ones, as one list.
 fn whitelist(groups: &[&Value], ips: &str, attribute: &str) -> Slot {
     let entries: Vec<Value> = groups
@@ -165,7 +174,7 @@ fn whitelist(groups: &[&Value], ips: &str, attribute: &str) -> Slot {
 /// `EntryType` `system` or `service`).
 fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other("ACS::VPC::NetworkAcl");
-    for acl in list(body, "NetworkAcls", "NetworkAcl") {
+    for acl in required_list(NETWORK_ACLS, body, "NetworkAcls", "NetworkAcl")? {
         let Some(id) = str_field(acl, "NetworkAclId") else {
             return Err(malformed(NETWORK_ACLS, "a network ACL lacks NetworkAclId"));
         };
@@ -187,7 +196,7 @@ fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 /// An EIP is attached when it names the instance it is bound to.
 fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other("ACS::EIP::Address");
-    for eip in list(body, "EipAddresses", "EipAddress") {
+    for eip in required_list(EIPS, body, "EipAddresses", "EipAddress")? {
         let Some(id) = str_field(eip, "AllocationId") else {
             return Err(malformed(EIPS, "an EIP lacks AllocationId"));
         };

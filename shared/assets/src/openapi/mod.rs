@@ -96,7 +96,9 @@ pub(crate) struct Builder {
     /// VPCs with an active flow log, if a `DescribeFlowLogs` response was given.
     vpcs_with_flow_log: Option<Vec<String>>,
     /// Hosts' vulnerabilities, if a `DescribeVulList` response was given.
-    vulnerabilities: Option<Vec<security_center::VulRecord>>,
+    vulnerabilities: Option<security_center::Vulnerabilities>,
+    /// Each ECS host's operating system, as Security Center's agent reports it.
+    host_os: BTreeMap<String, String>,
 }
 
 impl Builder {
@@ -188,7 +190,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             other => return Err(IngestError::UnsupportedApi(other.to_owned())),
         }
     }
-    security_center::join_vulnerabilities(&mut b);
+    security_center::join_vulnerabilities(&mut b)?;
     mapped::apply(responses, &mut b)?;
     if let Some(with_mfa) = &b.mfa_users {
         for asset in b.assets.values_mut() {

@@ -8,6 +8,7 @@ use super::quirks::*;
 use super::{ApiResponse, Builder, IngestError, malformed, required_str};
 use crate::model::{AssetKind, AssetSpec, EcsInstance, Slot};
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 pub(super) const ACCOUNT: &str = "ACS::SAS::Account";
 
@@ -29,11 +30,20 @@ pub(super) const APIS: &[&str] = &[
 
 /// A vulnerability record of one host, as `DescribeVulList` reports it.
 #[derive(Debug, Clone)]
-pub(super) struct VulRecord {
+struct VulRecord {
     instance_id: String,
+    kind: String,
     name: String,
     necessity: String,
     status: u64,
+}
+
+/// The `DescribeVulList` pages imported: their records, and per type
+/// (`cve` Linux, `sys` Windows) how many records were read of how many.
+#[derive(Debug, Default)]
+pub(super) struct Vulnerabilities {
+    records: Vec<VulRecord>,
+    read: BTreeMap<String, (u64, u64)>,
 }
 
 /// Reads one Security Center response, one of [`APIS`] (others are ignored).
@@ -95,7 +105,7 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
             let hours = required_str(api, body, "Config")?;
             merge(b, "fingerprint_schedules", Map::from_iter([(kind.clone(), Value::String(hours))]));
         }
-        "sas:DescribeVulList" => vulnerabilities(b, api, body)?,
+        "sas:DescribeVulList" => vulnerabilities(b, r)?,
         _ => {}
     }
     Ok(())
@@ -131,6 +141,9 @@ fn agents(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
         // Vendor 0 is Alibaba Cloud.
         let alibaba = str_field(h, "Vendor").is_none_or(|v| v == "0");
         let Some(id) = str_field(h, "InstanceId").filter(|id| alibaba && id.starts_with("i-")) else { continue };
+        if let Some(os) = str_field(h, "Os") {
+            b.host_os.insert(id.clone(), os.to_ascii_lowercase());
+        }
         let asset = b.entry(AssetKind::EcsInstance, &id, || AssetSpec::EcsInstance(EcsInstance::default()));
         if let AssetSpec::EcsInstance(spec) = &mut asset.spec {
             spec.agent_status = str_field(h, "ClientStatus").map(|s| s.to_ascii_lowercase());
@@ -139,14 +152,21 @@ fn agents(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     Ok(())
 }
 
-fn vulnerabilities(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
+fn vulnerabilities(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
+    let (api, body) = (r.api.as_str(), &r.response);
+    let kind =
+        r.params.get("Type").ok_or_else(|| malformed(api, "needs params.Type (cve for Linux, sys for Windows)"))?;
     let records = body.get("VulRecords").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks VulRecords"))?;
-    let seen = b.vulnerabilities.get_or_insert_with(Vec::new);
+    let total = u64_field(body, "TotalCount").ok_or_else(|| malformed(api, "lacks TotalCount"))?;
+    let seen = b.vulnerabilities.get_or_insert_with(Vulnerabilities::default);
+    let read = seen.read.entry(kind.clone()).or_insert((0, 0));
+    *read = (read.0 + records.len() as u64, total);
     for v in records {
         // Hosts outside Alibaba Cloud have no ECS instance id.
         let Some(instance_id) = str_field(v, "InstanceId").filter(|id| id.starts_with("i-")) else { continue };
-        seen.push(VulRecord {
+        seen.records.push(VulRecord {
             instance_id,
+            kind: kind.clone(),
             name: str_field(v, "AliasName").or_else(|| str_field(v, "Name")).unwrap_or_default(),
             necessity: str_field(v, "Necessity").unwrap_or_default(),
             status: u64_field(v, "Status").ok_or_else(|| malformed(api, "a vulnerability record lacks Status"))?,
@@ -159,17 +179,73 @@ fn vulnerabilities(b: &mut Builder, api: &str, body: &Value) -> Result<(), Inges
 /// ignored by decision (10), no longer found (12), expired (20).
 const SETTLED: &[u64] = &[7, 10, 12, 20];
 
-/// Once any `DescribeVulList` was imported, every ECS instance gets its list
-/// of unsettled vulnerabilities (empty when it has none), with their
-/// necessity: `asap` (high), `later` (medium), `nntf` (low).
-pub(super) fn join_vulnerabilities(b: &mut Builder) {
-    let Some(records) = b.vulnerabilities.take() else { return };
-    for asset in b.assets.values_mut().filter(|a| a.kind() == AssetKind::EcsInstance) {
-        let open: Vec<Value> = records
+/// Once `DescribeVulList` was imported, each ECS host whose agent is online
+/// and whose OS's type was imported (`cve` for Linux, `sys` for Windows) gets
+/// its list of unsettled vulnerabilities (empty when it has none), with their
+/// necessity: `asap` (high), `later` (medium), `nntf` (low). Other hosts stay
+/// unreported: nothing says they are clean. A type imported in part (fewer
+/// records than `TotalCount`) refuses the import.
+pub(super) fn join_vulnerabilities(b: &mut Builder) -> Result<(), IngestError> {
+    let Some(vulns) = b.vulnerabilities.take() else { return Ok(()) };
+    if let Some((kind, (read, total))) = vulns.read.iter().find(|(_, (read, total))| read < total) {
+        return Err(malformed(
+            "sas:DescribeVulList",
+            format!("--Type {kind}: {read} of {total} records imported; import every page (--CurrentPage)"),
+        ));
+    }
+    for asset in b.assets.values_mut() {
+        let AssetSpec::EcsInstance(host) = &asset.spec else { continue };
+        let os = b.host_os.get(&asset.id).map(String::as_str).unwrap_or_default();
+        let kind = if os.contains("windows") { "sys" } else { "cve" };
+        if host.agent_status.as_deref() != Some("online") || os.is_empty() || !vulns.read.contains_key(kind) {
+            continue;
+        }
+        let open: Vec<Value> = vulns
+            .records
             .iter()
-            .filter(|r| r.instance_id == asset.id && !SETTLED.contains(&r.status))
+            .filter(|r| r.instance_id == asset.id && r.kind == kind && !SETTLED.contains(&r.status))
             .map(|r| serde_json::json!({"name": r.name, "necessity": r.necessity, "status": r.status}))
             .collect();
         asset.fields.insert("open_vulnerabilities".into(), Slot::Known(Value::Array(open)));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::openapi::{ApiResponse, ingest};
+    use crate::{AssetSpec, Slot};
+    use serde_json::json;
+
+    fn agents() -> ApiResponse {
+        let host =
+            |id: &str, status: &str| json!({"InstanceId": id, "Vendor": 0, "ClientStatus": status, "Os": "linux"});
+        serde_json::from_value(json!({"api": "sas:DescribeCloudCenterInstances", "response": {
+            "Instances": [host("i-online", "online"), host("i-offline", "offline")]}}))
+        .unwrap()
+    }
+
+    fn vul_page(records: serde_json::Value, total: u64) -> ApiResponse {
+        serde_json::from_value(json!({"api": "sas:DescribeVulList", "params": {"Type": "cve"},
+            "response": {"TotalCount": total, "VulRecords": records}}))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_hosts_security_center_covers_get_a_vulnerability_list() {
+        let record = json!([{"InstanceId": "i-online", "Name": "CVE-1", "Necessity": "asap", "Status": 1}]);
+        let assets = ingest(&[agents(), vul_page(record, 1)]).unwrap();
+        let open = |id: &str| {
+            let host = assets.iter().find(|a| a.id == id && matches!(a.spec, AssetSpec::EcsInstance(_))).unwrap();
+            host.fields.get("open_vulnerabilities").cloned()
+        };
+        assert!(matches!(open("i-online"), Some(Slot::Known(v)) if v.as_array().map(Vec::len) == Some(1)));
+        assert!(!matches!(open("i-offline"), Some(Slot::Known(_))), "an offline agent says nothing about the host");
+    }
+
+    #[test]
+    fn a_type_imported_in_part_is_refused() {
+        let err = ingest(&[agents(), vul_page(json!([]), 57)]).unwrap_err().to_string();
+        assert!(err.contains("0 of 57"), "{err}");
     }
 }

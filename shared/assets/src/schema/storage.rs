@@ -184,8 +184,10 @@ static RAM_ROLE: Schema = Schema {
     ros_types: &["ALIYUN::RAM::Role"],
     tf_types: &["alicloud_ram_role"],
     fields: &[
-        // Who may assume the role: an object (ROS) or JSON text (Terraform).
+        // Who may assume the role: an object (ROS) or JSON text (Terraform's
+        // `document`, or `assume_role_policy_document` in newer providers).
         f("trust_policy", "AssumeRolePolicyDocument", "document"),
+        f("assume_role_policy", "", "assume_role_policy_document"),
         // ROS attaches policies in the role's own properties (`System` / `Custom` names, inline documents).
         f("attached_policies", "PolicyAttachments", ""),
         f("inline_policies", "Policies", ""),

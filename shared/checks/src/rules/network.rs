@@ -742,12 +742,16 @@ fn acl_risky_ports(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
         Some(Slot::Absent) => return Evaluation::pass(),
         Some(Slot::Known(v)) => v.as_array().cloned().unwrap_or_else(|| vec![v.clone()]),
     };
+    if entries.iter().any(cspm_assets::iac::contains_unknown) {
+        return Evaluation::not_check("Unknown: an entry is known only after deployment");
+    }
     let mut findings = Vec::new();
     for entry in &entries {
         let read = |name: &str| entry_field(entry, name).filter(|v| !is_unknown(v)).and_then(scalar_text);
         let accepts = read("Policy").is_none_or(|p| p.eq_ignore_ascii_case("accept"));
         let from_anywhere = read("SourceCidrIp").is_some_and(|c| ANY_CIDR.contains(&c.as_str()));
         let protocol_ok = read("Protocol").is_none_or(|p| ["tcp", "all"].contains(&p.to_ascii_lowercase().as_str()));
+        // An entry without a port range (an ICMP rule) opens no port.
         let Some(port) = read("Port") else { continue };
         for risky in ACL_RISKY.iter().filter(|&&r| accepts && from_anywhere && protocol_ok && port_covers(&port, r)) {
             findings.push(Finding::new(

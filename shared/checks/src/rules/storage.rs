@@ -1,6 +1,7 @@
 //! Check items: OSS, SLS, ActionTrail, KMS, RAM, MaxCompute, NAS, and a few
-//! others of this group (CloudMonitor, EMR, GWLB). All but the tunable
-//! logstore retention are declared expectations.
+//! others of this group (CloudMonitor, EMR, GWLB). Declared expectations,
+//! and two coded items: the tunable logstore retention and the bucket
+//! policy's anonymous grants.
 
 #[allow(unused_imports)]
 use crate::expect::Expect::{self, *};
@@ -580,15 +581,6 @@ static NAS_MOUNT_GROUP: Check = declare(
 
 // ---------------------------------------------------------------- RAM
 
-/// A policy's `Statement` list (one statement may stand alone).
-fn statements(policy: &serde_json::Value) -> Vec<&serde_json::Value> {
-    match policy.get("Statement") {
-        Some(serde_json::Value::Array(items)) => items.iter().collect(),
-        Some(one) => vec![one],
-        None => Vec::new(),
-    }
-}
-
 /// Whether a principal (`"*"`, `["*"]`, `{"RAM": ["*"]}`) admits anyone.
 fn anyone(principal: &serde_json::Value) -> bool {
     match principal {
@@ -612,15 +604,18 @@ fn no_anonymous_grant(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
         },
         Some(Slot::Known(v)) => v.clone(),
     };
-    let open = statements(&policy).into_iter().enumerate().filter(|(_, st)| {
+    let open = crate::ram::statements(&policy).into_iter().enumerate().filter(|(_, st)| {
         let allows =
             st.get("Effect").and_then(serde_json::Value::as_str).is_some_and(|e| e.eq_ignore_ascii_case("Allow"));
         allows && st.get("Principal").is_some_and(anyone)
     });
-    Evaluation::from_findings(
-        open.map(|(i, _)| Finding::new(format!("Statement[{i}].Principal"), "*", "named accounts or RAM identities"))
-            .collect(),
-    )
+    let findings: Vec<Finding> = open
+        .map(|(i, _)| Finding::new(format!("Statement[{i}].Principal"), "*", "named accounts or RAM identities"))
+        .collect();
+    if findings.is_empty() && cspm_assets::iac::contains_unknown(&policy) {
+        return Evaluation::not_check("Unknown: part of the policy is known only after deployment");
+    }
+    Evaluation::from_findings(findings)
 }
 
 static OSS_POLICY_NO_ANONYMOUS: Check = super::coded(
