@@ -59,7 +59,7 @@ pub fn run(
     severity: Severity,
     format: CheckFormat,
 ) -> anyhow::Result<bool> {
-    let mut selected = cspm_checks::select(rules, pack).map_err(|e| anyhow::anyhow!("{e} (`cspm catalogue`)"))?;
+    let mut selected = cspm_checks::select(rules, pack).map_err(|e| anyhow::anyhow!(e))?;
     selected.retain(|c| severity.admits(c.meta.risk));
     let assets = cspm_assets::load::load_path(path)?;
     let findings = evaluate(&assets, &selected);

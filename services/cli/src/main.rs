@@ -131,7 +131,7 @@ enum Command {
         #[arg(long, value_enum, default_value = "low")]
         severity: check::Severity,
     },
-    /// List the check items.
+    /// List the check items and compliance packs (offline).
     Catalogue {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -234,8 +234,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             }
         }
+        // The catalogue is built into the CLI: no server needed.
         Command::Catalogue { format } => {
-            let c = scheduler.get("/v1/catalogue").await?;
+            let c = serde_json::to_value(cspm_checks::catalogue_view())?;
             match format {
                 Format::Json => output::json(&c),
                 Format::Table => {

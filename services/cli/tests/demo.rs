@@ -28,7 +28,7 @@ fn bad_input_gets_a_readable_error() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unknown site \"mars\""));
     let out = Command::new(env!("CARGO_BIN_EXE_cspm"))
-        .args(["--scheduler", "http://127.0.0.1:1", "catalogue"])
+        .args(["--scheduler", "http://127.0.0.1:1", "results", "cn/1234567890123456"])
         .output()
         .expect("cspm runs");
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach http://127.0.0.1:1"));

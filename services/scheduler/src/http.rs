@@ -9,7 +9,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use cspm_accounts::{Access, Authenticator};
 use cspm_assets::openapi::ApiResponse;
-use cspm_checks::{Check, Risk, Status};
+use cspm_checks::{Risk, Status};
 use cspm_domain::entitlement::CheckAction;
 use cspm_domain::{DomainError, ErrorCode, TenantId};
 use cspm_fleet::plan::ScanRequest;
@@ -57,57 +57,8 @@ type TenantPath = Path<(String, String)>;
 
 // ---------- catalogue ----------
 
-#[derive(Serialize)]
-struct CatalogueView {
-    total: usize,
-    by_product: BTreeMap<&'static str, usize>,
-    by_category: BTreeMap<String, usize>,
-    by_risk: BTreeMap<String, usize>,
-    free: usize,
-    items: Vec<&'static cspm_checks::CheckMeta>,
-    packs: Vec<PackView>,
-}
-
-/// A compliance pack: its rules, and those of them the catalogue lacks.
-#[derive(Serialize)]
-struct PackView {
-    id: &'static str,
-    name: &'static str,
-    rules: usize,
-    implemented: usize,
-    missing: Vec<&'static str>,
-}
-
-fn label<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-async fn catalogue() -> Json<CatalogueView> {
-    let items: Vec<&'static Check> = cspm_checks::catalogue().to_vec();
-    let mut view = CatalogueView {
-        total: items.len(),
-        by_product: BTreeMap::new(),
-        by_category: BTreeMap::new(),
-        by_risk: BTreeMap::new(),
-        free: items.iter().filter(|c| c.meta.free).count(),
-        items: items.iter().map(|c| &c.meta).collect(),
-        packs: cspm_checks::packs()
-            .iter()
-            .map(|p| PackView {
-                id: p.id,
-                name: p.name,
-                rules: p.rules.len(),
-                implemented: p.items().count(),
-                missing: p.missing().collect(),
-            })
-            .collect(),
-    };
-    for c in &items {
-        *view.by_product.entry(c.meta.product).or_default() += 1;
-        *view.by_category.entry(label(&c.meta.category)).or_default() += 1;
-        *view.by_risk.entry(label(&c.meta.risk)).or_default() += 1;
-    }
-    Json(view)
+async fn catalogue() -> Json<cspm_checks::CatalogueView> {
+    Json(cspm_checks::catalogue_view())
 }
 
 // ---------- inventory ----------

@@ -16,10 +16,12 @@ mod rds;
 mod root;
 mod rules;
 mod sas;
+mod view;
 
 pub use expect::Expect;
 pub use item::*;
 pub use packs::{CIS_BENCHMARK, Pack, find_pack, packs, select};
+pub use view::{CatalogueView, PackView, catalogue_view};
 
 use cspm_assets::Asset;
 use std::sync::LazyLock;

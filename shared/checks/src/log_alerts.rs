@@ -1,11 +1,13 @@
 //! Log Service alerts on audit events (CIS v2.0 2.10–2.22): for each kind of
 //! change the benchmark names, some enabled alert's query must watch for it.
 //!
-//! A query watches a kind of change when it mentions, for every group of
-//! terms below, at least one of the group's terms (any case): the event
-//! names of ActionTrail (or, for object ACLs, of the OSS access log). The
-//! trail must deliver to Log Service for these alerts to see anything; the
-//! ActionTrail items check that.
+//! A query watches a kind of change when it names, for every group of terms
+//! below, at least one of the group's terms as a whole word (any case): the
+//! event names of ActionTrail (or, for object ACLs, of the OSS access log),
+//! so `CreateVpc` is not satisfied by `CreateVpcFirewallControlPolicy`. A
+//! query that names an event only to exclude it still counts. The trail must
+//! deliver to Log Service for these alerts to see anything; the ActionTrail
+//! items check that.
 
 use crate::item::*;
 use cspm_assets::openapi::ALERTS;
@@ -34,8 +36,11 @@ fn watched(asset: &Asset, groups: &[&[&str]]) -> Evaluation {
         return Evaluation::missing("results (sls:ListAlerts, once per project)");
     };
     let covers = |query: &str| {
-        let query = query.to_ascii_lowercase();
-        groups.iter().all(|terms| terms.iter().any(|t| query.contains(&t.to_ascii_lowercase())))
+        let words: Vec<String> = query
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        groups.iter().all(|terms| terms.iter().any(|t| words.contains(&t.to_ascii_lowercase())))
     };
     if queries.iter().filter_map(Value::as_str).any(covers) {
         return Evaluation::pass();

@@ -64,13 +64,15 @@ pub fn select(ids: Option<&[String]>, pack: Option<&str>) -> Result<Vec<&'static
         (None, None) => Ok(crate::catalogue().to_vec()),
         (None, Some(pack)) => find_pack(pack).map(|p| p.items().collect()).ok_or_else(|| {
             let known: Vec<&str> = packs().iter().map(|p| p.id).collect();
-            format!("unknown pack {pack:?}; the packs are {}", known.join(", "))
+            format!("unknown pack {pack:?}; the packs are {} (`cspm catalogue` or GET /v1/catalogue)", known.join(", "))
         }),
         (Some([]), None) => Err("no check item named: name at least one, or leave them out to run all".to_owned()),
         (Some(ids), None) => {
             let unknown: Vec<&str> = ids.iter().map(String::as_str).filter(|id| crate::find(id).is_none()).collect();
             if !unknown.is_empty() {
-                return Err(format!("unknown check items {unknown:?}; the catalogue lists them"));
+                return Err(format!(
+                    "unknown check items {unknown:?}; `cspm catalogue` or GET /v1/catalogue lists them"
+                ));
             }
             // In catalogue order, each once.
             Ok(crate::catalogue().iter().copied().filter(|c| ids.iter().any(|id| id == c.meta.id)).collect())

@@ -6,8 +6,32 @@ use crate::item::*;
 use cspm_assets::{Asset, AssetKind, Slot};
 use serde_json::Value;
 
-/// Name parts that mark an input as a secret (compared without case, `_` or `-`).
-const SECRET_WORDS: &[&str] = &["password", "passwd", "secret", "token", "privatekey", "credential", "apikey"];
+/// Last words of a name that mark an input as holding a secret.
+const SECRET_WORDS: &[&str] = &["password", "passwd", "pwd", "secret", "token", "credential", "credentials"];
+/// Last two words that do.
+const SECRET_PAIRS: &[(&str, &str)] = &[("private", "key"), ("api", "key"), ("secret", "key"), ("access", "secret")];
+
+/// The words of a name: split at `_`, `-`, `.` and lower-to-upper case changes.
+fn words(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if matches!(c, '_' | '-' | '.' | ' ') {
+            out.push(String::new());
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower || out.is_empty() {
+            out.push(String::new());
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c.to_ascii_lowercase());
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+    }
+    out.retain(|w| !w.is_empty());
+    out
+}
 
 fn field<'a>(a: &'a Asset, name: &str) -> Option<&'a Value> {
     match a.fields.get(name) {
@@ -18,9 +42,14 @@ fn field<'a>(a: &'a Asset, name: &str) -> Option<&'a Value> {
 
 /// The input's name when it looks like a secret's.
 fn secret_name(a: &Asset) -> Option<String> {
+    // The last word says what the input is: `db_password` is a secret,
+    // `password_length` and `SecretName` are not.
     let name = field(a, "name")?.as_str()?;
-    let squashed = name.to_ascii_lowercase().replace(['_', '-'], "");
-    SECRET_WORDS.iter().any(|w| squashed.contains(w)).then(|| name.to_owned())
+    let w = words(name);
+    let last = w.last()?.as_str();
+    let pair = w.len().checked_sub(2).map(|i| (w[i].as_str(), last));
+    let secret = SECRET_WORDS.contains(&last) || pair.is_some_and(|p| SECRET_PAIRS.contains(&p));
+    secret.then(|| name.to_owned())
 }
 
 fn truthy(v: Option<&Value>) -> bool {
@@ -88,3 +117,38 @@ static NO_DEFAULT: Check = Check {
 };
 
 pub(crate) static CHECKS: &[&Check] = &[&HIDDEN, &NO_DEFAULT];
+
+#[cfg(test)]
+mod tests {
+    use super::words;
+
+    #[test]
+    fn names_split_into_words() {
+        assert_eq!(words("DbPassword"), ["db", "password"]);
+        assert_eq!(words("db_password_length"), ["db", "password", "length"]);
+        assert_eq!(words("AccessKeySecret"), ["access", "key", "secret"]);
+        assert_eq!(words("api-key"), ["api", "key"]);
+    }
+
+    #[test]
+    fn only_inputs_named_for_a_secret_are_judged() {
+        let judged = |name: &str| {
+            let mut a = cspm_assets::Asset {
+                id: name.into(),
+                name: None,
+                region: None,
+                spec: cspm_assets::AssetSpec::Resource("ACS::Template::Parameter".into()),
+                source: None,
+                fields: Default::default(),
+            };
+            a.fields.insert("name".into(), cspm_assets::Slot::Known(serde_json::json!(name)));
+            super::secret_name(&a).is_some()
+        };
+        for secret in ["DbPassword", "admin_pwd", "api_key", "AccessKeySecret", "github_token", "PrivateKey"] {
+            assert!(judged(secret), "{secret}");
+        }
+        for plain in ["password_length", "SecretName", "token_ttl", "credential_type", "InstanceType", "KeyPairName"] {
+            assert!(!judged(plain), "{plain}");
+        }
+    }
+}

@@ -86,13 +86,10 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     // AccessKeys of users the template does not declare, by user name.
     let mut lone_keys: Vec<(String, &IacResource, Vec<AccessKey>)> = Vec::new();
     for r in resources {
-        if r.resource_type == "alicloud_ram_group_membership" {
-            group_membership(&r.properties, &mut out, &index);
-            continue;
-        }
         if let Some(key) = eip_allocation_key(&r.resource_type) {
             // The association attaches the EIP, and gives the instance a public address (below).
-            if let Some(i) = r.properties.get(key).and_then(|v| index.find(v)) {
+            let eip = r.properties.get(key).and_then(|v| index.find(v));
+            if let Some(i) = eip.filter(|&i| out[i].kind().as_str() == "ACS::EIP::Address") {
                 out[i].fields.insert("attached".into(), Slot::Known(Value::Bool(true)));
             }
         }
@@ -127,101 +124,9 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
         ));
     }
     out.extend(lone);
-    count_attachments(resources, &mut out);
+    super::ram_joins::apply(resources, &mut out);
     crate::joins::apply(&mut out);
     out
-}
-
-const RAM_GROUP: &str = "ACS::RAM::Group";
-const RAM_POLICY: &str = "ACS::RAM::ManagedPolicy";
-const RAM_ROLE: &str = "ACS::RAM::Role";
-
-/// What an attachment resource adds to the field of its target.
-#[derive(Clone, Copy)]
-enum Adds {
-    /// One to a count.
-    One,
-    /// The length of this list property to a count (a membership of several users).
-    Each(&'static str),
-    /// This property's value (a policy name) to a list of names.
-    Name(&'static str),
-}
-
-/// Resources that attach something to a RAM group, role or custom policy:
-/// the property naming the target, the target's kind, its field, and what
-/// the resource adds to it.
-fn attachments(resource_type: &str) -> &'static [(&'static str, &'static str, &'static str, Adds)] {
-    use Adds::*;
-    match resource_type {
-        "ALIYUN::RAM::UserToGroupAddition" => &[("GroupName", RAM_GROUP, "member_count", Each("Users"))],
-        "ALIYUN::RAM::AddUserToGroup" => &[("GroupName", RAM_GROUP, "member_count", One)],
-        "alicloud_ram_group_membership" => &[("group_name", RAM_GROUP, "member_count", Each("user_names"))],
-        "ALIYUN::RAM::AttachPolicyToGroup" => {
-            &[("GroupName", RAM_GROUP, "policy_count", One), ("PolicyName", RAM_POLICY, "attachment_count", One)]
-        }
-        "alicloud_ram_group_policy_attachment" => {
-            &[("group_name", RAM_GROUP, "policy_count", One), ("policy_name", RAM_POLICY, "attachment_count", One)]
-        }
-        "ALIYUN::RAM::AttachPolicyToUser" => &[("PolicyName", RAM_POLICY, "attachment_count", One)],
-        "alicloud_ram_user_policy_attachment" => &[("policy_name", RAM_POLICY, "attachment_count", One)],
-        "ALIYUN::RAM::AttachPolicyToRole" => &[
-            ("PolicyName", RAM_POLICY, "attachment_count", One),
-            ("RoleName", RAM_ROLE, "attached_policy_names", Name("PolicyName")),
-        ],
-        "alicloud_ram_role_policy_attachment" => &[
-            ("policy_name", RAM_POLICY, "attachment_count", One),
-            ("role_name", RAM_ROLE, "attached_policy_names", Name("policy_name")),
-        ],
-        _ => &[],
-    }
-}
-
-/// Adds memberships and policy attachments onto the groups, roles and
-/// policies they name (by reference, or by the target's name).
-fn count_attachments(resources: &[IacResource], out: &mut [Asset]) {
-    let mut by_name: HashMap<(&str, String), usize> = HashMap::new();
-    for (i, a) in out.iter().enumerate() {
-        let kind = a.kind();
-        if ![RAM_GROUP, RAM_POLICY, RAM_ROLE].contains(&kind.as_str()) {
-            continue;
-        }
-        let Some(r) = resources.iter().find(|r| r.source.address == a.id) else { continue };
-        for key in ["GroupName", "name", "PolicyName", "policy_name", "RoleName"] {
-            if let Some(name) = r.properties.get(key).and_then(text) {
-                by_name.insert((kind.as_str(), name), i);
-            }
-        }
-    }
-    for r in resources {
-        for &(key, kind, field, adds) in attachments(&r.resource_type) {
-            let Some(target) = r.properties.get(key) else { continue };
-            let found = match referenced(target) {
-                Some(address) => out.iter().position(|a| a.id == address && a.kind().as_str() == kind),
-                None => text(target).and_then(|name| by_name.get(&(kind, name)).copied()),
-            };
-            let Some(i) = found else { continue };
-            let fields = &mut out[i].fields;
-            let value = match (adds, fields.get(field)) {
-                (Adds::Name(key), Some(Slot::Known(Value::Array(names)))) => {
-                    let name = r.properties.get(key).and_then(text).unwrap_or_else(|| UNKNOWN_NAME.into());
-                    Value::Array(names.iter().cloned().chain([Value::String(name)]).collect())
-                }
-                (Adds::Name(_), _) => continue,
-                (counted, before) => {
-                    let before = match before {
-                        Some(Slot::Known(v)) => v.as_u64().unwrap_or(0),
-                        _ => 0,
-                    };
-                    let added = match counted {
-                        Adds::Each(list_key) => list(&r.properties, list_key).len() as u64,
-                        _ => 1,
-                    };
-                    Value::from(before + added)
-                }
-            };
-            fields.insert(field.to_owned(), Slot::Known(value));
-        }
-    }
 }
 
 /// Finds the asset a configuring resource points at: by reference (the
@@ -266,7 +171,10 @@ fn resource(r: &IacResource) -> Option<Asset> {
                 encrypted: boolean(p, "encrypted", false),
                 kms_key_id: string(p, "kms_key_id", None),
                 disk_type: Some("data".into()),
-                instance_id: None,
+                // A disk may be created attached (`instance_id`), or by an attachment resource.
+                instance_id: p
+                    .get("instance_id")
+                    .map(|v| referenced(v).map(str::to_owned).or_else(|| text(v)).unwrap_or_default()),
             }),
         ),
         "ALIYUN::ECS::Disk" => asset(
@@ -380,9 +288,6 @@ fn resource(r: &IacResource) -> Option<Asset> {
             }));
             user.direct_policies = Some(policies);
             user.inline_policies = inline.iter().filter_map(|pol| pol.get("PolicyDocument").cloned()).collect();
-            // A group named by a value known only after deployment is still a group.
-            let groups = list(p, "Groups").into_iter().map(|g| text(g).unwrap_or_else(|| UNKNOWN_NAME.into()));
-            user.groups = Some(groups.collect());
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
         other => {
@@ -442,17 +347,6 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         (Configures::AccessKey, AssetSpec::RamUser(u)) => {
             u.access_keys.get_or_insert_with(Vec::new).push(template_key(r))
         }
-        (Configures::UserPolicy, AssetSpec::RamUser(u)) => {
-            let kind = string(p, "policy_type", None).or_else(|| string(p, "PolicyType", None));
-            let name = string(p, "policy_name", None).or_else(|| string(p, "PolicyName", None));
-            let policy =
-                format!("{}:{}", kind.unwrap_or_else(|| "Custom".into()), name.unwrap_or_else(|| UNKNOWN_NAME.into()));
-            u.direct_policies.get_or_insert_with(Vec::new).push(policy);
-        }
-        (Configures::Group, AssetSpec::RamUser(u)) => {
-            let group = string(p, "GroupName", None).or_else(|| string(p, "group_name", None));
-            u.groups.get_or_insert_with(Vec::new).push(group.unwrap_or_default());
-        }
         // It names a resource of another kind: nothing to join.
         _ => return false,
     }
@@ -465,16 +359,6 @@ fn eip_allocation_key(resource_type: &str) -> Option<&'static str> {
         "alicloud_eip_association" => Some("allocation_id"),
         "ALIYUN::VPC::EIPAssociation" => Some("AllocationId"),
         _ => None,
-    }
-}
-
-/// Terraform's group membership names several users at once.
-fn group_membership(p: &Value, out: &mut [Asset], index: &Index) {
-    let group = string(p, "group_name", None).unwrap_or_default();
-    for user in list(p, "user_names") {
-        if let Some(AssetSpec::RamUser(u)) = index.find(user).map(|i| &mut out[i].spec) {
-            u.groups.get_or_insert_with(Vec::new).push(group.clone());
-        }
     }
 }
 
@@ -501,8 +385,6 @@ enum Configures {
     Eip,
     FlowLog,
     AccessKey,
-    UserPolicy,
-    Group,
     DiskAttachment,
 }
 
@@ -519,9 +401,6 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "ALIYUN::ECS::SecurityGroupEgress" => ("SecurityGroupId", Configures::RosRule(Direction::Egress)),
         "alicloud_ram_access_key" => ("user_name", Configures::AccessKey),
         "ALIYUN::RAM::AccessKey" => ("UserName", Configures::AccessKey),
-        "alicloud_ram_user_policy_attachment" => ("user_name", Configures::UserPolicy),
-        "ALIYUN::RAM::AttachPolicyToUser" => ("UserName", Configures::UserPolicy),
-        "ALIYUN::RAM::AddUserToGroup" => ("UserName", Configures::Group),
         "alicloud_ecs_disk_attachment" | "alicloud_disk_attachment" => ("disk_id", Configures::DiskAttachment),
         "ALIYUN::ECS::DiskAttachment" => ("DiskId", Configures::DiskAttachment),
         _ => return None,

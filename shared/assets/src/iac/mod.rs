@@ -8,6 +8,7 @@
 //! defaults for properties a template leaves out.
 
 pub mod map;
+mod ram_joins;
 pub mod ros;
 pub mod terraform;
 

@@ -324,7 +324,6 @@ impl Module {
     }
 }
 
-/// The line of each `resource "<type>" "<name>"` declaration, in one pass.
 /// The module's input variables, as `terraform_variable` pseudo-resources:
 /// whether each is `sensitive` and has a default. The default itself is
 /// not kept (it may be a secret written into the module).
@@ -346,12 +345,18 @@ fn variables(file: &Path, text: &str, body: &hcl::Body) -> Vec<IacResource> {
                     line: line.map(|i| i + 1),
                     address: format!("var.{name}"),
                 },
-                properties: json!({"name": name, "sensitive": sensitive, "has_default": attr("default").is_some()}),
+                // `default = null` is no default.
+                properties: json!({
+                    "name": name,
+                    "sensitive": sensitive,
+                    "has_default": attr("default").is_some_and(|a| !matches!(a.expr(), Expression::Null)),
+                }),
             })
         })
         .collect()
 }
 
+/// The line of each `resource "<type>" "<name>"` declaration, in one pass.
 fn declaration_lines(text: &str) -> std::collections::HashMap<(&str, &str), usize> {
     let mut lines = std::collections::HashMap::new();
     for (i, l) in text.lines().enumerate() {

@@ -1648,8 +1648,9 @@ fn addon_config(config: &Value) -> Option<Value> {
 /// Whether the cluster's Terway add-on sets `key` to true; not applicable to
 /// clusters with another network plugin.
 fn terway_setting(asset: &Asset, key: &'static str) -> Evaluation {
-    with_fields(asset, |fields| match slot(fields, "addons") {
-        Slot::Unknown | Slot::Unreported => unknown("addons"),
+    with_fields(asset, |fields| match fields.get("addons").cloned().unwrap_or(Slot::Absent) {
+        Slot::Unreported => Evaluation::missing("meta_data.Addons (cs:DescribeClusterDetail)"),
+        Slot::Unknown => unknown("addons"),
         Slot::Absent => Evaluation::not_check("NotApplicable: the cluster declares no network add-on"),
         Slot::Known(v) => {
             let terway = items(&v)
@@ -1757,7 +1758,6 @@ fn latest_version(asset: &Asset, _: &Context) -> Evaluation {
         Some(Slot::Absent) if asset.source.is_some() => {
             Evaluation::not_check("NotApplicable: the latest version is known only to the running service")
         }
-        Some(Slot::Absent) => Evaluation::pass(),
         Some(Slot::Known(v)) => match text(v).filter(|t| !t.is_empty()) {
             None => Evaluation::pass(),
             Some(next) => Evaluation::from_findings(vec![Finding::new("next_version", next, "none (latest version)")]),
