@@ -189,3 +189,16 @@ fn template_inputs_are_assets_without_their_values() {
         assert!(!shown.contains(secret), "a default value reached the assets: {shown}");
     }
 }
+
+#[test]
+fn a_secret_default_a_resource_refers_to_reaches_no_asset() {
+    let secret = "An0ther-S3cret!";
+    let tf = format!(
+        "variable \"db_password\" {{\n  default = \"{secret}\"\n}}\n\nresource \"alicloud_db_account\" \"app\" {{\n  db_instance_id   = \"rm-bp1example\"\n  account_name     = \"app\"\n  account_password = var.db_password\n}}\n\nresource \"alicloud_db_instance\" \"db\" {{\n  engine = \"MySQL\"\n}}\n"
+    );
+    let dir = dir_with(&[("main.tf", tf.as_str())]);
+    let assets = load_path(&dir.join("main.tf")).unwrap();
+    assert!(assets.len() >= 2, "the instance and the variable are read");
+    let shown = serde_json::to_string(&assets).unwrap();
+    assert!(!shown.contains(secret), "a default value reached the assets: {shown}");
+}

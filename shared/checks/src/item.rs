@@ -176,6 +176,14 @@ pub struct Evaluation {
     pub reason: Option<String>,
 }
 
+/// A field's value when it is known (not left out, unknown or unreported).
+pub(crate) fn known_field<'a>(asset: &'a Asset, name: &str) -> Option<&'a serde_json::Value> {
+    match asset.fields.get(name) {
+        Some(cspm_assets::Slot::Known(v)) => Some(v),
+        _ => None,
+    }
+}
+
 impl Evaluation {
     pub fn pass() -> Self {
         Self { status: Status::Pass, findings: Vec::new(), reason: None }

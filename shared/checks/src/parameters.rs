@@ -3,7 +3,7 @@
 //! writes the secret into the template, and into its repository).
 
 use crate::item::*;
-use cspm_assets::{Asset, AssetKind, Slot};
+use cspm_assets::{Asset, AssetKind};
 use serde_json::Value;
 
 /// Last words of a name that mark an input as holding a secret.
@@ -33,18 +33,11 @@ fn words(name: &str) -> Vec<String> {
     out
 }
 
-fn field<'a>(a: &'a Asset, name: &str) -> Option<&'a Value> {
-    match a.fields.get(name) {
-        Some(Slot::Known(v)) => Some(v),
-        _ => None,
-    }
-}
-
 /// The input's name when it looks like a secret's.
 fn secret_name(a: &Asset) -> Option<String> {
     // The last word says what the input is: `db_password` is a secret,
     // `password_length` and `SecretName` are not.
-    let name = field(a, "name")?.as_str()?;
+    let name = known_field(a, "name")?.as_str()?;
     let w = words(name);
     let last = w.last()?.as_str();
     let pair = w.len().checked_sub(2).map(|i| (w[i].as_str(), last));
@@ -88,8 +81,9 @@ static HIDDEN: Check = Check {
         let Some(name) = secret_name(a) else {
             return Evaluation::not_check("NotApplicable: the input's name does not mark a secret");
         };
-        let association = field(a, "association").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
-        if truthy(field(a, "hidden")) || association.contains("secret") || association.contains("password") {
+        let association =
+            known_field(a, "association").and_then(Value::as_str).unwrap_or_default().to_ascii_lowercase();
+        if truthy(known_field(a, "hidden")) || association.contains("secret") || association.contains("password") {
             return Evaluation::pass();
         }
         Evaluation::from_findings(vec![Finding::new(name, "shown in plain text", "NoEcho: true / sensitive = true")])
@@ -108,7 +102,7 @@ static NO_DEFAULT: Check = Check {
         let Some(name) = secret_name(a) else {
             return Evaluation::not_check("NotApplicable: the input's name does not mark a secret");
         };
-        if truthy(field(a, "has_default")) {
+        if truthy(known_field(a, "has_default")) {
             // The value itself is never read: only that one is written.
             return Evaluation::from_findings(vec![Finding::new(name, "has a default value", "no default")]);
         }

@@ -245,7 +245,12 @@ static AK_AGE: Check = Check {
             return Evaluation::missing("the user's AccessKeys (ram:ListAccessKeys)");
         };
         for key in keys.iter().filter(|k| k.active) {
-            let Some(created) = key.created_at else { return Evaluation::missing("AccessKey CreateDate") };
+            let Some(created) = key.created_at else {
+                if a.source.is_some() {
+                    return Evaluation::not_check("Unknown: a template's AccessKey is created on deployment");
+                }
+                return Evaluation::missing("AccessKey CreateDate (ram:ListAccessKeys)");
+            };
             let days = (ctx.now - created).num_days();
             if days > max {
                 findings.push(Finding::new(

@@ -2,8 +2,8 @@
 //! report (`ims:GetCredentialReport`) describes it. Templates cannot hold it.
 
 use crate::item::*;
+use cspm_assets::AssetKind;
 use cspm_assets::openapi::ROOT_ACCOUNT;
-use cspm_assets::{Asset, AssetKind, Slot};
 use serde_json::Value;
 
 const REPORT: &str = "the credential report (ims:GenerateCredentialReport, then ims:GetCredentialReport)";
@@ -25,13 +25,6 @@ const ROOT_ITEM: CheckMeta = CheckMeta {
     solution: "",
 };
 
-fn field<'a>(a: &'a Asset, name: &str) -> Option<&'a Value> {
-    match a.fields.get(name) {
-        Some(Slot::Known(v)) => Some(v),
-        _ => None,
-    }
-}
-
 static ROOT_MFA: Check = Check {
     meta: CheckMeta {
         id: "root-mfa-check",
@@ -41,7 +34,7 @@ static ROOT_MFA: Check = Check {
         solution: "Sign in as the account owner > Security Settings > Multi-factor Authentication: bind a virtual MFA device (or a security key).",
         ..ROOT_ITEM
     },
-    eval: Eval::Code(|a, _| match field(a, "mfa_active") {
+    eval: Eval::Code(|a, _| match known_field(a, "mfa_active") {
         None => Evaluation::missing(REPORT),
         Some(Value::Bool(true)) => Evaluation::pass(),
         Some(v) => Evaluation::from_findings(vec![Finding::new("mfa_active", v.to_string(), "true")]),
@@ -57,7 +50,7 @@ static ROOT_ACCESS_KEY: Check = Check {
         solution: "Sign in as the account owner > AccessKey Management: disable and delete the root AccessKeys, and give programs RAM users or roles with only the permissions they need.",
         ..ROOT_ITEM
     },
-    eval: Eval::Code(|a, _| match field(a, "active_access_keys").and_then(Value::as_u64) {
+    eval: Eval::Code(|a, _| match known_field(a, "active_access_keys").and_then(Value::as_u64) {
         None => Evaluation::missing(REPORT),
         Some(0) => Evaluation::pass(),
         Some(n) => Evaluation::from_findings(vec![Finding::new("active AccessKeys", n.to_string(), "0")]),
@@ -83,7 +76,7 @@ static ROOT_UNUSED: Check = Check {
     },
     eval: Eval::Code(|a, ctx| {
         let days = ctx.param("days");
-        match field(a, "last_console_logon") {
+        match known_field(a, "last_console_logon") {
             None => Evaluation::missing(REPORT),
             Some(Value::Null) => Evaluation::pass(),
             Some(Value::String(at)) => match chrono::DateTime::parse_from_rfc3339(at) {
