@@ -11,6 +11,25 @@ pub const LOG_BUCKET_ACL: &str = "log_bucket_acl";
 /// Every join, in place.
 pub(crate) fn apply(assets: &mut [Asset]) {
     trail_log_buckets(assets);
+    alb_listener_tls_versions(assets);
+}
+
+/// An ALB listener naming a custom security policy accepts the policy's TLS versions.
+fn alb_listener_tls_versions(assets: &mut [Asset]) {
+    let policies: HashMap<String, Value> = assets
+        .iter()
+        .filter(|a| a.kind().as_str() == "ACS::ALB::SecurityPolicy")
+        .filter_map(|a| match a.fields.get("tls_versions") {
+            Some(Slot::Known(v)) => Some((a.id.clone(), v.clone())),
+            _ => None,
+        })
+        .collect();
+    for listener in assets.iter_mut().filter(|a| a.kind().as_str() == "ACS::ALB::Listener") {
+        let Some(Slot::Known(Value::String(policy))) = listener.fields.get("security_policy_id") else { continue };
+        if let Some(versions) = policies.get(policy) {
+            listener.fields.insert("tls_versions".into(), Slot::Known(versions.clone()));
+        }
+    }
 }
 
 /// Whether a trail's own audit log is public depends on its bucket's ACL.

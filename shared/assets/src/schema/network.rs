@@ -12,6 +12,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &ALB_ACL,
     &ALB_LISTENER,
     &ALB_SERVER_GROUP,
+    &ALB_SECURITY_POLICY,
     &NLB_LOAD_BALANCER,
     &VPC,
     &VSWITCH,
@@ -135,7 +136,20 @@ static ALB_LISTENER: Schema = Schema {
         ),
         // Some templates name the server group directly on the listener.
         f("server_group_id", "", "server_group_id"),
+        // HTTPS listeners use the oldest TLS policy unless told otherwise.
+        fd("security_policy_id", "SecurityPolicyId", "security_policy_id", "\"tls_cipher_policy_1_0\""),
+        // The versions of its custom security policy (joined at runtime).
+        f("tls_versions", "", ""),
     ],
+};
+
+/// ALB custom TLS security policies.
+static ALB_SECURITY_POLICY: Schema = Schema {
+    kind: "ACS::ALB::SecurityPolicy",
+    product: "ALB",
+    ros_types: &["ALIYUN::ALB::SecurityPolicy"],
+    tf_types: &["alicloud_alb_security_policy"],
+    fields: &[f("tls_versions", "TLSVersions", "tls_versions")],
 };
 
 static ALB_SERVER_GROUP: Schema = Schema {

@@ -26,6 +26,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &SLB_LISTENER_REDIRECT,
     &SLB_LISTENER_TLS_POLICY,
     &SLB_LISTENER_TLS_1_2,
+    &ALB_LISTENER_TLS_1_2,
     &SLB_LISTENER_HTTPS,
     &SLB_LISTENER_RISK_PORTS,
     &SLB_BACKEND_WEIGHT,
@@ -331,9 +332,16 @@ const SYSTEM_TLS_POLICIES: &[(&str, &[&str])] = &[
     ("tls_cipher_policy_1_2_strict_with_1_3", &["TLSv1.2", "TLSv1.3"]),
 ];
 
-/// HTTPS listeners accept nothing older than TLS 1.2: a system policy by
-/// its name, a custom policy by the versions `slb:ListTLSCipherPolicies` reports.
-fn tls_1_2_minimum(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
+/// HTTPS listeners accept nothing older than TLS 1.2: a system policy by its
+/// name, a custom policy by the versions joined onto the listener
+/// (`tls_versions`). `policy_field` names the policy; the calls say where
+/// the data comes from.
+fn tls_1_2_minimum(
+    asset: &cspm_assets::Asset,
+    policy_field: &str,
+    policy_call: &str,
+    versions_call: &str,
+) -> Evaluation {
     use cspm_assets::Slot;
     use cspm_assets::iac::scalar_text;
     let read = |f: &str| asset.fields.get(f).cloned().unwrap_or(Slot::Absent);
@@ -343,10 +351,10 @@ fn tls_1_2_minimum(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
         Slot::Unknown => return Evaluation::not_check("Unknown: the protocol is known only after deployment"),
         Slot::Unreported => return Evaluation::missing("the listener's protocol"),
     }
-    let policy = match read("tls_cipher_policy") {
+    let policy = match read(policy_field) {
         Slot::Known(p) => scalar_text(&p).unwrap_or_default(),
-        Slot::Unknown => return Evaluation::not_check("Unknown: the cipher policy is known only after deployment"),
-        _ => return Evaluation::missing("TLSCipherPolicy (slb:DescribeLoadBalancerHTTPSListenerAttribute)"),
+        Slot::Unknown => return Evaluation::not_check("Unknown: the TLS policy is known only after deployment"),
+        _ => return Evaluation::missing(policy_call),
     };
     let versions: Vec<String> = match SYSTEM_TLS_POLICIES.iter().find(|(name, _)| *name == policy) {
         Some((_, versions)) => versions.iter().map(|v| (*v).to_owned()).collect(),
@@ -357,7 +365,7 @@ fn tls_1_2_minimum(asset: &cspm_assets::Asset, _: &Context) -> Evaluation {
                     "Unknown: custom policy {policy} is defined outside the template"
                 ));
             }
-            _ => return Evaluation::missing(&format!("the versions of policy {policy} (slb:ListTLSCipherPolicies)")),
+            _ => return Evaluation::missing(&format!("the versions of policy {policy} ({versions_call})")),
         },
     };
     let old: Vec<&String> = versions.iter().filter(|v| v.as_str() == "TLSv1.0" || v.as_str() == "TLSv1.1").collect();
@@ -379,9 +387,29 @@ static SLB_LISTENER_TLS_1_2: Check = super::coded(
     Category::DataSecurity,
     Risk::Medium,
     &[],
-    tls_1_2_minimum,
+    |a, _| {
+        tls_1_2_minimum(
+            a,
+            "tls_cipher_policy",
+            "TLSCipherPolicy (slb:DescribeLoadBalancerHTTPSListenerAttribute)",
+            "slb:ListTLSCipherPolicies",
+        )
+    },
     "TLS 1.0 and 1.1 have known weaknesses and are deprecated; a listener that still accepts them lets clients (and attackers) negotiate down to them.",
     "Use tls_cipher_policy_1_2, tls_cipher_policy_1_2_strict or tls_cipher_policy_1_2_strict_with_1_3, or a custom policy accepting TLSv1.2 and TLSv1.3 only.",
+);
+
+static ALB_LISTENER_TLS_1_2: Check = super::coded(
+    "alb-listener-tls-1-2-minimum",
+    "ALB HTTPS listeners accept TLS 1.2 or later only",
+    "ALB",
+    "ACS::ALB::Listener",
+    Category::DataSecurity,
+    Risk::Medium,
+    &[],
+    |a, _| tls_1_2_minimum(a, "security_policy_id", "SecurityPolicyId (alb:ListListeners)", "alb:ListSecurityPolicies"),
+    "TLS 1.0 and 1.1 have known weaknesses and are deprecated; a listener that still accepts them lets clients (and attackers) negotiate down to them.",
+    "Use the tls_cipher_policy_1_2, tls_cipher_policy_1_2_strict or tls_cipher_policy_1_2_strict_with_1_3 security policy, or a custom policy with TLSv1.2 and TLSv1.3 only.",
 );
 
 static SLB_LISTENER_HTTPS: Check = declare(

@@ -24,6 +24,7 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &ALB_LISTENER,
     &ALB_ACL,
     &ALB_SERVER_GROUP,
+    &ALB_SECURITY_POLICY,
 ];
 
 const SLB_LIST: &str = "slb:DescribeLoadBalancers";
@@ -257,6 +258,8 @@ static ALB_LISTENER: ApiMapping = ApiMapping {
     fields: &[
         // `HTTP`, `HTTPS` or `QUIC`.
         ("protocol", ALB_LISTENERS, "ListenerProtocol"),
+        // HTTPS listeners only: a system policy name or a custom policy id.
+        ("security_policy_id", ALB_LISTENERS, "SecurityPolicyId"),
         ("forward_server_group_ids", ALB_LISTENERS, FORWARD_GROUPS),
         // The API names a listener's server groups in one place; both schema spellings read it.
         ("server_group_id", ALB_LISTENERS, FORWARD_GROUPS),
@@ -294,4 +297,21 @@ static ALB_SERVER_GROUP: ApiMapping = ApiMapping {
     details: &[],
     // A JSON boolean inside an object.
     fields: &[("health_check_enabled", ALB_SERVER_GROUPS, "HealthCheckConfig.HealthCheckEnabled")],
+};
+
+const ALB_SECURITY_POLICIES: &str = "alb:ListSecurityPolicies";
+
+/// Custom TLS security policies; `joins.rs` gives each HTTPS listener the
+/// versions of the policy it names.
+static ALB_SECURITY_POLICY: ApiMapping = ApiMapping {
+    kind: "ACS::ALB::SecurityPolicy",
+    list: Some(ApiList {
+        api: ALB_SECURITY_POLICIES,
+        items: "SecurityPolicies",
+        id: "SecurityPolicyId",
+        name: "SecurityPolicyName",
+        region: "",
+    }),
+    details: &[],
+    fields: &[("tls_versions", ALB_SECURITY_POLICIES, "TLSVersions")],
 };
