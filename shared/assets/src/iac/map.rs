@@ -336,6 +336,9 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
             u.mfa_bound = boolean(p, "mfa_bind_required", false);
         }
         (Configures::Acl, AssetSpec::OssBucket(b)) => b.acl = string(p, "acl", None).map(|a| a.to_ascii_lowercase()),
+        (Configures::Replication, AssetSpec::OssBucket(_)) => {
+            out[i].fields.insert("cross_region_replication".into(), Slot::Known(Value::Bool(true)));
+        }
         (Configures::TfRule, AssetSpec::SecurityGroup(g)) => g.rules.extend(tf_rule(p)),
         (Configures::RosRule(direction), AssetSpec::SecurityGroup(g)) => g.rules.extend(ros_rule(p, direction)),
         (Configures::Eip, AssetSpec::EcsInstance(inst)) => inst.eip = Some(format!("EIP of {}", r.source.address)),
@@ -386,12 +389,14 @@ enum Configures {
     FlowLog,
     AccessKey,
     DiskAttachment,
+    Replication,
 }
 
 fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
     Some(match resource_type {
         "alicloud_ram_login_profile" => ("user_name", Configures::Login),
         "alicloud_oss_bucket_acl" => ("bucket", Configures::Acl),
+        "alicloud_oss_bucket_replication" => ("bucket", Configures::Replication),
         "alicloud_security_group_rule" => ("security_group_id", Configures::TfRule),
         "alicloud_eip_association" => ("instance_id", Configures::Eip),
         "ALIYUN::VPC::EIPAssociation" => ("InstanceId", Configures::Eip),

@@ -44,6 +44,8 @@ static OSS_BUCKET: Schema = Schema {
         f("policy_text", "", "policy"),
         // The whole policy: an object (ROS, `oss:GetBucketPolicy`) or JSON text (Terraform).
         f("policy", "Policy", "policy"),
+        // Set by a template's `alicloud_oss_bucket_replication`; off otherwise.
+        fd("cross_region_replication", "", "", "false"),
         f("secure_transport_condition", "Policy.Statement.Condition.Bool.acs:SecureTransport", ""),
         f("tls_version_condition", "Policy.Statement.Condition.NumericLessThan.acs:TLSVersion", ""),
         f("source_ip_condition", "Policy.Statement.Condition.IpAddress.acs:SourceIp", ""),

@@ -54,6 +54,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &NAS_ENCRYPTED,
     &NAS_MOUNT_GROUP,
     &OSS_POLICY_NO_ANONYMOUS,
+    &OSS_REPLICATION,
     // RAM
     &RAM_PASSWORD_POLICY,
     &RAM_GROUP_HAS_MEMBER,
@@ -629,6 +630,18 @@ static OSS_POLICY_NO_ANONYMOUS: Check = super::coded(
     no_anonymous_grant,
     "A policy statement allowing principal * lets anyone on the Internet, without credentials, do what it allows, whatever the bucket ACL says.",
     "Replace the * principal with the account or RAM identities that need access (OSS console > the bucket > Bucket Policy), or delete the statement.",
+);
+
+static OSS_REPLICATION: Check = declare(
+    "oss-bucket-remote-replication",
+    "OSS buckets replicate to another region",
+    "OSS",
+    OSS,
+    Category::DataSecurity,
+    Risk::Medium,
+    True("cross_region_replication"),
+    "A bucket in one region loses its data, or access to it, when that region has an outage or the bucket is deleted.",
+    "Add a cross-region replication rule (OSS console > the bucket > Redundancy for Fault Tolerance, or alicloud_oss_bucket_replication).",
 );
 
 const RAM_GROUP: &str = "ACS::RAM::Group";
