@@ -14,7 +14,9 @@ pub(crate) fn apply(assets: &mut [Asset]) {
     alb_listener_tls_versions(assets);
 }
 
-/// An ALB listener naming a custom security policy accepts the policy's TLS versions.
+/// An ALB listener naming a custom security policy accepts the policy's TLS
+/// versions. This joins by policy id (OpenAPI inventories); a template names
+/// its own policy by reference, joined in `iac/map.rs`.
 fn alb_listener_tls_versions(assets: &mut [Asset]) {
     let policies: HashMap<String, Value> = assets
         .iter()

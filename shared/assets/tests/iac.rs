@@ -202,3 +202,28 @@ fn a_secret_default_a_resource_refers_to_reaches_no_asset() {
     let shown = serde_json::to_string(&assets).unwrap();
     assert!(!shown.contains(secret), "a default value reached the assets: {shown}");
 }
+
+#[test]
+fn an_alb_listener_gets_the_tls_versions_of_the_template_policy_it_names() {
+    let tf = r#"
+resource "alicloud_alb_security_policy" "legacy" {
+  security_policy_name = "legacy"
+  tls_versions         = ["TLSv1.0", "TLSv1.2"]
+  ciphers              = ["ECDHE-RSA-AES128-SHA"]
+}
+
+resource "alicloud_alb_listener" "https" {
+  load_balancer_id   = "alb-example"
+  listener_protocol  = "HTTPS"
+  listener_port      = 443
+  security_policy_id = alicloud_alb_security_policy.legacy.id
+}
+"#;
+    let dir = dir_with(&[("main.tf", tf)]);
+    let assets = load_path(&dir.join("main.tf")).unwrap();
+    let listener = assets.iter().find(|a| a.id == "alicloud_alb_listener.https").unwrap();
+    assert_eq!(
+        listener.fields.get("tls_versions"),
+        Some(&cspm_assets::Slot::Known(serde_json::json!(["TLSv1.0", "TLSv1.2"])))
+    );
+}

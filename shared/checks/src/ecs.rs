@@ -207,6 +207,12 @@ static SECURITY_AGENT: Check = Check {
 /// A disk is in use when it is attached to an instance.
 fn disk_attached(a: &Asset, _: &Context) -> Evaluation {
     match &a.spec {
+        // A disk created with an instance id known only after deployment.
+        AssetSpec::Disk(d)
+            if d.instance_id.as_deref() == Some(cspm_assets::iac::UNKNOWN_NAME) && a.source.is_some() =>
+        {
+            Evaluation::not_check("Unknown: the instance the disk attaches to is known only after deployment")
+        }
         AssetSpec::Disk(d) if d.instance_id.is_some() => Evaluation::pass(),
         AssetSpec::Disk(_) => {
             Evaluation::from_findings(vec![Finding::new("InstanceId", "none", "attached to an instance")])

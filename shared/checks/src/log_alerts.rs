@@ -4,8 +4,9 @@
 //! A query watches a kind of change when it names, for every group of terms
 //! below, at least one of the group's terms as a whole word (any case): the
 //! event names of ActionTrail (or, for object ACLs, of the OSS access log),
-//! so `CreateVpc` is not satisfied by `CreateVpcFirewallControlPolicy`. A
-//! query that names an event only to exclude it still counts. The trail must
+//! so `CreateVpc` is not satisfied by `CreateVpcFirewallControlPolicy`. A name
+//! excluded by the query (`not event.eventName: X`, `!= X`) does not count.
+//! The trail must
 //! deliver to Log Service for these alerts to see anything; the ActionTrail
 //! items check that.
 
@@ -36,11 +37,22 @@ fn watched(asset: &Asset, groups: &[&[&str]]) -> Evaluation {
         return Evaluation::missing("results (sls:ListAlerts, once per project)");
     };
     let covers = |query: &str| {
+        let query = query.replace("!=", " not ");
         let words: Vec<String> = query
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            .filter(|w| !w.is_empty())
             .map(str::to_ascii_lowercase)
             .collect();
-        groups.iter().all(|terms| terms.iter().any(|t| words.contains(&t.to_ascii_lowercase())))
+        // A name is watched when it appears with no `not` among the three words
+        // before it (`not event.eventName: X`).
+        let watched = |term: &str| {
+            let term = term.to_ascii_lowercase();
+            words
+                .iter()
+                .enumerate()
+                .any(|(i, w)| *w == term && !words[i.saturating_sub(3)..i].iter().any(|p| p == "not"))
+        };
+        groups.iter().all(|terms| terms.iter().any(|t| watched(t)))
     };
     if queries.iter().filter_map(Value::as_str).any(covers) {
         return Evaluation::pass();
@@ -242,3 +254,37 @@ pub(crate) static CHECKS: &[&Check] = &[
     &OSS_BUCKET_POLICY,
     &SECURITY_GROUPS,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn alerts(queries: &[&str]) -> Asset {
+        let mut a = Asset {
+            id: "account".into(),
+            name: None,
+            region: None,
+            spec: cspm_assets::AssetSpec::Resource(ALERTS.into()),
+            source: None,
+            fields: Default::default(),
+        };
+        a.fields.insert("enabled_alert_queries".into(), Slot::Known(json!(queries)));
+        a
+    }
+
+    #[test]
+    fn event_names_match_as_whole_words_and_not_when_excluded() {
+        let vpc: &[&[&str]] = &[&["CreateVpc"], &["DeleteVpc"]];
+        let status = |q: &str| watched(&alerts(&[q]), vpc).status;
+        assert_eq!(status("event.eventName: CreateVpc or event.eventName: DeleteVpc"), Status::Pass);
+        assert_eq!(
+            status(
+                "event.eventName: CreateVpcFirewallControlPolicy or event.eventName: DeleteVpcFirewallControlPolicy"
+            ),
+            Status::NotPass
+        );
+        assert_eq!(status("event.eventName: CreateVpc and not event.eventName: DeleteVpc"), Status::NotPass);
+        assert_eq!(status("event.eventName: CreateVpc and event.eventName != DeleteVpc"), Status::NotPass);
+    }
+}

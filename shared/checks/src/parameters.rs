@@ -6,42 +6,49 @@ use crate::item::*;
 use cspm_assets::{Asset, AssetKind};
 use serde_json::Value;
 
-/// Last words of a name that mark an input as holding a secret.
-const SECRET_WORDS: &[&str] = &["password", "passwd", "pwd", "secret", "token", "credential", "credentials"];
-/// Last two words that do.
-const SECRET_PAIRS: &[(&str, &str)] = &[("private", "key"), ("api", "key"), ("secret", "key"), ("access", "secret")];
+/// Words that mark an input as holding a secret when its name ends with one
+/// (`DbPassword`, `dbpassword`, `api_key`, `AccessKeySecret`).
+const SECRET_ENDINGS: &[&str] =
+    &["password", "passwd", "pwd", "secret", "token", "credential", "credentials", "apikey", "privatekey", "secretkey"];
 
-/// The words of a name: split at `_`, `-`, `.` and lower-to-upper case changes.
+/// The words of a name: split at `_`, `-`, `.`, spaces and case changes (an
+/// acronym is one word: `DBPassword` is `db`, `password`); numbers dropped.
 fn words(name: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out: Vec<String> = vec![String::new()];
+    for (i, &c) in chars.iter().enumerate() {
         if matches!(c, '_' | '-' | '.' | ' ') {
             out.push(String::new());
-            prev_lower = false;
             continue;
         }
-        if c.is_uppercase() && prev_lower || out.is_empty() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let starts_word = c.is_uppercase()
+            && prev.is_some_and(|p| {
+                p.is_lowercase() || p.is_ascii_digit() || (p.is_uppercase() && next.is_some_and(|n| n.is_lowercase()))
+            });
+        if starts_word {
             out.push(String::new());
         }
         if let Some(last) = out.last_mut() {
             last.push(c.to_ascii_lowercase());
         }
-        prev_lower = c.is_lowercase() || c.is_ascii_digit();
     }
-    out.retain(|w| !w.is_empty());
-    out
+    out.into_iter()
+        .map(|w| w.trim_end_matches(|c: char| c.is_ascii_digit()).to_owned())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
-/// The input's name when it looks like a secret's.
+/// The input's name when it looks like a secret's: the last word (or the last
+/// two run together) ends with a secret word. `password_length` and
+/// `SecretName` are not secrets.
 fn secret_name(a: &Asset) -> Option<String> {
-    // The last word says what the input is: `db_password` is a secret,
-    // `password_length` and `SecretName` are not.
     let name = known_field(a, "name")?.as_str()?;
     let w = words(name);
-    let last = w.last()?.as_str();
-    let pair = w.len().checked_sub(2).map(|i| (w[i].as_str(), last));
-    let secret = SECRET_WORDS.contains(&last) || pair.is_some_and(|p| SECRET_PAIRS.contains(&p));
+    let last = w.last()?.clone();
+    let last_two = w.len().checked_sub(2).map(|i| format!("{}{}", w[i], last)).unwrap_or_default();
+    let secret = SECRET_ENDINGS.iter().any(|s| last.ends_with(s) || last_two.ends_with(s));
     secret.then(|| name.to_owned())
 }
 
@@ -122,6 +129,8 @@ mod tests {
         assert_eq!(words("db_password_length"), ["db", "password", "length"]);
         assert_eq!(words("AccessKeySecret"), ["access", "key", "secret"]);
         assert_eq!(words("api-key"), ["api", "key"]);
+        assert_eq!(words("DBPassword"), ["db", "password"]);
+        assert_eq!(words("MySQLPassword2"), ["my", "sql", "password"]);
     }
 
     #[test]
@@ -138,7 +147,19 @@ mod tests {
             a.fields.insert("name".into(), cspm_assets::Slot::Known(serde_json::json!(name)));
             super::secret_name(&a).is_some()
         };
-        for secret in ["DbPassword", "admin_pwd", "api_key", "AccessKeySecret", "github_token", "PrivateKey"] {
+        for secret in [
+            "DbPassword",
+            "DBPassword",
+            "MySQLPassword",
+            "Password2",
+            "APIKey",
+            "apikey",
+            "admin_pwd",
+            "api_key",
+            "AccessKeySecret",
+            "github_token",
+            "PrivateKey",
+        ] {
             assert!(judged(secret), "{secret}");
         }
         for plain in ["password_length", "SecretName", "token_ttl", "credential_type", "InstanceType", "KeyPairName"] {

@@ -2,7 +2,7 @@
 //! custom policies granting administrator access.
 
 use crate::item::*;
-use cspm_assets::iac::{UNKNOWN_NAME, contains_unknown};
+use cspm_assets::iac::{UNKNOWN_LIST, UNKNOWN_NAME, contains_unknown};
 use cspm_assets::{Asset, AssetKind, AssetSpec, LastLogin, PasswordPolicy, RamUser, Slot};
 use serde_json::Value;
 use std::borrow::Cow;
@@ -244,12 +244,11 @@ static AK_AGE: Check = Check {
         let Some(keys) = &u.access_keys else {
             return Evaluation::missing("the user's AccessKeys (ram:ListAccessKeys)");
         };
+        let mut undated = false;
         for key in keys.iter().filter(|k| k.active) {
             let Some(created) = key.created_at else {
-                if a.source.is_some() {
-                    return Evaluation::not_check("Unknown: a template's AccessKey is created on deployment");
-                }
-                return Evaluation::missing("AccessKey CreateDate (ram:ListAccessKeys)");
+                undated = true;
+                continue;
             };
             let days = (ctx.now - created).num_days();
             if days > max {
@@ -259,6 +258,13 @@ static AK_AGE: Check = Check {
                     format!("<= {max} days"),
                 ));
             }
+        }
+        // Findings stand; a key without a date leaves the rest undecided.
+        if findings.is_empty() && undated {
+            if a.source.is_some() {
+                return Evaluation::not_check("Unknown: a template's AccessKey is created on deployment");
+            }
+            return Evaluation::missing("AccessKey CreateDate (ram:ListAccessKeys)");
         }
         Evaluation::from_findings(findings)
     }),
@@ -441,7 +447,10 @@ static HAS_PERMISSIONS: Check = Check {
             (None, _) => Evaluation::missing("the user's policies (ram:ListPoliciesForUser)"),
             (Some(p), _) if !p.is_empty() => Evaluation::pass(),
             (Some(_), None) => Evaluation::missing("the user's groups (ram:ListGroupsForUser)"),
-            (Some(_), Some(g)) if !g.is_empty() => Evaluation::pass(),
+            (Some(_), Some(g)) if g.iter().any(|g| g != UNKNOWN_LIST) => Evaluation::pass(),
+            (Some(_), Some(g)) if !g.is_empty() => {
+                Evaluation::not_check("Unknown: the user's groups are known only after deployment")
+            }
             (Some(_), Some(_)) => Evaluation::from_findings(vec![Finding::new(
                 "policies and groups",
                 "none",
@@ -463,7 +472,10 @@ static IN_A_GROUP: Check = Check {
         let Some(u) = user(a) else { return Evaluation::missing("the user (ram:ListUsers)") };
         match &u.groups {
             None => Evaluation::missing("the user's groups (ram:ListGroupsForUser)"),
-            Some(g) if !g.is_empty() => Evaluation::pass(),
+            Some(g) if g.iter().any(|g| g != UNKNOWN_LIST) => Evaluation::pass(),
+            Some(g) if !g.is_empty() => {
+                Evaluation::not_check("Unknown: the user's groups are known only after deployment")
+            }
             Some(_) => Evaluation::from_findings(vec![Finding::new("groups", "none", "at least one")]),
         }
     }),
@@ -534,7 +546,8 @@ fn admin_findings<'a>(names: impl Iterator<Item = &'a str>, inline: &[Value]) ->
         .map(|p| Finding::new("Policy", *p, "no administrator or FullAccess policy"))
         .collect();
     let statements = inline.iter().map(product_admin_statements).sum::<usize>();
-    let unknown = names.iter().any(|n| n.ends_with(UNKNOWN_NAME)) || inline.iter().any(contains_unknown);
+    let unknown = names.iter().any(|n| n.ends_with(UNKNOWN_NAME) || n.ends_with(UNKNOWN_LIST))
+        || inline.iter().any(contains_unknown);
     if findings.is_empty() && statements == 0 && unknown {
         return Evaluation::not_check("Unknown: a policy name or document is known only after deployment");
     }

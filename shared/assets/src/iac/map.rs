@@ -88,8 +88,9 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     for r in resources {
         if let Some(key) = eip_allocation_key(&r.resource_type) {
             // The association attaches the EIP, and gives the instance a public address (below).
-            let eip = r.properties.get(key).and_then(|v| index.find(v));
-            if let Some(i) = eip.filter(|&i| out[i].kind().as_str() == "ACS::EIP::Address") {
+            if let Some(i) =
+                r.properties.get(key).and_then(|v| index.find(v, AssetKind::Other("ACS::EIP::Address"), &out))
+            {
                 out[i].fields.insert("attached".into(), Slot::Known(Value::Bool(true)));
             }
         }
@@ -125,15 +126,18 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     }
     out.extend(lone);
     super::ram_joins::apply(resources, &mut out);
+    keep_essential_addons(&mut out);
+    alb_security_policies(resources, &mut out);
     crate::joins::apply(&mut out);
     out
 }
 
 /// Finds the asset a configuring resource points at: by reference (the
-/// resource's address) or by a literal name.
+/// resource's address) or by a literal name, of the kind it configures (a
+/// user and a group of one name are different targets).
 struct Index {
     by_address: HashMap<String, usize>,
-    by_name: HashMap<String, usize>,
+    by_name: HashMap<(AssetKind, String), usize>,
 }
 
 impl Index {
@@ -144,17 +148,17 @@ impl Index {
             let Some(&i) = by_address.get(&r.source.address) else { continue };
             for key in ["name", "bucket", "user_name", "UserName", "BucketName", "allocation_id"] {
                 if let Some(name) = r.properties.get(key).and_then(text) {
-                    by_name.entry(name).or_insert(i);
+                    by_name.entry((assets[i].kind(), name)).or_insert(i);
                 }
             }
         }
         Self { by_address, by_name }
     }
 
-    fn find(&self, v: &Value) -> Option<usize> {
+    fn find(&self, v: &Value, kind: AssetKind, assets: &[Asset]) -> Option<usize> {
         match referenced(v) {
-            Some(addr) => self.by_address.get(addr).copied(),
-            None => self.by_name.get(&text(v)?).copied(),
+            Some(addr) => self.by_address.get(addr).copied().filter(|&i| assets[i].kind() == kind),
+            None => self.by_name.get(&(kind, text(v)?)).copied(),
         }
     }
 }
@@ -172,9 +176,7 @@ fn resource(r: &IacResource) -> Option<Asset> {
                 kms_key_id: string(p, "kms_key_id", None),
                 disk_type: Some("data".into()),
                 // A disk may be created attached (`instance_id`), or by an attachment resource.
-                instance_id: p
-                    .get("instance_id")
-                    .map(|v| referenced(v).map(str::to_owned).or_else(|| text(v)).unwrap_or_default()),
+                instance_id: attached_to(p.get("instance_id")),
             }),
         ),
         "ALIYUN::ECS::Disk" => asset(
@@ -271,22 +273,13 @@ fn resource(r: &IacResource) -> Option<Asset> {
             let login = p.get("LoginProfile").filter(|v| v.is_object());
             let mfa = login.and_then(|l| boolean(l, "MFABindRequired", false));
             let mut user = template_user(login.is_some(), if login.is_some() { mfa } else { None });
-            // Policies attached in the user's own properties: `PolicyAttachments`
-            // (System / Custom policy names) and inline `Policies`.
-            let attachments = p.get("PolicyAttachments");
-            let named = |kind: &str| -> Vec<String> {
-                let names = attachments.map(|a| list(a, kind)).unwrap_or_default();
-                names.into_iter().map(|n| text(n).unwrap_or_else(|| UNKNOWN_NAME.into())).collect()
-            };
-            let mut policies: Vec<String> = ["System", "Custom"]
-                .into_iter()
-                .flat_map(|kind| named(kind).into_iter().map(move |n| format!("{kind}:{n}")))
-                .collect();
+            // Inline `Policies` are the user's own; its `PolicyAttachments`
+            // are joined in `ram_joins` (which knows the names they refer to).
             let inline = list(p, "Policies");
-            policies.extend(inline.iter().map(|pol| {
+            let policies = inline.iter().map(|pol| {
                 format!("Inline:{}", pol.get("PolicyName").and_then(text).unwrap_or_else(|| UNKNOWN_NAME.into()))
-            }));
-            user.direct_policies = Some(policies);
+            });
+            user.direct_policies = Some(policies.collect());
             user.inline_policies = inline.iter().filter_map(|pol| pol.get("PolicyDocument").cloned()).collect();
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
@@ -296,6 +289,47 @@ fn resource(r: &IacResource) -> Option<Asset> {
             asset(r, None, AssetSpec::Resource(schema.kind.to_owned()))
         }
     })
+}
+
+/// ACK clusters keep add-on names and Terway's configuration only, as from the API.
+fn keep_essential_addons(out: &mut [Asset]) {
+    for a in out.iter_mut().filter(|a| a.kind().as_str() == "ACS::CS::ManagedKubernetesCluster") {
+        if let Some(Slot::Known(Value::Array(all))) = a.fields.get("addons") {
+            let kept = crate::openapi::quirks::essential_addons(all);
+            a.fields.insert("addons".into(), Slot::Known(kept));
+        }
+    }
+}
+
+/// An ALB listener naming a security policy of the template (by reference)
+/// accepts that policy's TLS versions.
+fn alb_security_policies(resources: &[IacResource], out: &mut [Asset]) {
+    for r in resources {
+        let Some(policy) = ["security_policy_id", "SecurityPolicyId"].iter().find_map(|k| r.properties.get(*k)) else {
+            continue;
+        };
+        let Some(address) = referenced(policy) else { continue };
+        let versions = out.iter().find(|a| a.id == address && a.kind().as_str() == "ACS::ALB::SecurityPolicy");
+        let Some(versions) = versions.and_then(|p| p.fields.get("tls_versions")).cloned() else { continue };
+        if let Some(listener) =
+            out.iter_mut().find(|a| a.id == r.source.address && a.kind().as_str() == "ACS::ALB::Listener")
+        {
+            listener.fields.insert("tls_versions".into(), versions);
+        }
+    }
+}
+
+/// The instance a disk property names: its id or address; [`UNKNOWN_NAME`]
+/// when known only after deployment; `None` when left out, null or empty.
+fn attached_to(v: Option<&Value>) -> Option<String> {
+    let v = v?;
+    if let Some(address) = referenced(v) {
+        return Some(address.to_owned());
+    }
+    if is_unknown(v) {
+        return Some(UNKNOWN_NAME.into());
+    }
+    text(v).filter(|t| !t.is_empty())
 }
 
 /// A RAM user as a template declares it: no AccessKey, policy or group until
@@ -326,7 +360,7 @@ fn template_key(r: &IacResource) -> AccessKey {
 fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
     let p = &r.properties;
     let Some((key, target)) = configured(&r.resource_type) else { return false };
-    let Some(i) = p.get(key).and_then(|v| index.find(v)) else { return false };
+    let Some(i) = p.get(key).and_then(|v| index.find(v, target.kind(), out)) else { return false };
     if let Configures::FlowLog = target {
         return flow_log(p, &mut out[i]);
     }
@@ -343,9 +377,9 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         (Configures::RosRule(direction), AssetSpec::SecurityGroup(g)) => g.rules.extend(ros_rule(p, direction)),
         (Configures::Eip, AssetSpec::EcsInstance(inst)) => inst.eip = Some(format!("EIP of {}", r.source.address)),
         (Configures::DiskAttachment, AssetSpec::Disk(d)) => {
+            // An attachment resource attaches the disk, whatever instance it names.
             let instance = p.get("instance_id").or_else(|| p.get("InstanceId"));
-            d.instance_id =
-                Some(instance.and_then(|v| referenced(v).map(str::to_owned).or_else(|| text(v))).unwrap_or_default());
+            d.instance_id = attached_to(instance).or(Some(UNKNOWN_NAME.into()));
         }
         (Configures::AccessKey, AssetSpec::RamUser(u)) => {
             u.access_keys.get_or_insert_with(Vec::new).push(template_key(r))
@@ -390,6 +424,20 @@ enum Configures {
     AccessKey,
     DiskAttachment,
     Replication,
+}
+
+impl Configures {
+    /// The kind of asset it configures.
+    fn kind(&self) -> AssetKind {
+        match self {
+            Configures::Login | Configures::AccessKey => AssetKind::RamUser,
+            Configures::Acl | Configures::Replication => AssetKind::OssBucket,
+            Configures::TfRule | Configures::RosRule(_) => AssetKind::SecurityGroup,
+            Configures::Eip => AssetKind::EcsInstance,
+            Configures::FlowLog => AssetKind::Other("ACS::VPC::VPC"),
+            Configures::DiskAttachment => AssetKind::Disk,
+        }
+    }
 }
 
 fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {

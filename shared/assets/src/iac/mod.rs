@@ -69,6 +69,9 @@ pub fn contains_unknown(v: &Value) -> bool {
 /// names needs an element (a policy or group named by a reference).
 pub const UNKNOWN_NAME: &str = "(known after deployment)";
 
+/// Text standing for a whole list known only after deployment (it may be empty).
+pub const UNKNOWN_LIST: &str = "(list known after deployment)";
+
 /// An unknown value that refers to the resource at `address` (an id or attribute of it).
 pub fn reference(address: impl Into<String>, expression: impl Into<String>) -> Value {
     json!({ UNKNOWN: expression.into(), RESOURCE: address.into() })

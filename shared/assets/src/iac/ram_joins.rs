@@ -5,7 +5,7 @@
 //! by the name its own resource declares (kind-checked: a user and a group
 //! of one name are different targets).
 
-use super::{IacResource, UNKNOWN_NAME, referenced, scalar_text as text};
+use super::{IacResource, UNKNOWN_LIST, UNKNOWN_NAME, is_unknown, referenced, scalar_text as text};
 use crate::model::{Asset, AssetSpec, Slot};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
@@ -14,6 +14,19 @@ const USER: &str = "ACS::RAM::User";
 const GROUP: &str = "ACS::RAM::Group";
 const ROLE: &str = "ACS::RAM::Role";
 const POLICY: &str = "ACS::RAM::ManagedPolicy";
+
+/// The resource types that declare a RAM user, group, role or custom policy
+/// (an AccessKey or an attachment only names one).
+const DECLARING: &[&str] = &[
+    "alicloud_ram_user",
+    "ALIYUN::RAM::User",
+    "alicloud_ram_group",
+    "ALIYUN::RAM::Group",
+    "alicloud_ram_role",
+    "ALIYUN::RAM::Role",
+    "alicloud_ram_policy",
+    "ALIYUN::RAM::ManagedPolicy",
+];
 
 /// The properties declaring a RAM object's own name.
 const NAME_KEYS: &[&str] =
@@ -32,7 +45,7 @@ impl Targets {
         let by_address: HashMap<String, usize> = out.iter().enumerate().map(|(i, a)| (a.id.clone(), i)).collect();
         let mut by_name = HashMap::new();
         let mut names = HashMap::new();
-        for r in resources {
+        for r in resources.iter().filter(|r| DECLARING.contains(&r.resource_type.as_str())) {
             let Some(&i) = by_address.get(&r.source.address) else { continue };
             let Some(kind) = [USER, GROUP, ROLE, POLICY].into_iter().find(|k| out[i].kind().as_str() == *k) else {
                 continue;
@@ -66,12 +79,19 @@ fn name_of(v: &Value) -> String {
     text(v).unwrap_or_else(|| UNKNOWN_NAME.into())
 }
 
+/// The elements of a list property; a list known only after deployment is
+/// one [`UNKNOWN_LIST`] element (it may hold none, one or many).
 fn items(p: &Value, key: &str) -> Vec<Value> {
     match p.get(key) {
         Some(Value::Array(v)) => v.clone(),
+        Some(v) if is_unknown(v) && referenced(v).is_none() => vec![Value::String(UNKNOWN_LIST.into())],
         Some(one) => vec![one.clone()],
         None => Vec::new(),
     }
+}
+
+fn is_unknown_list(v: &Value) -> bool {
+    v.as_str() == Some(UNKNOWN_LIST)
 }
 
 /// A reference to `r` itself.
@@ -154,43 +174,90 @@ fn add_count(asset: &mut Asset, field: &str, n: u64) {
 
 pub(super) fn apply(resources: &[IacResource], out: &mut [Asset]) {
     let targets = Targets::new(resources, out);
-    // Members of each group, by user reference or name (a user listed twice counts once).
+    join_memberships(resources, out, &targets);
+    join_attachments(resources, out, &targets);
+}
+
+/// Adds `name` to a list the user already has; a user whose list is not
+/// known (one the template only names) gets none: a partial list would read
+/// as the whole.
+fn add_to_user_list(list: &mut Option<Vec<String>>, name: String) {
+    if let Some(list) = list
+        && !list.contains(&name)
+    {
+        list.push(name);
+    }
+}
+
+fn join_memberships(resources: &[IacResource], out: &mut [Asset], targets: &Targets) {
+    // Members of each group: a declared user once however it is named,
+    // others by name or, when unknown, one each.
     let mut members: HashMap<usize, BTreeSet<String>> = HashMap::new();
+    let mut unknown_members: BTreeSet<usize> = BTreeSet::new();
     for r in resources {
-        for (group, user) in memberships(r) {
+        for (n, (group, user)) in memberships(r).into_iter().enumerate() {
             let found_user = targets.find(out, USER, &user);
             if let Some(g) = targets.find(out, GROUP, &group) {
-                // A declared user counts once however it is named; others by name.
-                let key = found_user.map_or_else(|| name_of(&user), |u| format!("#{u}"));
-                members.entry(g).or_default().insert(key);
+                if is_unknown_list(&user) {
+                    unknown_members.insert(g);
+                } else {
+                    let key = match (found_user, text(&user)) {
+                        (Some(u), _) => format!("#{u}"),
+                        (None, Some(name)) => name,
+                        (None, None) => format!("{}[{n}]", r.source.address),
+                    };
+                    members.entry(g).or_default().insert(key);
+                }
             }
             if let Some(u) = found_user {
-                let group_name = targets.name(targets.find(out, GROUP, &group), &group);
+                let group_name = if is_unknown_list(&group) {
+                    UNKNOWN_LIST.to_owned()
+                } else {
+                    targets.name(targets.find(out, GROUP, &group), &group)
+                };
                 if let AssetSpec::RamUser(spec) = &mut out[u].spec {
-                    let groups = spec.groups.get_or_insert_with(Vec::new);
-                    if !groups.contains(&group_name) {
-                        groups.push(group_name);
-                    }
+                    add_to_user_list(&mut spec.groups, group_name);
                 }
             }
         }
     }
-    for (g, users) in members {
-        out[g].fields.insert("member_count".into(), Slot::Known(Value::from(users.len())));
+    for (g, users) in &members {
+        out[*g].fields.insert("member_count".into(), Slot::Known(Value::from(users.len())));
     }
+    // A list known only after deployment may be empty: the count is unknown
+    // unless a known member already makes it at least one.
+    for g in unknown_members.into_iter().filter(|g| !members.contains_key(g)) {
+        out[g].fields.insert("member_count".into(), Slot::Unknown);
+    }
+}
+
+fn join_attachments(resources: &[IacResource], out: &mut [Asset], targets: &Targets) {
+    // Each (policy, holder) once, however many resources declare it.
+    let mut seen: BTreeSet<(String, &'static str, String)> = BTreeSet::new();
+    // Policies attached to a list of holders known only after deployment.
+    let mut unknown_holders: BTreeSet<usize> = BTreeSet::new();
     for r in resources {
         for (policy, policy_type, holder_kind, holder) in attachments(r) {
             let found = targets.find(out, POLICY, &policy);
+            if is_unknown_list(&holder) {
+                unknown_holders.extend(found);
+                continue;
+            }
+            let policy_name = targets.name(found, &policy);
+            let h = targets.find(out, holder_kind, &holder);
+            let holder_key = h.map_or_else(|| name_of(&holder), |h| format!("#{h}"));
+            if !seen.insert((format!("{policy_type}:{policy_name}"), holder_kind, holder_key)) {
+                continue;
+            }
             if let Some(i) = found {
                 add_count(&mut out[i], "attachment_count", 1);
             }
-            let policy_name = targets.name(found, &policy);
-            let Some(h) = targets.find(out, holder_kind, &holder) else { continue };
-            // A user's or role's own PolicyAttachments are read with the user or role itself.
+            let Some(h) = h else { continue };
+            // A group's or role's own PolicyAttachments are read with it (its schema fields).
             let own = referenced(&holder) == Some(r.source.address.as_str());
             match (holder_kind, &mut out[h].spec) {
-                (USER, AssetSpec::RamUser(u)) if !own => {
-                    u.direct_policies.get_or_insert_with(Vec::new).push(format!("{policy_type}:{policy_name}"))
+                (USER, AssetSpec::RamUser(u)) => {
+                    add_to_user_list(&mut u.direct_policies, format!("{policy_type}:{policy_name}"))
                 }
                 (GROUP, _) if !own => add_count(&mut out[h], "policy_count", 1),
                 (ROLE, _) if !own => {
@@ -203,6 +270,11 @@ pub(super) fn apply(resources: &[IacResource], out: &mut [Asset]) {
                 }
                 _ => {}
             }
+        }
+    }
+    for i in unknown_holders {
+        if matches!(out[i].fields.get("attachment_count"), Some(Slot::Known(n)) if n.as_u64() == Some(0)) {
+            out[i].fields.insert("attachment_count".into(), Slot::Unknown);
         }
     }
 }
@@ -263,5 +335,46 @@ Resources:
         assert_eq!(user_groups("OpsUser").0, vec!["ops".to_owned()]);
         assert_eq!(user_groups("Dev"), (vec!["ops".to_owned()], vec!["Custom:read-logs".to_owned()]));
         assert_eq!(by_id(&assets, "Read").fields.get("attachment_count"), Some(&Slot::Known(json!(2))));
+    }
+
+    #[test]
+    fn unknown_lists_stay_unknown_and_attachments_count_once() {
+        let assets = load(
+            "ROSTemplateFormatVersion: '2015-09-01'
+Parameters:
+  Members: {Type: CommaDelimitedList}
+Resources:
+  Ops:
+    Type: ALIYUN::RAM::Group
+    Properties: {GroupName: ops}
+  Add:
+    Type: ALIYUN::RAM::UserToGroupAddition
+    Properties: {GroupName: ops, Users: {Ref: Members}}
+  Admin:
+    Type: ALIYUN::RAM::ManagedPolicy
+    Properties:
+      PolicyName: everything
+      PolicyDocument: {Version: '1', Statement: [{Effect: Allow, Action: ['*'], Resource: ['*']}]}
+      Users: [dev]
+  Dev:
+    Type: ALIYUN::RAM::User
+    Properties:
+      UserName: dev
+      PolicyAttachments:
+        Custom: [{'Fn::GetAtt': [Admin, PolicyName]}]
+  Attach:
+    Type: ALIYUN::RAM::AttachPolicyToUser
+    Properties: {PolicyName: everything, PolicyType: Custom, UserName: dev}
+",
+        );
+        assert_eq!(
+            by_id(&assets, "Ops").fields.get("member_count"),
+            Some(&Slot::Unknown),
+            "the member list may be empty"
+        );
+        // Declared three ways, attached once; the GetAtt resolves to the declared name.
+        assert_eq!(by_id(&assets, "Admin").fields.get("attachment_count"), Some(&Slot::Known(json!(1))));
+        let AssetSpec::RamUser(dev) = &by_id(&assets, "Dev").spec else { panic!("Dev is a user") };
+        assert_eq!(dev.direct_policies.as_deref(), Some(&["Custom:everything".to_owned()][..]));
     }
 }

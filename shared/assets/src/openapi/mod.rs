@@ -221,17 +221,8 @@ fn ack_detail(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), 
     };
     let public = json_text("master_url")?.map(|urls| str_field(&urls, "api_server_endpoint").is_some());
     // Only names, and Terway's configuration: other add-ons' settings are not ours to keep.
-    let addons =
-        json_text("meta_data")?.and_then(|meta| meta.get("Addons").and_then(Value::as_array).cloned()).map(|all| {
-            let kept = all.iter().map(|a| {
-                let name = str_field(a, "name").unwrap_or_default();
-                match a.get("config") {
-                    Some(config) if name.starts_with("terway") => serde_json::json!({"name": name, "config": config}),
-                    _ => serde_json::json!({"name": name}),
-                }
-            });
-            Value::Array(kept.collect())
-        });
+    let addons = json_text("meta_data")?
+        .and_then(|meta| meta.get("Addons").and_then(Value::as_array).map(|all| essential_addons(all)));
     let cluster = ack_cluster(b, id);
     if let Some(public) = public {
         cluster.fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));

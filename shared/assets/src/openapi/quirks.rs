@@ -97,3 +97,20 @@ pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
         .map(|t| t.and_utc())
 }
+
+/// ACK add-ons as the checks need them: every add-on's name, and Terway's
+/// configuration; other add-ons' settings are not kept. Keys in any case
+/// (`Name` in ROS, `name` in Terraform and the API).
+pub(crate) fn essential_addons(all: &[Value]) -> Value {
+    let field =
+        |a: &Value, key: &str| a.as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.clone());
+    let kept = all.iter().map(|a| {
+        let name = field(a, "name").unwrap_or(Value::Null);
+        let terway = name.as_str().is_some_and(|n| n.starts_with("terway"));
+        match field(a, "config") {
+            Some(config) if terway => serde_json::json!({"name": name, "config": config}),
+            _ => serde_json::json!({"name": name}),
+        }
+    });
+    Value::Array(kept.collect())
+}

@@ -353,6 +353,8 @@ fn tls_1_2_minimum(
     }
     let policy = match read(policy_field) {
         Slot::Known(p) => scalar_text(&p).unwrap_or_default(),
+        // A template's own policy, named by reference: its versions are joined in.
+        Slot::Unknown if matches!(read("tls_versions"), Slot::Known(_)) => "(the template's policy)".to_owned(),
         Slot::Unknown => return Evaluation::not_check("Unknown: the TLS policy is known only after deployment"),
         _ => return Evaluation::missing(policy_call),
     };
