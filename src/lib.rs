@@ -124,23 +124,21 @@ impl Drop for ServiceProcess {
     }
 }
 
-/// What a scan of the sample inventory plans and charges for paid `items`
-/// (all when `None`): `planned` is the forecast (every paid item on every
-/// billable asset it may evaluate), `charged` the evaluations that succeed and
-/// cost a unit, computed by evaluating directly — the reference the fleet's
-/// accounting must match.
-pub fn sample_units(items: Option<&[&str]>) -> (u64, u64) {
+/// The units a scan of the sample inventory charges for paid `items` (all
+/// when `None`): every check of a paid item on a billable asset that runs
+/// (not `NOT_CHECK`), computed by evaluating directly — the reference the
+/// fleet's forecast and accounting must both match.
+pub fn sample_units(items: Option<&[&str]>) -> u64 {
     let assets = cspm_assets::openapi::ingest(&sample_inventory()).expect("the sample ingests");
     let params = std::collections::BTreeMap::new();
-    let (mut planned, mut charged) = (0, 0);
+    let mut units = 0;
     for check in
         cspm_checks::catalogue().iter().filter(|c| !c.meta.free && items.is_none_or(|i| i.contains(&c.meta.id)))
     {
         let ctx = cspm_checks::Context { now: chrono::Utc::now(), params: &params, specs: check.meta.params };
         for a in assets.iter().filter(|a| a.kind() == check.meta.resource_type && a.billable() && check.has_data(a)) {
-            planned += 1;
-            charged += u64::from(check.evaluate(a, &ctx).is_checked());
+            units += u64::from(check.evaluate(a, &ctx).is_checked());
         }
     }
-    (planned, charged)
+    units
 }

@@ -5,7 +5,7 @@
 use crate::messages::{JOB_SCHEMA, JobMessage};
 use chrono::{DateTime, Utc};
 use cspm_assets::Asset;
-use cspm_checks::Check;
+use cspm_checks::{Check, Context};
 use cspm_domain::entitlement::{self, Charge, CheckAction, ItemPricing, Operation, QuotaView};
 use cspm_domain::{Account, DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -116,9 +116,16 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
             }
         };
         let params = input.params.get(check.meta.id).cloned().unwrap_or_default();
+        let ctx = Context { now: input.now, params: &params, specs: check.meta.params };
         for batch in targets.chunks(input.batch.max(1)) {
-            let units =
-                if charge == Charge::PerEvaluation { batch.iter().filter(|a| a.billable()).count() as u64 } else { 0 };
+            // A unit for each billable instance the item will actually check:
+            // evaluating here (it is cheap) makes the forecast the charge, as
+            // long as the inventory does not change before the job runs.
+            let units = if charge == Charge::PerEvaluation {
+                batch.iter().filter(|a| a.billable() && check.evaluate(a, &ctx).is_checked()).count() as u64
+            } else {
+                0
+            };
             plan.units_needed += units;
             plan.evaluations += batch.len() as u64;
             plan.units_per_job.push(units);
@@ -205,12 +212,27 @@ mod tests {
         let runs = |c: &cspm_checks::Check, a: &Asset| a.kind() == c.meta.resource_type && c.has_data(a);
         let expected: usize = cspm_checks::catalogue().iter().map(|c| inv.iter().filter(|a| runs(c, a)).count()).sum();
         assert_eq!(p.evaluations as usize, expected);
+        // A unit per paid item on a billable asset it will actually check.
+        let params = BTreeMap::new();
+        let checked = |c: &cspm_checks::Check, a: &Asset| {
+            let ctx = Context { now: Utc::now(), params: &params, specs: c.meta.params };
+            c.evaluate(a, &ctx).is_checked()
+        };
+        let paid_checked: usize = cspm_checks::catalogue()
+            .iter()
+            .filter(|c| !c.meta.free)
+            .map(|c| inv.iter().filter(|a| runs(c, a) && a.billable() && checked(c, a)).count())
+            .sum();
+        assert_eq!(
+            p.units_needed as usize, paid_checked,
+            "free items, unbilled assets and unchecked pairs cost nothing"
+        );
         let paid_billable: usize = cspm_checks::catalogue()
             .iter()
             .filter(|c| !c.meta.free)
             .map(|c| inv.iter().filter(|a| runs(c, a) && a.billable()).count())
             .sum();
-        assert_eq!(p.units_needed as usize, paid_billable, "free items and unbilled assets cost nothing");
+        assert!(paid_checked < paid_billable, "the sample holds pairs an item cannot check");
         assert!(p.jobs.iter().all(|j| j.instances.len() <= 2 && j.job_id.starts_with("t-1-")));
         assert_eq!(p.units_per_job.iter().sum::<u64>(), p.units_needed);
     }

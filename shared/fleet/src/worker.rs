@@ -265,9 +265,9 @@ impl Worker {
         self.finish(pulled, &job, results, charged, commit, outcome).await
     }
 
-    /// Evaluates every instance in order; billable ones beyond the `granted`
-    /// units are `NOT_CHECK` / `AuthorizationExhaust`. Returns the results and
-    /// the units consumed (successful checks of billable instances).
+    /// Evaluates every instance in order; checks of billable instances beyond
+    /// the `granted` units are `NOT_CHECK` / `AuthorizationExhaust`. Returns
+    /// the results and the units consumed (checks of billable instances that ran).
     async fn evaluate(
         &self,
         job: &JobMessage,
@@ -281,22 +281,21 @@ impl Worker {
         let mut charged = 0;
         let mut results = Vec::with_capacity(job.instances.len());
         for asset in &job.instances {
-            let needs_unit = charge == Charge::PerEvaluation && asset.billable();
-            if needs_unit && slots == 0 {
+            if !self.settings.evaluation_delay.is_zero() {
+                tokio::time::sleep(self.settings.evaluation_delay).await;
+            }
+            let evaluation = check.evaluate(asset, &ctx);
+            // Only a check that ran costs a unit: an instance the item cannot
+            // check (missing data, not applicable) takes none of the job's units.
+            let charge_it = charge == Charge::PerEvaluation && asset.billable() && evaluation.is_checked();
+            if charge_it && slots == 0 {
                 let reason =
                     format!("{}: the quota ran out before this instance was checked", ErrorCode::AuthorizationExhaust);
                 results.push(result_of(asset, Evaluation::not_check(reason), false));
                 continue;
             }
-            if !self.settings.evaluation_delay.is_zero() {
-                tokio::time::sleep(self.settings.evaluation_delay).await;
-            }
-            let evaluation = check.evaluate(asset, &ctx);
-            let charge_it = needs_unit && evaluation.is_checked();
-            if needs_unit {
-                slots -= 1;
-            }
             if charge_it {
+                slots -= 1;
                 charged += 1;
             }
             self.metrics
