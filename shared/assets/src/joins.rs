@@ -12,6 +12,29 @@ pub const LOG_BUCKET_ACL: &str = "log_bucket_acl";
 pub(crate) fn apply(assets: &mut [Asset]) {
     trail_log_buckets(assets);
     alb_listener_tls_versions(assets);
+    system_disk_sizes(assets);
+}
+
+/// An ECS instance's system disk size is its system disk's (`ecs:DescribeDisks`
+/// names the instance a disk is attached to). Templates write it on the
+/// instance itself, which this leaves alone.
+fn system_disk_sizes(assets: &mut [Asset]) {
+    let sizes: HashMap<String, Value> = assets
+        .iter()
+        .filter_map(|a| match (&a.spec, a.fields.get("size")) {
+            (AssetSpec::Disk(d), Some(Slot::Known(size)))
+                if d.disk_type.as_deref() == Some("system") && a.source.is_none() =>
+            {
+                Some((d.instance_id.clone()?, size.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    for instance in assets.iter_mut().filter(|a| matches!(a.spec, AssetSpec::EcsInstance(_)) && a.source.is_none()) {
+        if let Some(size) = sizes.get(&instance.id) {
+            instance.fields.insert("system_disk_size".into(), Slot::Known(size.clone()));
+        }
+    }
 }
 
 /// An ALB listener naming a custom security policy accepts the policy's TLS

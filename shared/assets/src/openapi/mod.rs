@@ -143,7 +143,15 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
             if api == "oss:GetBucketPolicy" && code == "NoSuchBucketPolicy" {
                 let bucket = param(r, "BucketName")?;
                 let asset = b.entry(AssetKind::OssBucket, &bucket, || AssetSpec::OssBucket(OssBucket::default()));
-                asset.fields.insert("policy".into(), Slot::Absent);
+                for field in [
+                    "policy",
+                    "policy_text",
+                    "secure_transport_condition",
+                    "tls_version_condition",
+                    "source_ip_condition",
+                ] {
+                    asset.fields.insert(field.into(), Slot::Absent);
+                }
                 continue;
             }
             return Err(malformed(

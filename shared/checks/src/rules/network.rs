@@ -459,7 +459,8 @@ static SLB_DEFAULT_GROUP_MULTI_SERVER: Check = declare(
     SLB_BACKENDS,
     Category::BasicProtection,
     Risk::Medium,
-    LengthAtLeast("server_ids", 2),
+    // An empty default group is unused (the instance forwards to vserver groups).
+    Any(&[Absent("server_ids"), LengthAtLeast("server_ids", 2)]),
     "With one backend server, its failure takes the whole service down.",
     "Attach at least two backend servers (ideally in different zones) to the default server group.",
 );

@@ -51,6 +51,12 @@ static OSS_BUCKET: ApiMapping = ApiMapping {
         ("redundancy_type", OSS_INFO, "DataRedundancyType"),
         ("acl", OSS_ACL, "AccessControlPolicy.AccessControlList.Grant"),
         ("policy", OSS_POLICY, ""),
+        // The statements' conditions the declared items read, as in a ROS policy;
+        // `policy_text` (Terraform's JSON text) is the document itself here.
+        ("policy_text", OSS_POLICY, ""),
+        ("secure_transport_condition", OSS_POLICY, "Statement[].Condition.Bool.acs:SecureTransport"),
+        ("tls_version_condition", OSS_POLICY, "Statement[].Condition.NumericLessThan.acs:TLSVersion"),
+        ("source_ip_condition", OSS_POLICY, "Statement[].Condition.IpAddress.acs:SourceIp"),
         ("versioning_status", OSS_VERSIONING, "VersioningConfiguration.Status"),
         ("logging_target_bucket", OSS_LOGGING, "BucketLoggingStatus.LoggingEnabled.TargetBucket"),
         ("sse_algorithm", OSS_ENCRYPTION, "ServerSideEncryptionRule.ApplyServerSideEncryptionByDefault.SSEAlgorithm"),
