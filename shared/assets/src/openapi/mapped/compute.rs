@@ -1,5 +1,20 @@
 //! OpenAPI mappings: ECS instances, disks, security groups, launch
-//! templates and automatic snapshot policies (`ecs`); ACK clusters (`cs`).
+//! templates and automatic snapshot policies (`ecs`); ACK clusters (`cs`);
+//! Auto Scaling groups, configurations and rules (`ess` 2014-08-28);
+//! Function Compute services, functions and custom domains (`fc`,
+//! fc-open 2021-04-06); MSE clusters and cloud-native gateways (`mse`
+//! 2019-05-31).
+//!
+//! ESS answers RPC style (`ScalingGroups.ScalingGroup[]`, lists wrapped
+//! twice), FC ROA style in camelCase with top-level arrays (`services[]`),
+//! MSE under `Data`. The paths are the ones the generated SDK response
+//! models confirm.
+//!
+//! Not mapped: ESS's system disk encryption, which the response names
+//! `SystemDisk.Encrypted` and `SystemDisk.EncryptAlgorithm` (keys with a
+//! dot in them, which a path cannot address); the MSE cluster's
+//! `AclEntryList` (text whose empty form is documented as `[]`, which would
+//! read as set) and `Replicas` (no call reports it).
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
@@ -11,6 +26,14 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &ECS_SNAPSHOT_POLICY,
     &ACK_CLUSTER,
     &ACK_NODE_POOL,
+    &ESS_GROUP,
+    &ESS_CONFIGURATION,
+    &ESS_RULE,
+    &FC_SERVICE,
+    &FC_FUNCTION,
+    &FC_CUSTOM_DOMAIN,
+    &MSE_CLUSTER,
+    &MSE_GATEWAY,
 ];
 
 const ECS_INSTANCES: &str = "ecs:DescribeInstances";
@@ -178,4 +201,189 @@ static ACK_NODE_POOL: ApiMapping = ApiMapping {
     }),
     details: &[],
     fields: &[("cms_enabled", ACK_NODE_POOLS, "kubernetes_config.cms_enabled")],
+};
+
+// ---------------------------------------------------------------------------
+// Auto Scaling (ess 2014-08-28)
+
+const ESS_GROUPS: &str = "ess:DescribeScalingGroups";
+
+static ESS_GROUP: ApiMapping = ApiMapping {
+    kind: "ACS::ESS::ScalingGroup",
+    list: Some(ApiList {
+        api: ESS_GROUPS,
+        items: "ScalingGroups.ScalingGroup",
+        id: "ScalingGroupId",
+        name: "ScalingGroupName",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        // `ECS`, `LOAD_BALANCER` or `NONE`.
+        ("health_check_type", ESS_GROUPS, "HealthCheckType"),
+        ("vswitch_ids", ESS_GROUPS, "VSwitchIds.VSwitchId"),
+        // CLB (SLB) instances only; empty when none is attached.
+        ("loadbalancer_ids", ESS_GROUPS, "LoadBalancerIds.LoadBalancerId"),
+        // ALB and NLB server groups (`[{"ServerGroupId", "Type", "Port", "Weight"}]`), as the template's `ServerGroups`.
+        ("server_groups", ESS_GROUPS, "ServerGroups.ServerGroup"),
+        ("min_size", ESS_GROUPS, "MinSize"),
+        ("max_size", ESS_GROUPS, "MaxSize"),
+        // Seconds.
+        ("default_cooldown", ESS_GROUPS, "DefaultCooldown"),
+    ],
+};
+
+const ESS_CONFIGURATIONS: &str = "ess:DescribeScalingConfigurations";
+
+/// ECS scaling configurations. The items carry no `RegionId`: the region is the request's.
+static ESS_CONFIGURATION: ApiMapping = ApiMapping {
+    kind: "ACS::ESS::ScalingConfiguration",
+    list: Some(ApiList {
+        api: ESS_CONFIGURATIONS,
+        items: "ScalingConfigurations.ScalingConfiguration",
+        id: "ScalingConfigurationId",
+        name: "ScalingConfigurationName",
+        region: "",
+    }),
+    details: &[],
+    fields: &[
+        ("security_group_id", ESS_CONFIGURATIONS, "SecurityGroupId"),
+        ("security_group_ids", ESS_CONFIGURATIONS, "SecurityGroupIds.SecurityGroupId"),
+        // Whole data disk entries, each with `Encrypted` ("true" / "false").
+        ("data_disks", ESS_CONFIGURATIONS, "DataDisks.DataDisk"),
+        // Mbit/s; 0 gives the instances no public IP.
+        ("internet_max_bandwidth_out", ESS_CONFIGURATIONS, "InternetMaxBandwidthOut"),
+        ("image_id", ESS_CONFIGURATIONS, "ImageId"),
+        ("image_family", ESS_CONFIGURATIONS, "ImageFamily"),
+        // Empty when the configuration picks types by `InstancePatternInfos` instead.
+        ("instance_type", ESS_CONFIGURATIONS, "InstanceType"),
+        ("instance_types", ESS_CONFIGURATIONS, "InstanceTypes.InstanceType"),
+    ],
+};
+
+const ESS_RULES: &str = "ess:DescribeScalingRules";
+
+static ESS_RULE: ApiMapping = ApiMapping {
+    kind: "ACS::ESS::ScalingRule",
+    list: Some(ApiList {
+        api: ESS_RULES,
+        items: "ScalingRules.ScalingRule",
+        id: "ScalingRuleId",
+        name: "ScalingRuleName",
+        region: "",
+    }),
+    details: &[],
+    fields: &[
+        // `QuantityChangeInCapacity`, `PercentChangeInCapacity` or `TotalCapacity`.
+        ("adjustment_type", ESS_RULES, "AdjustmentType"),
+        // `SimpleScalingRule`, `TargetTrackingScalingRule`, `StepScalingRule` or `PredictiveScalingRule`.
+        ("scaling_rule_type", ESS_RULES, "ScalingRuleType"),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+// Function Compute (fc-open 2021-04-06, ROA, camelCase)
+
+const FC_SERVICES: &str = "fc:ListServices";
+
+/// Services, named by `serviceId` (a service name is unique in its region only).
+static FC_SERVICE: ApiMapping = ApiMapping {
+    kind: "ACS::FC::Service",
+    list: Some(ApiList { api: FC_SERVICES, items: "services", id: "serviceId", name: "serviceName", region: "" }),
+    details: &[],
+    fields: &[
+        // The role's ARN; empty when the service has none.
+        ("role", FC_SERVICES, "role"),
+        // A JSON boolean.
+        ("internet_access", FC_SERVICES, "internetAccess"),
+        // Both empty when logging is off.
+        ("log_project", FC_SERVICES, "logConfig.project"),
+        ("log_store", FC_SERVICES, "logConfig.logstore"),
+        // `Jaeger`; left out (or null) when tracing is off.
+        ("tracing_type", FC_SERVICES, "tracingConfig.type"),
+        // Empty when the service is not bound to a VPC.
+        ("vpc_id", FC_SERVICES, "vpcConfig.vpcId"),
+        ("vswitch_ids", FC_SERVICES, "vpcConfig.vSwitchIds"),
+    ],
+};
+
+const FC_FUNCTIONS: &str = "fc:ListFunctions";
+
+/// Functions of one service (`GET /services/<name>/functions`), named by `functionId`.
+static FC_FUNCTION: ApiMapping = ApiMapping {
+    kind: "ACS::FC::Function",
+    list: Some(ApiList { api: FC_FUNCTIONS, items: "functions", id: "functionId", name: "functionName", region: "" }),
+    details: &[],
+    fields: &[
+        ("runtime", FC_FUNCTIONS, "runtime"),
+        ("handler", FC_FUNCTIONS, "handler"),
+        // Seconds.
+        ("timeout", FC_FUNCTIONS, "timeout"),
+        ("instance_concurrency", FC_FUNCTIONS, "instanceConcurrency"),
+    ],
+};
+
+const FC_DOMAINS: &str = "fc:ListCustomDomains";
+
+static FC_CUSTOM_DOMAIN: ApiMapping = ApiMapping {
+    kind: "ACS::FC::CustomDomain",
+    list: Some(ApiList { api: FC_DOMAINS, items: "customDomains", id: "domainName", name: "domainName", region: "" }),
+    details: &[],
+    fields: &[
+        // `HTTP`, `HTTPS` or `HTTP,HTTPS`.
+        ("protocol", FC_DOMAINS, "protocol"),
+        // The certificate's name: every certificate is given one (`CertName`
+        // is required with it), so it is set exactly when HTTPS has a certificate.
+        ("cert_config", FC_DOMAINS, "certConfig.certName"),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+// MSE (mse 2019-05-31)
+
+const MSE_CLUSTERS: &str = "mse:ListClusters";
+const MSE_CLUSTER_DETAIL: &str = "mse:QueryClusterDetail";
+
+/// Registry and configuration centres. `ListClusters` gives the node count,
+/// edition and version; `QueryClusterDetail` (its fields under `Data`) adds
+/// the network settings.
+static MSE_CLUSTER: ApiMapping = ApiMapping {
+    kind: "ACS::MSE::Cluster",
+    list: Some(ApiList { api: MSE_CLUSTERS, items: "Data", id: "InstanceId", name: "ClusterAliasName", region: "" }),
+    details: &[ApiDetail { api: MSE_CLUSTER_DETAIL, param: "InstanceId" }],
+    fields: &[
+        ("instance_count", MSE_CLUSTERS, "InstanceCount"),
+        // `mse_dev`, `mse_basic` or `mse_pro`.
+        ("mse_version", MSE_CLUSTERS, "MseVersion"),
+        // Engine and version as in the templates, `ZooKeeper_3_8_0`
+        // (`ClusterVersion` in the detail call is the bare number, `3.8.0`).
+        ("cluster_version", MSE_CLUSTERS, "VersionCode"),
+        ("instance_count", MSE_CLUSTER_DETAIL, "Data.InstanceCount"),
+        ("mse_version", MSE_CLUSTER_DETAIL, "Data.MseVersion"),
+        // `privatenet` or `pubnet`.
+        ("net_type", MSE_CLUSTER_DETAIL, "Data.NetType"),
+        // Mbit/s as text ("0": no Internet access).
+        ("pub_network_flow", MSE_CLUSTER_DETAIL, "Data.PubNetworkFlow"),
+    ],
+};
+
+const MSE_GATEWAYS: &str = "mse:ListGateway";
+
+/// Cloud-native gateways, listed under `Data.Result`.
+static MSE_GATEWAY: ApiMapping = ApiMapping {
+    kind: "ACS::MSE::Gateway",
+    list: Some(ApiList {
+        api: MSE_GATEWAYS,
+        items: "Data.Result",
+        id: "GatewayUniqueId",
+        name: "Name",
+        region: "Region",
+    }),
+    details: &[],
+    fields: &[
+        // Nodes, without the ones auto scale-out adds (`TotalReplica`).
+        ("replica", MSE_GATEWAYS, "Replica"),
+        // The secondary vSwitch; empty or left out when the gateway has none.
+        ("backup_vswitch_id", MSE_GATEWAYS, "Vswitch2"),
+    ],
 };

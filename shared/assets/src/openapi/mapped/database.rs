@@ -1,14 +1,19 @@
-//! OpenAPI mappings: RDS, Redis/Tair (`r-kvstore`), PolarDB (`polardb`) and
-//! MongoDB (`dds`).
+//! OpenAPI mappings: RDS, Redis/Tair (`r-kvstore`), PolarDB (`polardb`),
+//! MongoDB (`dds`), Elasticsearch (`elasticsearch` 2017-06-13), HBase
+//! (`hbase` 2019-01-01) and Kafka (`alikafka` 2019-09-16).
 //!
-//! RDS calls come from the OpenAPI field catalogue; the Redis, PolarDB and
-//! MongoDB paths are the ones the generated SDK response models confirm.
+//! RDS calls come from the OpenAPI field catalogue; the other paths are the
+//! ones the generated SDK response models confirm. Elasticsearch answers ROA
+//! style, in camelCase under `Result`.
 //! Fields whose meaning needs more than a path are left `Unreported` here:
 //! public endpoints (an entry of the endpoint list with `IPType`/`NetType`
 //! `Public`), whitelists spread over several comma-separated groups, the
 //! per-endpoint PolarDB SSL status, the PolarDB standby zone and time-zone
-//! parameter, MongoDB's `NoActiveBYOK` key placeholder, and Redis's
-//! password-free mode (the negation of `VpcAuthMode`).
+//! parameter, MongoDB's `NoActiveBYOK` key placeholder, Redis's
+//! password-free mode (the negation of `VpcAuthMode`), HBase's auto-renewal
+//! period (`Duration` is documented as the renewal cycle of any subscription,
+//! not as absent when `AutoRenewal` is off) and Kafka's zones (no call
+//! reports the cross-zone deployment or the selected zones).
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
@@ -23,6 +28,10 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &MONGODB,
     &MONGODB_ATTRIBUTE,
     &MONGODB_RENEWAL,
+    &ELASTICSEARCH,
+    &ELASTICSEARCH_DETAIL,
+    &HBASE,
+    &KAFKA,
 ];
 
 const RDS_LIST: &str = "rds:DescribeDBInstances";
@@ -328,4 +337,100 @@ static MONGODB_RENEWAL: ApiMapping = ApiMapping {
     list: Some(ApiList { api: MONGODB_RENEW, items: "Items.Item", id: "DbInstanceId", name: "", region: "RegionId" }),
     details: &[],
     fields: &[("auto_renew", MONGODB_RENEW, "AutoRenew")],
+};
+
+// ---------------------------------------------------------------------------
+// Elasticsearch (elasticsearch 2017-06-13, ROA)
+
+const ES_LIST: &str = "elasticsearch:ListInstance";
+const ES_DETAIL: &str = "elasticsearch:DescribeInstance";
+
+/// Instances from `ListInstance` (`Result[]`), which reports neither the
+/// public endpoint switch nor the zone count.
+static ELASTICSEARCH: ApiMapping = ApiMapping {
+    kind: "ACS::Elasticsearch::Instance",
+    list: Some(ApiList { api: ES_LIST, items: "Result", id: "instanceId", name: "description", region: "" }),
+    details: &[],
+    fields: &[
+        // A JSON boolean; one setting, read by both schema spellings.
+        ("data_node_disk_encryption", ES_LIST, "nodeSpec.diskEncryption"),
+        ("data_node_disk_encrypted", ES_LIST, "nodeSpec.diskEncryption"),
+        // The public Kibana whitelist (`kibanaPrivateIPWhitelist` is the VPC one).
+        ("kibana_whitelist", ES_LIST, "kibanaIPWhitelist"),
+        ("public_whitelist", ES_LIST, "publicIpWhitelist"),
+        // e.g. `7.10_with_X-Pack`.
+        ("version", ES_LIST, "esVersion"),
+    ],
+};
+
+/// `DescribeInstance` (`GET /openapi/instances/<id>`) names the instance in
+/// the path, not in a request parameter; its `Result` object names it too,
+/// so it is read as a one-item list of itself.
+static ELASTICSEARCH_DETAIL: ApiMapping = ApiMapping {
+    kind: "ACS::Elasticsearch::Instance",
+    list: Some(ApiList { api: ES_DETAIL, items: "Result", id: "instanceId", name: "description", region: "" }),
+    details: &[],
+    fields: &[
+        ("data_node_disk_encryption", ES_DETAIL, "nodeSpec.diskEncryption"),
+        ("data_node_disk_encrypted", ES_DETAIL, "nodeSpec.diskEncryption"),
+        ("kibana_whitelist", ES_DETAIL, "kibanaIPWhitelist"),
+        // A JSON boolean: whether the cluster has a public endpoint.
+        ("enable_public", ES_DETAIL, "enablePublic"),
+        ("public_whitelist", ES_DETAIL, "publicIpWhitelist"),
+        ("zone_count", ES_DETAIL, "zoneCount"),
+        ("version", ES_DETAIL, "esVersion"),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+// HBase (hbase 2019-01-01)
+
+const HBASE_LIST: &str = "hbase:DescribeInstances";
+
+static HBASE: ApiMapping = ApiMapping {
+    kind: "ACS::HBase::Cluster",
+    list: Some(ApiList {
+        api: HBASE_LIST,
+        items: "Instances.Instance",
+        id: "InstanceId",
+        name: "InstanceName",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        // A JSON boolean.
+        ("deletion_protection", HBASE_LIST, "IsDeletionProtection"),
+        // `Prepaid` or `Postpaid`.
+        ("pay_type", HBASE_LIST, "PayType"),
+        // Core nodes, as the templates' `NodeCount` / `core_instance_quantity`.
+        ("node_count", HBASE_LIST, "CoreNodeCount"),
+        // Both empty on the classic network.
+        ("vpc_id", HBASE_LIST, "VpcId"),
+        ("vswitch_id", HBASE_LIST, "VswitchId"),
+        // `hbase`, `hbaseue`, `serverlesshbase` or `bds`.
+        ("engine", HBASE_LIST, "Engine"),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+// Kafka (alikafka 2019-09-16)
+
+const KAFKA_LIST: &str = "alikafka:GetInstanceList";
+
+static KAFKA: ApiMapping = ApiMapping {
+    kind: "ACS::KAFKA::Instance",
+    list: Some(ApiList {
+        api: KAFKA_LIST,
+        items: "InstanceList.InstanceVO",
+        id: "InstanceId",
+        name: "Name",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        // Empty when the disks are not encrypted.
+        ("kms_key_id", KAFKA_LIST, "KmsKeyId"),
+        // A number: 4 (VPC only) or 5 (Internet and VPC), as the templates' `DeployType`.
+        ("deploy_type", KAFKA_LIST, "DeployType"),
+    ],
 };

@@ -1,11 +1,14 @@
 //! OpenAPI mappings: VPCs, vSwitches, network ACLs, EIPs, NAT gateways and
 //! their DNAT (forward) entries (`vpc`); SLB load balancers, HTTPS
 //! listeners, default server groups and ACLs (`slb`); ALB load balancers,
-//! listeners, ACLs and server groups (`alb`).
+//! listeners, ACLs and server groups (`alb`); VPN gateways and IPsec
+//! connections (`vpc`); NLB load balancers (`nlb` 2022-04-30); API Gateway
+//! APIs and dedicated instances (`cloudapi` 2016-07-14).
 //!
-//! The VPC and ALB paths are the ones the generated SDK response models
-//! confirm. VPC (RPC style) wraps each list twice (`EipAddresses.EipAddress[]`);
-//! ALB answers with top-level arrays (`LoadBalancers[]`) and flat `Get…Attribute` bodies.
+//! The VPC, VPN, ALB, NLB and API Gateway paths are the ones the generated
+//! SDK response models confirm. VPC and API Gateway (RPC style) wrap each
+//! list twice (`EipAddresses.EipAddress[]`); ALB and NLB answer with
+//! top-level arrays (`LoadBalancers[]`) and flat `Get…Attribute` bodies.
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
@@ -25,6 +28,11 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &ALB_ACL,
     &ALB_SERVER_GROUP,
     &ALB_SECURITY_POLICY,
+    &NLB,
+    &VPN_GATEWAY,
+    &VPN_CONNECTION,
+    &API_GATEWAY_API,
+    &API_GATEWAY_INSTANCE,
 ];
 
 const SLB_LIST: &str = "slb:DescribeLoadBalancers";
@@ -314,4 +322,119 @@ static ALB_SECURITY_POLICY: ApiMapping = ApiMapping {
     }),
     details: &[],
     fields: &[("tls_versions", ALB_SECURITY_POLICIES, "TLSVersions")],
+};
+
+const NLB_LIST: &str = "nlb:ListLoadBalancers";
+const NLB_DETAIL: &str = "nlb:GetLoadBalancerAttribute";
+
+/// NLB instances, shaped like ALB's: top-level `LoadBalancers[]` and a flat
+/// `GetLoadBalancerAttribute` body, both with the zone mappings.
+static NLB: ApiMapping = ApiMapping {
+    kind: "ACS::NLB::LoadBalancer",
+    list: Some(ApiList {
+        api: NLB_LIST,
+        items: "LoadBalancers",
+        id: "LoadBalancerId",
+        name: "LoadBalancerName",
+        region: "RegionId",
+    }),
+    details: &[ApiDetail { api: NLB_DETAIL, param: "LoadBalancerId" }],
+    fields: &[
+        // `Internet` or `Intranet`.
+        ("address_type", NLB_LIST, "AddressType"),
+        ("zone_ids", NLB_LIST, "ZoneMappings[].ZoneId"),
+        ("address_type", NLB_DETAIL, "AddressType"),
+        ("zone_ids", NLB_DETAIL, "ZoneMappings[].ZoneId"),
+    ],
+};
+
+const VPN_GATEWAYS: &str = "vpc:DescribeVpnGateways";
+
+/// The items carry no `RegionId`: the region is the request's.
+static VPN_GATEWAY: ApiMapping = ApiMapping {
+    kind: "ACS::VPN::VpnGateway",
+    list: Some(ApiList {
+        api: VPN_GATEWAYS,
+        items: "VpnGateways.VpnGateway",
+        id: "VpnGatewayId",
+        name: "Name",
+        region: "",
+    }),
+    details: &[],
+    fields: &[
+        ("vpc_id", VPN_GATEWAYS, "VpcId"),
+        // `enable` or `disable`.
+        ("ssl_vpn", VPN_GATEWAYS, "SslVpn"),
+        // Returned only for gateways that support dual-tunnel IPsec connections.
+        ("disaster_recovery_vswitch_id", VPN_GATEWAYS, "DisasterRecoveryVSwitchId"),
+    ],
+};
+
+const VPN_CONNECTIONS: &str = "vpc:DescribeVpnConnections";
+
+static VPN_CONNECTION: ApiMapping = ApiMapping {
+    kind: "ACS::VPN::VpnConnection",
+    list: Some(ApiList {
+        api: VPN_CONNECTIONS,
+        items: "VpnConnections.VpnConnection",
+        id: "VpnConnectionId",
+        name: "Name",
+        region: "",
+    }),
+    details: &[],
+    fields: &[
+        // `master` / `slave` of each tunnel; dual-tunnel connections only.
+        ("tunnel_roles", VPN_CONNECTIONS, "TunnelOptionsSpecification.TunnelOptions[].Role"),
+        // Text, `true` or `false`; the health check block is returned for
+        // single-tunnel connections only.
+        ("health_check", VPN_CONNECTIONS, "VcoHealthCheck.Enable"),
+    ],
+};
+
+const API_LIST: &str = "cloudapi:DescribeApis";
+const API_DETAIL: &str = "cloudapi:DescribeApi";
+
+/// APIs: the list gives only their visibility; `DescribeApi` (a flat body
+/// named by the request's `ApiId`) gives the authentication and protocols.
+static API_GATEWAY_API: ApiMapping = ApiMapping {
+    kind: "ACS::ApiGateway::Api",
+    list: Some(ApiList {
+        api: API_LIST,
+        items: "ApiSummarys.ApiSummary",
+        id: "ApiId",
+        name: "ApiName",
+        region: "RegionId",
+    }),
+    details: &[ApiDetail { api: API_DETAIL, param: "ApiId" }],
+    fields: &[
+        // `PUBLIC` or `PRIVATE`.
+        ("visibility", API_LIST, "Visibility"),
+        ("visibility", API_DETAIL, "Visibility"),
+        // `APP`, `ANONYMOUS` or `APPOPENID`.
+        ("auth_type", API_DETAIL, "AuthType"),
+        // `IDTOKEN` or `BUSINESS`: the OpenID Connect role of an `APPOPENID` API.
+        ("open_id_api_type", API_DETAIL, "OpenIdConnectConfig.OpenIdApiType"),
+        // `HTTP`, `HTTPS` or both, comma-separated (`HTTP,HTTPS`), as in the templates.
+        ("request_protocol", API_DETAIL, "RequestConfig.RequestProtocol"),
+    ],
+};
+
+const API_INSTANCES: &str = "cloudapi:DescribeInstances";
+
+static API_GATEWAY_INSTANCE: ApiMapping = ApiMapping {
+    kind: "ACS::ApiGateway::Instance",
+    list: Some(ApiList {
+        api: API_INSTANCES,
+        items: "Instances.InstanceAttribute",
+        id: "InstanceId",
+        name: "InstanceName",
+        region: "RegionId",
+    }),
+    details: &[],
+    fields: &[
+        // The instance's HTTPS security policy, e.g. `HTTPS2_TLS1_2`.
+        ("https_policy", API_INSTANCES, "HttpsPolicies"),
+        // A multi-zone instance names its zones `cn-beijing-MAZ2(f,g)`.
+        ("zone_id", API_INSTANCES, "ZoneId"),
+    ],
 };
