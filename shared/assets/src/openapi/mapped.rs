@@ -78,9 +78,14 @@ pub(super) fn handles(api: &str) -> bool {
     APIS.contains(api)
 }
 
+/// The value at `path`; a key that itself holds dots (ESS answers
+/// `"SystemDisk.Encrypted"`) is matched whole before the path is split.
 fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     if path.is_empty() {
         return Some(v);
+    }
+    if let Some(whole) = v.get(path) {
+        return Some(whole);
     }
     path.split('.').try_fold(v, |v, key| v.get(key))
 }

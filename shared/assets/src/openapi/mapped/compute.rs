@@ -10,9 +10,7 @@
 //! MSE under `Data`. The paths are the ones the generated SDK response
 //! models confirm.
 //!
-//! Not mapped: ESS's system disk encryption, which the response names
-//! `SystemDisk.Encrypted` and `SystemDisk.EncryptAlgorithm` (keys with a
-//! dot in them, which a path cannot address); the MSE cluster's
+//! Not mapped: the MSE cluster's
 //! `AclEntryList` (text whose empty form is documented as `[]`, which would
 //! read as set) and `Replicas` (no call reports it).
 
@@ -247,6 +245,10 @@ static ESS_CONFIGURATION: ApiMapping = ApiMapping {
     }),
     details: &[],
     fields: &[
+        // The response's keys are `SystemDisk.Encrypted` (true/false) and
+        // `SystemDisk.EncryptAlgorithm`, dots included.
+        ("system_disk_encrypted", ESS_CONFIGURATIONS, "SystemDisk.Encrypted"),
+        ("system_disk_encrypt_algorithm", ESS_CONFIGURATIONS, "SystemDisk.EncryptAlgorithm"),
         ("security_group_id", ESS_CONFIGURATIONS, "SecurityGroupId"),
         ("security_group_ids", ESS_CONFIGURATIONS, "SecurityGroupIds.SecurityGroupId"),
         // Whole data disk entries, each with `Encrypted` ("true" / "false").
