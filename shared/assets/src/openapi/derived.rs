@@ -38,10 +38,12 @@ const EIPS: &str = "vpc:DescribeEipAddresses";
 const TRAILS: &str = "actiontrail:DescribeTrails";
 /// Custom TLS cipher policies, with the listeners using each.
 const TLS_POLICIES: &str = "slb:ListTLSCipherPolicies";
+/// The instances that have a RAM role, with its name (instances without one are not listed).
+const INSTANCE_ROLES: &str = "ecs:DescribeInstanceRamRole";
 
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
-    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS, TLS_POLICIES])
+    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS, TLS_POLICIES, INSTANCE_ROLES])
 }
 
 /// Reads `r`, one of [`apis`] (others are ignored).
@@ -57,6 +59,9 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     }
     if r.api == TLS_POLICIES {
         return tls_policies(b, &r.response);
+    }
+    if r.api == INSTANCE_ROLES {
+        return instance_roles(b, r);
     }
     let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
     let parts = param.split(',').map(|p| {
@@ -241,4 +246,56 @@ fn tls_policies(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         }
     }
     Ok(())
+}
+
+/// What `ecs:DescribeInstanceRamRole` said: the instances asked about
+/// (`params.InstanceIds`, a JSON list; `all` when a response was for every
+/// instance) and the roles of those that have one.
+#[derive(Debug, Default)]
+pub(super) struct InstanceRoles {
+    all: bool,
+    asked: Vec<String>,
+    roles: std::collections::BTreeMap<String, String>,
+}
+
+fn instance_roles(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
+    let body = &r.response;
+    let sets = required_list(INSTANCE_ROLES, body, "InstanceRamRoleSets", "InstanceRamRoleSet")?;
+    let total = body.get("TotalCount").and_then(Value::as_u64).unwrap_or(sets.len() as u64);
+    if (sets.len() as u64) < total {
+        return Err(malformed(
+            INSTANCE_ROLES,
+            format!("{} of {total} instances listed; import every page (--PageNumber)", sets.len()),
+        ));
+    }
+    let asked: Option<Vec<String>> = match r.params.get("InstanceIds") {
+        None => None,
+        Some(text) => Some(serde_json::from_str(text).map_err(|_| {
+            malformed(INSTANCE_ROLES, "params.InstanceIds must be a JSON list of instance ids, as the request sends it")
+        })?),
+    };
+    let seen = b.instance_roles.get_or_insert_with(InstanceRoles::default);
+    match asked {
+        Some(ids) => seen.asked.extend(ids),
+        None => seen.all = true,
+    }
+    for set in sets {
+        if let (Some(id), Some(role)) = (str_field(set, "InstanceId"), str_field(set, "RamRoleName")) {
+            seen.roles.insert(id, role);
+        }
+    }
+    Ok(())
+}
+
+/// Each ECS instance the call answered for gets its role name, or none.
+pub(super) fn join_instance_roles(b: &mut Builder) {
+    let Some(found) = b.instance_roles.take() else { return };
+    for asset in b.assets.values_mut().filter(|a| a.kind() == AssetKind::EcsInstance) {
+        let slot = match found.roles.get(&asset.id) {
+            Some(role) => known(Value::String(role.clone())),
+            None if found.all || found.asked.contains(&asset.id) => Slot::Absent,
+            None => continue,
+        };
+        asset.fields.insert("ram_role_name".into(), slot);
+    }
 }

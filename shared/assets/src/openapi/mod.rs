@@ -99,6 +99,8 @@ pub(crate) struct Builder {
     vulnerabilities: Option<security_center::Vulnerabilities>,
     /// Each ECS host's operating system, as Security Center's agent reports it.
     host_os: BTreeMap<String, String>,
+    /// Instances' RAM roles, if a `DescribeInstanceRamRole` response was given.
+    instance_roles: Option<derived::InstanceRoles>,
 }
 
 impl Builder {
@@ -199,6 +201,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
         }
     }
     security_center::join_vulnerabilities(&mut b)?;
+    derived::join_instance_roles(&mut b);
     mapped::apply(responses, &mut b)?;
     if let Some(with_mfa) = &b.mfa_users {
         for asset in b.assets.values_mut() {
