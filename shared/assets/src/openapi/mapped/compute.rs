@@ -18,6 +18,7 @@ use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &ECS_INSTANCE,
+    &ECS_RENEWAL,
     &ECS_DISK,
     &ECS_SECURITY_GROUP,
     &ECS_LAUNCH_TEMPLATE,
@@ -72,6 +73,25 @@ static ECS_INSTANCE: ApiMapping = ApiMapping {
         ("internet_max_bandwidth_out", ECS_INSTANCES, "InternetMaxBandwidthOut"),
         ("internet_charge_type", ECS_INSTANCES, "InternetChargeType"),
     ],
+};
+
+const ECS_RENEW: &str = "ecs:DescribeInstanceAutoRenewAttribute";
+
+/// Renewal settings of subscription instances, `InstanceRenewAttributes.InstanceRenewAttribute[]`
+/// keyed by `InstanceId` (no region in the items). `AutoRenewEnabled` is a
+/// JSON boolean; `RenewalStatus` (`AutoRenewal`, `Normal`, `NotRenewal`) says
+/// the same more finely and is not mapped.
+static ECS_RENEWAL: ApiMapping = ApiMapping {
+    kind: "ACS::ECS::Instance",
+    list: Some(ApiList {
+        api: ECS_RENEW,
+        items: "InstanceRenewAttributes.InstanceRenewAttribute",
+        id: "InstanceId",
+        name: "",
+        region: "",
+    }),
+    details: &[],
+    fields: &[("auto_renew", ECS_RENEW, "AutoRenewEnabled")],
 };
 
 const ECS_DISKS: &str = "ecs:DescribeDisks";

@@ -14,12 +14,17 @@
 //! period (`Duration` is documented as the renewal cycle of any subscription,
 //! not as absent when `AutoRenewal` is off) and Kafka's zones (no call
 //! reports the cross-zone deployment or the selected zones).
+//! RDS's `tags` are not mapped either (`DescribeDBInstances` items carry
+//! none, and `DescribeTags` / `ListTagResources` list tags, leaving untagged
+//! instances out), nor its `storage_auto_scale` (only the undocumented
+//! `DescribeDasInstanceConfig` of older SDKs reads it back).
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &RDS,
     &RDS_ATTRIBUTE,
+    &RDS_RENEWAL,
     &REDIS,
     &REDIS_ATTRIBUTE,
     &REDIS_RENEWAL,
@@ -39,6 +44,9 @@ const RDS_ATTR: &str = "rds:DescribeDBInstanceAttribute";
 const RDS_SSL: &str = "rds:DescribeDBInstanceSSL";
 const RDS_TDE: &str = "rds:DescribeDBInstanceTDE";
 const RDS_SQL_COLLECTOR: &str = "rds:DescribeSQLCollectorPolicy";
+const RDS_BACKUP: &str = "rds:DescribeBackupPolicy";
+const RDS_DISK_KEY: &str = "rds:DescribeDBInstanceEncryptionKey";
+const RDS_RENEW: &str = "rds:DescribeInstanceAutoRenewalAttribute";
 
 /// RDS instances. The typed adapter creates the asset from
 /// `rds:DescribeDBInstances`; these mappings only add schema fields to it
@@ -60,6 +68,8 @@ static RDS: ApiMapping = ApiMapping {
         ApiDetail { api: RDS_SSL, param: "DBInstanceId" },
         ApiDetail { api: RDS_TDE, param: "DBInstanceId" },
         ApiDetail { api: RDS_SQL_COLLECTOR, param: "DBInstanceId" },
+        ApiDetail { api: RDS_BACKUP, param: "DBInstanceId" },
+        ApiDetail { api: RDS_DISK_KEY, param: "DBInstanceId" },
     ],
     fields: &[
         ("deletion_protection", RDS_LIST, "DeletionProtection"),
@@ -80,6 +90,10 @@ static RDS: ApiMapping = ApiMapping {
         ("tde_encryption_key", RDS_TDE, "EncryptionKey"),
         // `Enable` or `Disabled`.
         ("sql_collector_status", RDS_SQL_COLLECTOR, "SQLCollectorStatus"),
+        // Text: `1` (on) or `0` (off), `True`/`False` in older answers; all read as booleans.
+        ("backup_log", RDS_BACKUP, "EnableBackupLog"),
+        // The disk encryption key's id; empty when the disks are not encrypted.
+        ("encryption_key", RDS_DISK_KEY, "EncryptionKey"),
     ],
 };
 
@@ -100,6 +114,15 @@ static RDS_ATTRIBUTE: ApiMapping = ApiMapping {
         // The secondary nodes' zones (`[{"ZoneId": …}]`); empty or left out on the Basic edition.
         ("zone_id_slave", RDS_ATTR, "SlaveZones.SlaveZone"),
     ],
+};
+
+/// Auto-renewal lists `Items.Item[]` keyed by `DBInstanceId`; `AutoRenew` is
+/// text, `True` or `False`.
+static RDS_RENEWAL: ApiMapping = ApiMapping {
+    kind: "ACS::RDS::DBInstance",
+    list: Some(ApiList { api: RDS_RENEW, items: "Items.Item", id: "DBInstanceId", name: "", region: "RegionId" }),
+    details: &[],
+    fields: &[("auto_renew", RDS_RENEW, "AutoRenew")],
 };
 
 // ---------------------------------------------------------------------------
