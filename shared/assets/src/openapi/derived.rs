@@ -40,10 +40,12 @@ const TRAILS: &str = "actiontrail:DescribeTrails";
 const TLS_POLICIES: &str = "slb:ListTLSCipherPolicies";
 /// The instances that have a RAM role, with its name (instances without one are not listed).
 const INSTANCE_ROLES: &str = "ecs:DescribeInstanceRamRole";
+/// Redis renewal: `Duration` counts only while `AutoRenew` is on.
+const REDIS_RENEWAL: &str = "r-kvstore:DescribeInstanceAutoRenewalAttribute";
 
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
-    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS, TLS_POLICIES, INSTANCE_ROLES])
+    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS, TLS_POLICIES, INSTANCE_ROLES, REDIS_RENEWAL])
 }
 
 /// Reads `r`, one of [`apis`] (others are ignored).
@@ -62,6 +64,9 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     }
     if r.api == INSTANCE_ROLES {
         return instance_roles(b, r);
+    }
+    if r.api == REDIS_RENEWAL {
+        return redis_renewal(b, &r.response);
     }
     let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
     let parts = param.split(',').map(|p| {
@@ -298,4 +303,25 @@ pub(super) fn join_instance_roles(b: &mut Builder) {
         };
         asset.fields.insert("ram_role_name".into(), slot);
     }
+}
+
+/// A Redis instance's auto-renewal period counts only while auto-renewal is
+/// on (`AutoRenew` `"true"`); otherwise the instance renews for no period.
+fn redis_renewal(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    let kind = AssetKind::Other(REDIS);
+    for item in required_list(REDIS_RENEWAL, body, "Items", "Item")? {
+        let Some(id) = str_field(item, "DBInstanceId") else {
+            return Err(malformed(REDIS_RENEWAL, "an item lacks DBInstanceId"));
+        };
+        let on = item
+            .get("AutoRenew")
+            .is_some_and(|v| v == true || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")));
+        let duration = match item.get("Duration") {
+            Some(d) if on => known(d.clone()),
+            _ => Slot::Absent,
+        };
+        let asset = b.entry(kind, &id, || AssetSpec::Resource(REDIS.to_owned()));
+        asset.fields.insert("auto_renew_duration".into(), duration);
+    }
+    Ok(())
 }

@@ -10,7 +10,8 @@
 //! `Public`), whitelists spread over several comma-separated groups, the
 //! per-endpoint PolarDB SSL status, the PolarDB standby zone and time-zone
 //! parameter, MongoDB's `NoActiveBYOK` key placeholder, Redis's
-//! password-free mode (the negation of `VpcAuthMode`), HBase's auto-renewal
+//! password-free mode (the negation of `VpcAuthMode`) and renewal period
+//! (read in `openapi/derived.rs`), HBase's auto-renewal
 //! period (`Duration` is documented as the renewal cycle of any subscription,
 //! not as absent when `AutoRenewal` is off) and Kafka's zones (no call
 //! reports the cross-zone deployment or the selected zones).
@@ -209,9 +210,10 @@ static REDIS_ATTRIBUTE: ApiMapping = ApiMapping {
 };
 
 /// Auto-renewal lists `Items.Item[]` keyed by `DBInstanceId`. `AutoRenew` is
-/// text, `"true"` or `"false"`. `Duration` is not mapped onto
-/// `auto_renew_duration`: it is documented only as "the auto-renewal period",
-/// not as absent when auto-renewal is off, and the items read any duration as "on".
+/// text, `"true"` or `"false"`. `Duration` is documented only as "the
+/// auto-renewal period", not as absent when auto-renewal is off, so
+/// `openapi/derived.rs` reads it as `auto_renew_duration` only while
+/// `AutoRenew` is on.
 static REDIS_RENEWAL: ApiMapping = ApiMapping {
     kind: "ACS::REDIS::Instance",
     list: Some(ApiList { api: REDIS_RENEW, items: "Items.Item", id: "DBInstanceId", name: "", region: "RegionId" }),
