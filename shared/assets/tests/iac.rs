@@ -227,3 +227,46 @@ resource "alicloud_alb_listener" "https" {
         Some(&cspm_assets::Slot::Known(serde_json::json!(["TLSv1.0", "TLSv1.2"])))
     );
 }
+
+#[test]
+fn attachments_and_public_connections_reach_their_instances() {
+    use cspm_assets::Slot;
+    use serde_json::json;
+    let ros_template = r#"
+ROSTemplateFormatVersion: '2015-09-01'
+Resources:
+  Vm:
+    Type: ALIYUN::ECS::Instance
+    Properties: {InstanceType: ecs.g7.large, ImageId: m-1}
+  Eni1:
+    Type: ALIYUN::ECS::NetworkInterfaceAttachment
+    Properties: {InstanceId: {Ref: Vm}, NetworkInterfaceId: eni-1}
+  Eni2:
+    Type: ALIYUN::ECS::NetworkInterfaceAttachment
+    Properties: {InstanceId: {Ref: Vm}, NetworkInterfaceId: eni-2}
+"#;
+    let tf = r#"
+resource "alicloud_db_instance" "declared" {
+  engine = "MySQL"
+}
+resource "alicloud_db_connection" "to_declared" {
+  instance_id = alicloud_db_instance.declared.id
+}
+resource "alicloud_db_connection" "to_other" {
+  instance_id = "rm-elsewhere"
+}
+"#;
+    let dir = dir_with(&[("t.yaml", ros_template), ("main.tf", tf)]);
+    let vm = load_path(&dir.join("t.yaml")).unwrap().into_iter().find(|a| a.id == "Vm").unwrap();
+    assert_eq!(vm.fields.get("network_interface_ids"), Some(&Slot::Known(json!(["ENI of Eni1", "ENI of Eni2"]))));
+
+    let assets = load_path(&dir.join("main.tf")).unwrap();
+    let rds: Vec<_> = assets.iter().filter(|a| a.kind() == AssetKind::RdsInstance).collect();
+    assert_eq!(rds.len(), 2, "{rds:?}");
+    for a in &rds {
+        assert_eq!(a.fields.get("public_connection"), Some(&Slot::Known(json!(true))), "{}", a.id);
+    }
+    // The instance known only from its connection: nothing else about it is guessed.
+    let lone = rds.iter().find(|a| a.name.as_deref() == Some("rm-elsewhere")).unwrap();
+    assert_eq!(lone.fields.get("deletion_protection"), Some(&Slot::Unknown));
+}

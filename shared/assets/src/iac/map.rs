@@ -105,6 +105,12 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
                     lone.push(asset(r, None, AssetSpec::SecurityGroup(group)));
                 }
             }
+            // A public endpoint of an instance the template does not declare: the
+            // instance is known only to be reachable (its other fields are unknown).
+            "alicloud_db_connection" => {
+                let id = string(&r.properties, "instance_id", None);
+                lone.push(lone_public_rds(r, id));
+            }
             "alicloud_ram_access_key" | "ALIYUN::RAM::AccessKey" => {
                 let user = string(&r.properties, "user_name", None).or_else(|| string(&r.properties, "UserName", None));
                 let Some(user) = user else { continue };
@@ -283,6 +289,12 @@ fn resource(r: &IacResource) -> Option<Asset> {
             user.inline_policies = inline.iter().filter_map(|pol| pol.get("PolicyDocument").cloned()).collect();
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
+        "alicloud_alb_server_group" | "ALIYUN::ALB::ServerGroup" => {
+            let mut a = asset(r, None, AssetSpec::Resource("ACS::ALB::ServerGroup".into()));
+            // Terraform's inline `servers` blocks; ROS attaches every server separately.
+            a.fields.insert("server_count".into(), server_count(p.get("servers")));
+            a
+        }
         other => {
             // Any other type with a schema: its fields are its data.
             let (schema, _) = schema::by_source_type(other)?;
@@ -381,6 +393,28 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
             let instance = p.get("instance_id").or_else(|| p.get("InstanceId"));
             d.instance_id = attached_to(instance).or(Some(UNKNOWN_NAME.into()));
         }
+        (Configures::PublicDbConnection, AssetSpec::RdsInstance(_)) => {
+            out[i].fields.insert("public_connection".into(), Slot::Known(Value::Bool(true)));
+        }
+        (Configures::NetworkInterface, AssetSpec::EcsInstance(_)) => {
+            // Each attachment adds an interface; an unknown list stays unknown.
+            let eni = Value::String(format!("ENI of {}", r.source.address));
+            match out[i].fields.entry("network_interface_ids".into()).or_insert(Slot::Absent) {
+                Slot::Known(Value::Array(ids)) => ids.push(eni),
+                slot @ (Slot::Absent | Slot::Known(Value::Null)) => *slot = Slot::Known(Value::Array(vec![eni])),
+                Slot::Known(one) => *one = Value::Array(vec![one.clone(), eni]),
+                Slot::Unknown | Slot::Unreported => {}
+            }
+        }
+        (Configures::AlbServers, AssetSpec::Resource(_)) => {
+            // ROS attaches a list of servers, Terraform one server per resource.
+            let added = if r.resource_type.starts_with("ALIYUN") { server_count(p.get("Servers")) } else { count(1) };
+            let slot = out[i].fields.entry("server_count".into()).or_insert(count(0));
+            *slot = match (&*slot, added) {
+                (Slot::Known(n), Slot::Known(k)) => count(n.as_u64().unwrap_or(0) + k.as_u64().unwrap_or(0)),
+                _ => Slot::Unknown,
+            };
+        }
         (Configures::AccessKey, AssetSpec::RamUser(u)) => {
             u.access_keys.get_or_insert_with(Vec::new).push(template_key(r))
         }
@@ -388,6 +422,32 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
         _ => return false,
     }
     true
+}
+
+/// An RDS instance known only from a template's `alicloud_db_connection`
+/// naming it: every field is unknown but its public endpoint.
+fn lone_public_rds(r: &IacResource, instance_id: Option<String>) -> Asset {
+    let mut a = asset(r, instance_id, AssetSpec::RdsInstance(RdsInstance::default()));
+    if let Some(s) = schema::by_kind(AssetKind::RdsInstance.as_str()) {
+        a.fields = s.fields.iter().map(|f| (f.name.to_owned(), Slot::Unknown)).collect();
+    }
+    a.fields.insert("public_connection".into(), Slot::Known(Value::Bool(true)));
+    a
+}
+
+/// How many servers a list property holds: left out is none, one object is one.
+fn server_count(servers: Option<&Value>) -> Slot {
+    match servers {
+        None | Some(Value::Null) => count(0),
+        Some(v) if is_unknown(v) => Slot::Unknown,
+        Some(Value::Array(items)) if items.iter().any(is_unknown) => Slot::Unknown,
+        Some(Value::Array(items)) => count(items.len() as u64),
+        Some(_) => count(1),
+    }
+}
+
+fn count(n: u64) -> Slot {
+    Slot::Known(Value::from(n))
 }
 
 /// The property of an EIP association naming the EIP.
@@ -424,6 +484,9 @@ enum Configures {
     AccessKey,
     DiskAttachment,
     Replication,
+    PublicDbConnection,
+    NetworkInterface,
+    AlbServers,
 }
 
 impl Configures {
@@ -433,7 +496,9 @@ impl Configures {
             Configures::Login | Configures::AccessKey => AssetKind::RamUser,
             Configures::Acl | Configures::Replication => AssetKind::OssBucket,
             Configures::TfRule | Configures::RosRule(_) => AssetKind::SecurityGroup,
-            Configures::Eip => AssetKind::EcsInstance,
+            Configures::Eip | Configures::NetworkInterface => AssetKind::EcsInstance,
+            Configures::PublicDbConnection => AssetKind::RdsInstance,
+            Configures::AlbServers => AssetKind::Other("ACS::ALB::ServerGroup"),
             Configures::FlowLog => AssetKind::Other("ACS::VPC::VPC"),
             Configures::DiskAttachment => AssetKind::Disk,
         }
@@ -456,6 +521,13 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "ALIYUN::RAM::AccessKey" => ("UserName", Configures::AccessKey),
         "alicloud_ecs_disk_attachment" | "alicloud_disk_attachment" => ("disk_id", Configures::DiskAttachment),
         "ALIYUN::ECS::DiskAttachment" => ("DiskId", Configures::DiskAttachment),
+        "alicloud_db_connection" => ("instance_id", Configures::PublicDbConnection),
+        "ALIYUN::ALB::BackendServerAttachment" => ("ServerGroupId", Configures::AlbServers),
+        "alicloud_alb_server_group_server_attachment" => ("server_group_id", Configures::AlbServers),
+        "ALIYUN::ECS::NetworkInterfaceAttachment" => ("InstanceId", Configures::NetworkInterface),
+        "alicloud_network_interface_attachment" | "alicloud_ecs_network_interface_attachment" => {
+            ("instance_id", Configures::NetworkInterface)
+        }
         _ => return None,
     })
 }

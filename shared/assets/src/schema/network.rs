@@ -157,11 +157,12 @@ static ALB_SERVER_GROUP: Schema = Schema {
     product: "ALB",
     ros_types: &["ALIYUN::ALB::ServerGroup"],
     tf_types: &["alicloud_alb_server_group"],
-    fields: &[f(
-        "health_check_enabled",
-        "HealthCheckConfig.HealthCheckEnabled",
-        "health_check_config.health_check_enabled",
-    )],
+    fields: &[
+        f("health_check_enabled", "HealthCheckConfig.HealthCheckEnabled", "health_check_config.health_check_enabled"),
+        fd("server_group_type", "ServerGroupType", "server_group_type", "\"Instance\""),
+        // Inline `servers` blocks plus attachment resources, counted in `iac/map.rs`.
+        f("server_count", "", ""),
+    ],
 };
 
 static NLB_LOAD_BALANCER: Schema = Schema {

@@ -42,6 +42,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ALB_NAME,
     &ALB_ACL_PUBLIC,
     &ALB_HEALTH_CHECK,
+    &ALB_SERVER_GROUP_MULTI_SERVER,
     &ALB_LISTENER_HAS_SERVER,
     &NLB_INTRANET,
     &NLB_MULTI_ZONE,
@@ -599,6 +600,19 @@ static ALB_HEALTH_CHECK: Check = declare(
     True("health_check_enabled"),
     "Without health checks, ALB keeps forwarding requests to failed backends.",
     "Enable the health check of the server group (HealthCheckConfig.HealthCheckEnabled / health_check_config.health_check_enabled = true).",
+);
+
+static ALB_SERVER_GROUP_MULTI_SERVER: Check = declare(
+    "alb-server-group-multi-server",
+    "ALB server groups have at least two backend servers",
+    "ALB",
+    "ACS::ALB::ServerGroup",
+    Category::BasicProtection,
+    Risk::High,
+    // A Function Compute group holds one function by design.
+    When("server_group_type", &["Instance", "Ip"], &AtLeast("server_count", 2.0)),
+    "A server group with a single backend stops serving when that server fails or is restarted.",
+    "Add at least two backend servers, preferably in different zones, to the server group.",
 );
 
 static ALB_LISTENER_HAS_SERVER: Check = declare(

@@ -303,8 +303,12 @@ static ALB_SERVER_GROUP: ApiMapping = ApiMapping {
         region: "",
     }),
     details: &[],
-    // A JSON boolean inside an object.
-    fields: &[("health_check_enabled", ALB_SERVER_GROUPS, "HealthCheckConfig.HealthCheckEnabled")],
+    fields: &[
+        // A JSON boolean inside an object.
+        ("health_check_enabled", ALB_SERVER_GROUPS, "HealthCheckConfig.HealthCheckEnabled"),
+        ("server_group_type", ALB_SERVER_GROUPS, "ServerGroupType"),
+        ("server_count", ALB_SERVER_GROUPS, "ServerCount"),
+    ],
 };
 
 const ALB_SECURITY_POLICIES: &str = "alb:ListSecurityPolicies";
