@@ -415,6 +415,14 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
                 _ => Slot::Unknown,
             };
         }
+        (Configures::ApiDomain, AssetSpec::Resource(_)) => {
+            let key = if r.resource_type.starts_with("ALIYUN") { "DomainName" } else { "domain_name" };
+            let domain = string(p, key, None).unwrap_or_else(|| format!("domain of {}", r.source.address));
+            match out[i].fields.entry("custom_domains".into()).or_insert(Slot::Absent) {
+                Slot::Known(Value::Array(domains)) => domains.push(Value::String(domain)),
+                slot => *slot = Slot::Known(Value::Array(vec![Value::String(domain)])),
+            }
+        }
         (Configures::AccessKey, AssetSpec::RamUser(u)) => {
             u.access_keys.get_or_insert_with(Vec::new).push(template_key(r))
         }
@@ -487,6 +495,7 @@ enum Configures {
     PublicDbConnection,
     NetworkInterface,
     AlbServers,
+    ApiDomain,
 }
 
 impl Configures {
@@ -499,6 +508,7 @@ impl Configures {
             Configures::Eip | Configures::NetworkInterface => AssetKind::EcsInstance,
             Configures::PublicDbConnection => AssetKind::RdsInstance,
             Configures::AlbServers => AssetKind::Other("ACS::ALB::ServerGroup"),
+            Configures::ApiDomain => AssetKind::Other("ACS::ApiGateway::Group"),
             Configures::FlowLog => AssetKind::Other("ACS::VPC::VPC"),
             Configures::DiskAttachment => AssetKind::Disk,
         }
@@ -524,6 +534,8 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "alicloud_db_connection" => ("instance_id", Configures::PublicDbConnection),
         "ALIYUN::ALB::BackendServerAttachment" => ("ServerGroupId", Configures::AlbServers),
         "alicloud_alb_server_group_server_attachment" => ("server_group_id", Configures::AlbServers),
+        "ALIYUN::ApiGateway::CustomDomain" => ("GroupId", Configures::ApiDomain),
+        "alicloud_api_gateway_custom_domain" => ("group_id", Configures::ApiDomain),
         "ALIYUN::ECS::NetworkInterfaceAttachment" => ("InstanceId", Configures::NetworkInterface),
         "alicloud_network_interface_attachment" | "alicloud_ecs_network_interface_attachment" => {
             ("instance_id", Configures::NetworkInterface)

@@ -24,6 +24,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &VPN_CONNECTION,
     &API,
     &API_CUSTOM_DOMAIN,
+    &API_GROUP,
     &API_INSTANCE,
     &BASTION_HOST,
     &CDN_DOMAIN,
@@ -286,6 +287,15 @@ static API_CUSTOM_DOMAIN: Schema = Schema {
     ros_types: &["ALIYUN::ApiGateway::CustomDomain"],
     tf_types: &["alicloud_api_gateway_custom_domain"],
     fields: &[f("certificate_body", "CertificateBody", "certificate_body")],
+};
+
+static API_GROUP: Schema = Schema {
+    kind: "ACS::ApiGateway::Group",
+    product: "API Gateway",
+    ros_types: &["ALIYUN::ApiGateway::Group"],
+    tf_types: &["alicloud_api_gateway_group"],
+    // Bound by separate custom-domain resources, joined in `iac/map.rs`.
+    fields: &[f("custom_domains", "", "")],
 };
 
 static API_INSTANCE: Schema = Schema {

@@ -69,6 +69,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &VPN_VPC,
     &VPN_HEALTH_CHECK,
     &API_JWT,
+    &API_GROUP_DOMAIN,
     &API_AUTH,
     &API_AUTH_SECURITY,
     &API_HTTPS,
@@ -1005,6 +1006,18 @@ static API_JWT: Check = declare(
     All(&[OneOf("auth_type", &["APPOPENID"]), OneOf("open_id_api_type", &["IDTOKEN"])]),
     "APIs without token-based authentication rely on weaker or no caller identity checks.",
     "Set the API's authentication to OpenID Connect (AuthType APPOPENID) with an IDTOKEN configuration and a public key.",
+);
+
+static API_GROUP_DOMAIN: Check = declare(
+    "api-gateway-group-bind-domain",
+    "API Gateway groups serve their APIs on a custom domain",
+    "API Gateway",
+    "ACS::ApiGateway::Group",
+    Category::BasicProtection,
+    Risk::Medium,
+    LengthAtLeast("custom_domains", 1),
+    "A group's default second-level domain is meant for testing: its calls from the Internet are capped per day and it cannot carry your own certificate.",
+    "Bind a custom domain (with its SSL certificate) to the group and call the APIs through it.",
 );
 
 static API_AUTH: Check = declare(

@@ -32,6 +32,7 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &VPN_GATEWAY,
     &VPN_CONNECTION,
     &API_GATEWAY_API,
+    &API_GATEWAY_GROUP,
     &API_GATEWAY_INSTANCE,
 ];
 
@@ -421,6 +422,24 @@ static API_GATEWAY_API: ApiMapping = ApiMapping {
         // `HTTP`, `HTTPS` or both, comma-separated (`HTTP,HTTPS`), as in the templates.
         ("request_protocol", API_DETAIL, "RequestConfig.RequestProtocol"),
     ],
+};
+
+const API_GROUPS: &str = "cloudapi:DescribeApiGroups";
+const API_GROUP_DETAIL: &str = "cloudapi:DescribeApiGroup";
+
+/// API groups: `DescribeApiGroup` (named by the request's `GroupId`) lists
+/// the custom domains bound to the group.
+static API_GATEWAY_GROUP: ApiMapping = ApiMapping {
+    kind: "ACS::ApiGateway::Group",
+    list: Some(ApiList {
+        api: API_GROUPS,
+        items: "ApiGroupAttributes.ApiGroupAttribute",
+        id: "GroupId",
+        name: "GroupName",
+        region: "RegionId",
+    }),
+    details: &[ApiDetail { api: API_GROUP_DETAIL, param: "GroupId" }],
+    fields: &[("custom_domains", API_GROUP_DETAIL, "CustomDomains.DomainItem[].DomainName")],
 };
 
 const API_INSTANCES: &str = "cloudapi:DescribeInstances";
