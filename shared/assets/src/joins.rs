@@ -3,7 +3,7 @@
 
 use crate::model::{Asset, AssetSpec, Slot};
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 /// On an ActionTrail trail: the ACL of the OSS bucket it delivers to.
 pub const LOG_BUCKET_ACL: &str = "log_bucket_acl";
@@ -13,6 +13,48 @@ pub(crate) fn apply(assets: &mut [Asset]) {
     trail_log_buckets(assets);
     alb_listener_tls_versions(assets);
     system_disk_sizes(assets);
+    server_group_zones(assets);
+}
+
+/// A load balancer server group's zones are the zones of its ECS servers,
+/// and a template's server count is the number of servers it attaches
+/// (`ListServerGroups` reports `ServerCount` itself). A server not in the
+/// inventory, or of unknown zone, leaves the zones unknown (unreported at runtime).
+fn server_group_zones(assets: &mut [Asset]) {
+    let zones: HashMap<String, Option<String>> = assets
+        .iter()
+        .filter(|a| matches!(a.spec, AssetSpec::EcsInstance(_)))
+        .map(|a| {
+            let zone = match a.fields.get("zone_id") {
+                Some(Slot::Known(Value::String(z))) => Some(z.clone()),
+                _ => None,
+            };
+            (a.id.clone(), zone)
+        })
+        .collect();
+    let groups = ["ACS::ALB::ServerGroup", "ACS::NLB::ServerGroup"];
+    for group in assets.iter_mut().filter(|a| groups.contains(&a.kind().as_str())) {
+        let ids = match group.fields.get("server_ids") {
+            Some(Slot::Known(Value::Array(ids))) => ids.clone(),
+            Some(other) => {
+                let other = other.clone();
+                group.fields.insert("server_zones".into(), other);
+                continue;
+            }
+            None => continue,
+        };
+        if matches!(group.fields.get("server_count"), None | Some(Slot::Absent)) {
+            group.fields.insert("server_count".into(), Slot::Known(Value::from(ids.len())));
+        }
+        let found: Option<BTreeSet<String>> =
+            ids.iter().map(|id| id.as_str().and_then(|id| zones.get(id).cloned().flatten())).collect();
+        let slot = match found {
+            Some(zones) => Slot::Known(zones.into_iter().map(Value::String).collect()),
+            None if group.source.is_none() => Slot::Unreported,
+            None => Slot::Unknown,
+        };
+        group.fields.insert("server_zones".into(), slot);
+    }
 }
 
 /// An ECS instance's system disk size is its system disk's (`ecs:DescribeDisks`

@@ -258,7 +258,10 @@ resource "alicloud_db_connection" "to_other" {
 "#;
     let dir = dir_with(&[("t.yaml", ros_template), ("main.tf", tf)]);
     let vm = load_path(&dir.join("t.yaml")).unwrap().into_iter().find(|a| a.id == "Vm").unwrap();
-    assert_eq!(vm.fields.get("network_interface_ids"), Some(&Slot::Known(json!(["ENI of Eni1", "ENI of Eni2"]))));
+    assert_eq!(
+        vm.fields.get("network_interface_ids"),
+        Some(&Slot::Known(json!(["primary ENI of Vm", "ENI of Eni1", "ENI of Eni2"])))
+    );
 
     let assets = load_path(&dir.join("main.tf")).unwrap();
     let rds: Vec<_> = assets.iter().filter(|a| a.kind() == AssetKind::RdsInstance).collect();

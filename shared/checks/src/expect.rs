@@ -228,7 +228,15 @@ impl Expect {
                 Slot::Absent => fail(f, "not set", format!("at least {n} entries")),
                 Slot::Known(v) => {
                     let len = elements(&v).len();
-                    if len >= *n { Outcome::Pass } else { fail(f, format!("{len} entries"), format!("at least {n}")) }
+                    if len >= *n {
+                        Outcome::Pass
+                    } else {
+                        fail(
+                            f,
+                            format!("{len} {}", if len == 1 { "entry" } else { "entries" }),
+                            format!("at least {n}"),
+                        )
+                    }
                 }
             },
             Expect::All(es) => {

@@ -289,10 +289,14 @@ fn resource(r: &IacResource) -> Option<Asset> {
             user.inline_policies = inline.iter().filter_map(|pol| pol.get("PolicyDocument").cloned()).collect();
             asset(r, string(p, "UserName", None), AssetSpec::RamUser(user))
         }
-        "alicloud_alb_server_group" | "ALIYUN::ALB::ServerGroup" => {
-            let mut a = asset(r, None, AssetSpec::Resource("ACS::ALB::ServerGroup".into()));
+        "alicloud_alb_server_group"
+        | "ALIYUN::ALB::ServerGroup"
+        | "alicloud_nlb_server_group"
+        | "ALIYUN::NLB::ServerGroup" => {
+            let (schema, _) = schema::by_source_type(&r.resource_type)?;
+            let mut a = asset(r, None, AssetSpec::Resource(schema.kind.to_owned()));
             // Terraform's inline `servers` blocks; ROS attaches every server separately.
-            a.fields.insert("server_count".into(), server_count(p.get("servers")));
+            a.fields.insert("server_ids".into(), server_refs(p.get("servers"), "server_id"));
             a
         }
         other => {
@@ -397,21 +401,32 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
             out[i].fields.insert("public_connection".into(), Slot::Known(Value::Bool(true)));
         }
         (Configures::NetworkInterface, AssetSpec::EcsInstance(_)) => {
-            // Each attachment adds an interface; an unknown list stays unknown.
+            // Each attachment adds a secondary interface to the instance's primary
+            // one (as `ecs:DescribeInstances` lists both); an unknown list stays unknown.
             let eni = Value::String(format!("ENI of {}", r.source.address));
+            let primary = Value::String(format!("primary ENI of {}", out[i].id));
             match out[i].fields.entry("network_interface_ids".into()).or_insert(Slot::Absent) {
                 Slot::Known(Value::Array(ids)) => ids.push(eni),
-                slot @ (Slot::Absent | Slot::Known(Value::Null)) => *slot = Slot::Known(Value::Array(vec![eni])),
+                slot @ (Slot::Absent | Slot::Known(Value::Null)) => {
+                    *slot = Slot::Known(Value::Array(vec![primary, eni]))
+                }
                 Slot::Known(one) => *one = Value::Array(vec![one.clone(), eni]),
                 Slot::Unknown | Slot::Unreported => {}
             }
         }
-        (Configures::AlbServers, AssetSpec::Resource(_)) => {
+        (Configures::GroupServers(_), AssetSpec::Resource(_)) => {
             // ROS attaches a list of servers, Terraform one server per resource.
-            let added = if r.resource_type.starts_with("ALIYUN") { server_count(p.get("Servers")) } else { count(1) };
-            let slot = out[i].fields.entry("server_count".into()).or_insert(count(0));
-            *slot = match (&*slot, added) {
-                (Slot::Known(n), Slot::Known(k)) => count(n.as_u64().unwrap_or(0) + k.as_u64().unwrap_or(0)),
+            let added = if r.resource_type.starts_with("ALIYUN") {
+                server_refs(p.get("Servers"), "ServerId")
+            } else {
+                server_refs(Some(p), "server_id")
+            };
+            let slot = out[i].fields.entry("server_ids".into()).or_insert(Slot::Known(Value::Array(Vec::new())));
+            *slot = match (std::mem::replace(slot, Slot::Unknown), added) {
+                (Slot::Known(Value::Array(mut ids)), Slot::Known(Value::Array(more))) => {
+                    ids.extend(more);
+                    Slot::Known(Value::Array(ids))
+                }
                 _ => Slot::Unknown,
             };
         }
@@ -443,19 +458,26 @@ fn lone_public_rds(r: &IacResource, instance_id: Option<String>) -> Asset {
     a
 }
 
-/// How many servers a list property holds: left out is none, one object is one.
-fn server_count(servers: Option<&Value>) -> Slot {
-    match servers {
-        None | Some(Value::Null) => count(0),
-        Some(v) if is_unknown(v) => Slot::Unknown,
-        Some(Value::Array(items)) if items.iter().any(is_unknown) => Slot::Unknown,
-        Some(Value::Array(items)) => count(items.len() as u64),
-        Some(_) => count(1),
+/// The servers a list of server entries (or one entry) names: a referenced
+/// instance by its address, any other by its id as written. Left out is none;
+/// one server not known until deployment makes the list unknown.
+fn server_refs(entries: Option<&Value>, key: &str) -> Slot {
+    let entries: Vec<&Value> = match entries {
+        None | Some(Value::Null) => Vec::new(),
+        Some(v) if is_unknown(v) => return Slot::Unknown,
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    };
+    let mut ids = Vec::new();
+    for entry in entries {
+        let id = entry.get(key);
+        match (id.and_then(referenced), id.filter(|v| !is_unknown(v)).and_then(text)) {
+            (Some(address), _) => ids.push(Value::String(address.to_owned())),
+            (None, Some(id)) => ids.push(Value::String(id)),
+            (None, None) => return Slot::Unknown,
+        }
     }
-}
-
-fn count(n: u64) -> Slot {
-    Slot::Known(Value::from(n))
+    Slot::Known(Value::Array(ids))
 }
 
 /// The property of an EIP association naming the EIP.
@@ -494,7 +516,8 @@ enum Configures {
     Replication,
     PublicDbConnection,
     NetworkInterface,
-    AlbServers,
+    /// Servers attached to a load balancer server group of this kind.
+    GroupServers(&'static str),
     ApiDomain,
 }
 
@@ -507,13 +530,16 @@ impl Configures {
             Configures::TfRule | Configures::RosRule(_) => AssetKind::SecurityGroup,
             Configures::Eip | Configures::NetworkInterface => AssetKind::EcsInstance,
             Configures::PublicDbConnection => AssetKind::RdsInstance,
-            Configures::AlbServers => AssetKind::Other("ACS::ALB::ServerGroup"),
+            Configures::GroupServers(kind) => AssetKind::Other(kind),
             Configures::ApiDomain => AssetKind::Other("ACS::ApiGateway::Group"),
             Configures::FlowLog => AssetKind::Other("ACS::VPC::VPC"),
             Configures::DiskAttachment => AssetKind::Disk,
         }
     }
 }
+
+const ALB_SERVER_GROUP: &str = "ACS::ALB::ServerGroup";
+const NLB_SERVER_GROUP: &str = "ACS::NLB::ServerGroup";
 
 fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
     Some(match resource_type {
@@ -532,8 +558,14 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
         "alicloud_ecs_disk_attachment" | "alicloud_disk_attachment" => ("disk_id", Configures::DiskAttachment),
         "ALIYUN::ECS::DiskAttachment" => ("DiskId", Configures::DiskAttachment),
         "alicloud_db_connection" => ("instance_id", Configures::PublicDbConnection),
-        "ALIYUN::ALB::BackendServerAttachment" => ("ServerGroupId", Configures::AlbServers),
-        "alicloud_alb_server_group_server_attachment" => ("server_group_id", Configures::AlbServers),
+        "ALIYUN::ALB::BackendServerAttachment" => ("ServerGroupId", Configures::GroupServers(ALB_SERVER_GROUP)),
+        "alicloud_alb_server_group_server_attachment" => {
+            ("server_group_id", Configures::GroupServers(ALB_SERVER_GROUP))
+        }
+        "ALIYUN::NLB::BackendServerAttachment" => ("ServerGroupId", Configures::GroupServers(NLB_SERVER_GROUP)),
+        "alicloud_nlb_server_group_server_attachment" => {
+            ("server_group_id", Configures::GroupServers(NLB_SERVER_GROUP))
+        }
         "ALIYUN::ApiGateway::CustomDomain" => ("GroupId", Configures::ApiDomain),
         "alicloud_api_gateway_custom_domain" => ("group_id", Configures::ApiDomain),
         "ALIYUN::ECS::NetworkInterfaceAttachment" => ("InstanceId", Configures::NetworkInterface),

@@ -231,7 +231,19 @@ impl Module {
             }
             ("each", Some(&"value")) => (scope.each.as_ref().map(|(_, v)| v), &ops[1..]),
             ("data" | "module" | "path" | "terraform" | "self", _) => return unknown(text),
-            (ty, Some(name)) => return reference(format!("{ty}.{name}"), text),
+            (ty, Some(name)) => {
+                // `ty.name[0]` / `ty.name["k"]`: one instance of a counted or for_each resource.
+                let index = match ops.get(1) {
+                    Some(TraversalOperator::Index(i)) => match self.eval(i, scope) {
+                        Value::Number(n) => format!("[{n}]"),
+                        Value::String(k) => format!("[\"{k}\"]"),
+                        _ => String::new(),
+                    },
+                    Some(TraversalOperator::LegacyIndex(n)) => format!("[{n}]"),
+                    _ => String::new(),
+                };
+                return reference(format!("{ty}.{name}{index}"), text);
+            }
             _ => return unknown(text),
         };
         let Some(mut v) = base.cloned() else { return unknown(text) };

@@ -56,6 +56,7 @@ static ECS_INSTANCE: Schema = Schema {
         f("security_group_ids", "SecurityGroupIds", ""),
         f("vpc_id", "VpcId", ""),
         f("vswitch_id", "VSwitchId", "vswitch_id"),
+        f("zone_id", "ZoneId", "availability_zone"),
         f("allocate_public_ip", "AllocatePublicIP", ""),
         // As written, and with the providers' default of no public bandwidth.
         f("internet_max_bandwidth_out_set", "InternetMaxBandwidthOut", "internet_max_bandwidth_out"),

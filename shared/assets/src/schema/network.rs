@@ -12,6 +12,7 @@ pub(super) static SCHEMAS: &[&Schema] = &[
     &ALB_ACL,
     &ALB_LISTENER,
     &ALB_SERVER_GROUP,
+    &NLB_SERVER_GROUP,
     &ALB_SECURITY_POLICY,
     &NLB_LOAD_BALANCER,
     &VPC,
@@ -161,8 +162,24 @@ static ALB_SERVER_GROUP: Schema = Schema {
     fields: &[
         f("health_check_enabled", "HealthCheckConfig.HealthCheckEnabled", "health_check_config.health_check_enabled"),
         fd("server_group_type", "ServerGroupType", "server_group_type", "\"Instance\""),
-        // Inline `servers` blocks plus attachment resources, counted in `iac/map.rs`.
+        // Inline `servers` blocks and attachment resources (`iac/map.rs`); the
+        // count and the servers' distinct zones are joined in `joins.rs`.
+        f("server_ids", "", ""),
         f("server_count", "", ""),
+        f("server_zones", "", ""),
+    ],
+};
+
+static NLB_SERVER_GROUP: Schema = Schema {
+    kind: "ACS::NLB::ServerGroup",
+    product: "NLB",
+    ros_types: &["ALIYUN::NLB::ServerGroup"],
+    tf_types: &["alicloud_nlb_server_group"],
+    fields: &[
+        fd("server_group_type", "ServerGroupType", "server_group_type", "\"Instance\""),
+        f("server_ids", "", ""),
+        f("server_count", "", ""),
+        f("server_zones", "", ""),
     ],
 };
 

@@ -43,6 +43,8 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ALB_ACL_PUBLIC,
     &ALB_HEALTH_CHECK,
     &ALB_SERVER_GROUP_MULTI_SERVER,
+    &ALB_SERVER_GROUP_MULTI_ZONE,
+    &NLB_SERVER_GROUP_MULTI_ZONE,
     &ALB_LISTENER_HAS_SERVER,
     &NLB_INTRANET,
     &NLB_MULTI_ZONE,
@@ -614,6 +616,37 @@ static ALB_SERVER_GROUP_MULTI_SERVER: Check = declare(
     When("server_group_type", &["Instance", "Ip"], &AtLeast("server_count", 2.0)),
     "A server group with a single backend stops serving when that server fails or is restarted.",
     "Add at least two backend servers, preferably in different zones, to the server group.",
+);
+
+/// An instance group's servers spread over two zones or more (an IP group's
+/// addresses have no zone to read).
+const SERVERS_IN_TWO_ZONES: Expect = When("server_group_type", &["Instance"], &LengthAtLeast("server_zones", 2));
+const ONE_ZONE_RISK: &str =
+    "If every backend server is in one zone, an outage of that zone takes the whole service down.";
+const SPREAD_SERVERS: &str = "Add backend ECS instances in a second zone to the server group.";
+
+static ALB_SERVER_GROUP_MULTI_ZONE: Check = declare(
+    "alb-server-group-multi-zone",
+    "ALB server groups have backend servers in at least two zones",
+    "ALB",
+    "ACS::ALB::ServerGroup",
+    Category::BasicProtection,
+    Risk::Medium,
+    SERVERS_IN_TWO_ZONES,
+    ONE_ZONE_RISK,
+    SPREAD_SERVERS,
+);
+
+static NLB_SERVER_GROUP_MULTI_ZONE: Check = declare(
+    "nlb-server-group-multi-zone",
+    "NLB server groups have backend servers in at least two zones",
+    "NLB",
+    "ACS::NLB::ServerGroup",
+    Category::BasicProtection,
+    Risk::Medium,
+    SERVERS_IN_TWO_ZONES,
+    ONE_ZONE_RISK,
+    SPREAD_SERVERS,
 );
 
 static ALB_LISTENER_HAS_SERVER: Check = declare(

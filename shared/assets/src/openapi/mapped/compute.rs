@@ -68,6 +68,7 @@ static ECS_INSTANCE: ApiMapping = ApiMapping {
         // Empty on the classic network.
         ("vpc_id", ECS_INSTANCES, "VpcAttributes.VpcId"),
         ("vswitch_id", ECS_INSTANCES, "VpcAttributes.VSwitchId"),
+        ("zone_id", ECS_INSTANCES, "ZoneId"),
         // The public addresses the instance was given (an empty list when none).
         ("allocate_public_ip", ECS_INSTANCES, "PublicIpAddress.IpAddress"),
         ("internet_max_bandwidth_out", ECS_INSTANCES, "InternetMaxBandwidthOut"),

@@ -27,6 +27,7 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &ALB_LISTENER,
     &ALB_ACL,
     &ALB_SERVER_GROUP,
+    &NLB_SERVER_GROUP,
     &ALB_SECURITY_POLICY,
     &NLB,
     &VPN_GATEWAY,
@@ -293,6 +294,7 @@ static ALB_ACL: ApiMapping = ApiMapping {
 };
 
 const ALB_SERVER_GROUPS: &str = "alb:ListServerGroups";
+const ALB_GROUP_SERVERS: &str = "alb:ListServerGroupServers";
 
 static ALB_SERVER_GROUP: ApiMapping = ApiMapping {
     kind: "ACS::ALB::ServerGroup",
@@ -303,12 +305,14 @@ static ALB_SERVER_GROUP: ApiMapping = ApiMapping {
         name: "ServerGroupName",
         region: "",
     }),
-    details: &[],
+    details: &[ApiDetail { api: ALB_GROUP_SERVERS, param: "ServerGroupId" }],
     fields: &[
         // A JSON boolean inside an object.
         ("health_check_enabled", ALB_SERVER_GROUPS, "HealthCheckConfig.HealthCheckEnabled"),
         ("server_group_type", ALB_SERVER_GROUPS, "ServerGroupType"),
         ("server_count", ALB_SERVER_GROUPS, "ServerCount"),
+        // Instance ids (or IP addresses); `joins.rs` looks up the instances' zones.
+        ("server_ids", ALB_GROUP_SERVERS, "Servers[].ServerId"),
     ],
 };
 
@@ -327,6 +331,27 @@ static ALB_SECURITY_POLICY: ApiMapping = ApiMapping {
     }),
     details: &[],
     fields: &[("tls_versions", ALB_SECURITY_POLICIES, "TLSVersions")],
+};
+
+const NLB_SERVER_GROUPS: &str = "nlb:ListServerGroups";
+const NLB_GROUP_SERVERS: &str = "nlb:ListServerGroupServers";
+
+/// NLB server groups, read as the ALB ones are.
+static NLB_SERVER_GROUP: ApiMapping = ApiMapping {
+    kind: "ACS::NLB::ServerGroup",
+    list: Some(ApiList {
+        api: NLB_SERVER_GROUPS,
+        items: "ServerGroups",
+        id: "ServerGroupId",
+        name: "ServerGroupName",
+        region: "RegionId",
+    }),
+    details: &[ApiDetail { api: NLB_GROUP_SERVERS, param: "ServerGroupId" }],
+    fields: &[
+        ("server_group_type", NLB_SERVER_GROUPS, "ServerGroupType"),
+        ("server_count", NLB_SERVER_GROUPS, "ServerCount"),
+        ("server_ids", NLB_GROUP_SERVERS, "Servers[].ServerId"),
+    ],
 };
 
 const NLB_LIST: &str = "nlb:ListLoadBalancers";
