@@ -134,6 +134,7 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     super::ram_joins::apply(resources, &mut out);
     keep_essential_addons(&mut out);
     alb_security_policies(resources, &mut out);
+    registry_buckets(resources, &mut out, &index);
     crate::joins::apply(&mut out);
     out
 }
@@ -331,6 +332,30 @@ fn alb_security_policies(resources: &[IacResource], out: &mut [Asset]) {
             out.iter_mut().find(|a| a.id == r.source.address && a.kind().as_str() == "ACS::ALB::Listener")
         {
             listener.fields.insert("tls_versions".into(), versions);
+        }
+    }
+}
+
+/// A Container Registry instance keeps its images in the OSS bucket it names
+/// (by reference or bucket name): the instance takes that bucket's redundancy,
+/// LRS when the bucket leaves it out. A bucket the template does not declare
+/// leaves it unknown; no custom bucket leaves it out (CR manages its own).
+fn registry_buckets(resources: &[IacResource], out: &mut [Asset], index: &Index) {
+    for r in resources {
+        let key = match r.resource_type.as_str() {
+            "ALIYUN::CR::Instance" => "InstanceStorageName",
+            "alicloud_cr_ee_instance" => "custom_oss_bucket",
+            _ => continue,
+        };
+        let Some(named) = r.properties.get(key) else { continue };
+        let redundancy =
+            match index.find(named, AssetKind::OssBucket, out).map(|b| out[b].fields.get("redundancy_type")) {
+                Some(None | Some(Slot::Absent)) => Slot::Known(Value::String("LRS".into())),
+                Some(Some(slot)) => slot.clone(),
+                None => Slot::Unknown,
+            };
+        if let Some(cr) = out.iter_mut().find(|a| a.id == r.source.address) {
+            cr.fields.insert("storage_redundancy_type".into(), redundancy);
         }
     }
 }

@@ -230,7 +230,12 @@ static CR_INSTANCE: Schema = Schema {
     product: "CR",
     ros_types: &["ALIYUN::CR::Instance"],
     tf_types: &["alicloud_cr_ee_instance"],
-    fields: &[f("image_scanner", "ImageScanner", "image_scanner"), f("instance_type", "InstanceType", "instance_type")],
+    fields: &[
+        f("image_scanner", "ImageScanner", "image_scanner"),
+        f("instance_type", "InstanceType", "instance_type"),
+        // The redundancy of the OSS bucket holding the images, joined in `iac/map.rs`.
+        f("storage_redundancy_type", "", ""),
+    ],
 };
 
 static CR_REPOSITORY: Schema = Schema {

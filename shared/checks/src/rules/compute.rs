@@ -94,6 +94,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &FC_TRIGGER_AUTH,
     &CR_ACL_NO_ANY_IP,
     &CR_IMAGE_SCANNING,
+    &CR_ZONE_REDUNDANT_STORAGE,
     &CR_TAG_IMMUTABLE,
     &CR_REPO_PRIVATE,
     &ACK_SECRET_ENCRYPTION,
@@ -1489,6 +1490,19 @@ static CR_ACL_NO_ANY_IP: Check = declare(
     Excludes("entry", &["0.0.0.0/0", "0.0.0.0", "::/0"]),
     "An ACL entry of 0.0.0.0/0 opens the registry endpoint to the whole Internet.",
     "Replace the 0.0.0.0/0 entry with the addresses that need to pull and push.",
+);
+
+static CR_ZONE_REDUNDANT_STORAGE: Check = declare(
+    "cr-instance-multi-zone",
+    "Container Registry instances keep images in a zone-redundant OSS bucket",
+    "CR",
+    "ACS::CR::Instance",
+    Category::BasicProtection,
+    Risk::Medium,
+    // Left out: the registry's own managed bucket, not the tenant's to configure.
+    Excludes("storage_redundancy_type", &["LRS"]),
+    "Images in a locally redundant bucket become unavailable when its zone fails, so nothing can be pulled or deployed.",
+    "Create the registry's custom OSS bucket with RedundancyType / redundancy_type = ZRS (or convert the bucket to ZRS).",
 );
 
 static CR_IMAGE_SCANNING: Check = declare(
