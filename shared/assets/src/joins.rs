@@ -14,6 +14,43 @@ pub(crate) fn apply(assets: &mut [Asset]) {
     alb_listener_tls_versions(assets);
     system_disk_sizes(assets);
     server_group_zones(assets);
+    fc_custom_domains(assets);
+}
+
+/// An FC service is bound to a custom domain when a domain routes to it by
+/// name (names are unique within a region; the join does not look at regions).
+/// A template holds all of its own domains. A runtime inventory says so only
+/// once `fc:ListCustomDomains` was imported, which an empty region cannot show:
+/// without any domain the field stays unreported. A domain whose routes are
+/// unknown leaves the others' answer unknown.
+fn fc_custom_domains(assets: &mut [Asset]) {
+    let mut routed = BTreeSet::new();
+    let (mut domains, mut unknown_routes) = (false, false);
+    for domain in assets.iter().filter(|a| a.kind().as_str() == "ACS::FC::CustomDomain") {
+        domains = true;
+        match domain.fields.get("routed_services") {
+            Some(Slot::Known(Value::Array(names))) => {
+                routed.extend(names.iter().filter_map(Value::as_str).map(str::to_owned))
+            }
+            Some(Slot::Known(Value::String(name))) => {
+                routed.insert(name.clone());
+            }
+            Some(Slot::Absent) | None => {}
+            Some(_) => unknown_routes = true,
+        }
+    }
+    for service in assets.iter_mut().filter(|a| a.kind().as_str() == "ACS::FC::Service") {
+        let template = service.source.is_some();
+        let slot = match service.fields.get("service_name") {
+            Some(Slot::Known(Value::String(name))) if routed.contains(name) => Slot::Known(Value::Bool(true)),
+            Some(Slot::Known(Value::String(_))) if !unknown_routes && (template || domains) => {
+                Slot::Known(Value::Bool(false))
+            }
+            _ if template => Slot::Unknown,
+            _ => continue,
+        };
+        service.fields.insert("custom_domain_bound".into(), slot);
+    }
 }
 
 /// A load balancer server group's zones are the zones of its ECS servers,

@@ -181,6 +181,9 @@ static FC_SERVICE: Schema = Schema {
     ros_types: &["ALIYUN::FC::Service"],
     tf_types: &["alicloud_fc_service"],
     fields: &[
+        f("service_name", "ServiceName", "name"),
+        // Whether a custom domain routes to the service (joined in `joins.rs`).
+        f("custom_domain_bound", "", ""),
         f("role", "Role", "role"),
         // Function Compute services reach the Internet unless told otherwise.
         fd("internet_access", "InternetAccess", "internet_access", "true"),
@@ -222,7 +225,12 @@ static FC_CUSTOM_DOMAIN: Schema = Schema {
     product: "FC",
     ros_types: &["ALIYUN::FC::CustomDomain"],
     tf_types: &["alicloud_fc_custom_domain"],
-    fields: &[f("protocol", "Protocol", "protocol"), f("cert_config", "CertConfig", "cert_config")],
+    fields: &[
+        f("protocol", "Protocol", "protocol"),
+        f("cert_config", "CertConfig", "cert_config"),
+        // The services its routes send requests to, by name.
+        f("routed_services", "RouteConfig.Routes.ServiceName", "route_config.routes.service_name"),
+    ],
 };
 
 static CR_INSTANCE: Schema = Schema {

@@ -80,6 +80,7 @@ pub(crate) static CHECKS: &[&Check] = &[
     &ESS_GROUP_MIN_SIZE,
     &ESS_RULE_ADJUSTMENT,
     &FC_DOMAIN_CERT,
+    &FC_INTERNET_CUSTOM_DOMAIN,
     &FC_DOMAIN_HTTPS,
     &FC_DOMAIN_TLS,
     &FC_FUNCTION_CONCURRENCY,
@@ -1476,6 +1477,18 @@ static FC_TRIGGER_AUTH: Check = coded(
     },
     "An anonymous HTTP trigger lets anyone on the Internet invoke the function, run up cost and probe it.",
     "Set the trigger's AuthType / authType to function (signed requests).",
+);
+
+static FC_INTERNET_CUSTOM_DOMAIN: Check = declare(
+    "fc-function-internet-and-custom-domain-enable",
+    "Function Compute services reachable from the Internet are served on a custom domain",
+    "FC",
+    "ACS::FC::Service",
+    Category::NetworkAccessControl,
+    Risk::Medium,
+    When("internet_access", &["true"], &True("custom_domain_bound")),
+    "Without a custom domain, Internet callers use the default endpoint, which carries no certificate or access policy of your own.",
+    "Bind a custom domain (HTTPS, with your certificate) whose routes send requests to the service, or turn off the service's Internet access.",
 );
 
 // ---- Container Registry --------------------------------------------------

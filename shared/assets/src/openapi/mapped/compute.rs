@@ -315,6 +315,7 @@ static FC_SERVICE: ApiMapping = ApiMapping {
     list: Some(ApiList { api: FC_SERVICES, items: "services", id: "serviceId", name: "serviceName", region: "" }),
     details: &[],
     fields: &[
+        ("service_name", FC_SERVICES, "serviceName"),
         // The role's ARN; empty when the service has none.
         ("role", FC_SERVICES, "role"),
         // A JSON boolean.
@@ -358,6 +359,7 @@ static FC_CUSTOM_DOMAIN: ApiMapping = ApiMapping {
         // The certificate's name: every certificate is given one (`CertName`
         // is required with it), so it is set exactly when HTTPS has a certificate.
         ("cert_config", FC_DOMAINS, "certConfig.certName"),
+        ("routed_services", FC_DOMAINS, "routeConfig.routes[].serviceName"),
     ],
 };
 
