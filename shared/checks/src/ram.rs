@@ -644,6 +644,9 @@ static USER_ROLE_PRODUCT_ADMIN: Check = Check {
             Some(slot @ (Slot::Known(_) | Slot::Unknown)) => Some(slot),
             _ => None,
         });
+        if trust.is_none() && matches!(a.fields.get("trust_policy"), Some(Slot::Unreported)) {
+            return Evaluation::missing("trust_policy (ram:GetRole)");
+        }
         match trust {
             Some(Slot::Known(t)) => match assumable_by_ram(t) {
                 Some(true) => role_admin_access(a),

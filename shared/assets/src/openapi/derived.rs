@@ -22,6 +22,9 @@ const CALLS: &[(&str, &str, &str)] = &[
     ("dds:DescribeDBInstanceTDEInfo", "DBInstanceId", MONGODB),
     ("cs:ListClusterChecks", "ClusterId", ACK),
     ("slb:DescribeLoadBalancerHTTPSListenerAttribute", "LoadBalancerId,ListenerPort", SLB_LISTENER),
+    ("ram:ListUsersForGroup", "GroupName", RAM_GROUP),
+    ("ram:ListPoliciesForGroup", "GroupName", RAM_GROUP),
+    ("ram:ListPoliciesForRole", "RoleName", RAM_ROLE),
 ];
 
 const REDIS: &str = "ACS::REDIS::Instance";
@@ -29,6 +32,8 @@ const POLARDB: &str = "ACS::POLARDB::DBCluster";
 const MONGODB: &str = "ACS::MONGODB::Instance";
 const ACK: &str = "ACS::CS::ManagedKubernetesCluster";
 const SLB_LISTENER: &str = "ACS::SLB::Listener";
+const RAM_GROUP: &str = "ACS::RAM::Group";
+const RAM_ROLE: &str = "ACS::RAM::Role";
 
 /// Lists whose items need a predicate: network ACLs (their rule entries),
 /// EIPs (whether bound to an instance).
@@ -133,6 +138,33 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
                 .filter_map(|c| str_field(c, "finished_at").and_then(|t| parse_time(&t)))
                 .max();
             vec![("last_cluster_check", known(finished.map_or(Value::Null, |t| Value::String(t.to_rfc3339()))))]
+        }
+        // RAM groups and roles: members and attached policies counted or named.
+        // The policies a template writes into the group or role itself
+        // (ROS `PolicyAttachments`, `Policies`) do not exist at runtime.
+        "ram:ListUsersForGroup" => {
+            let users = required_list(api, body, "Users", "User")?;
+            vec![("member_count", known(Value::from(users.len())))]
+        }
+        "ram:ListPoliciesForGroup" => {
+            let policies = required_list(api, body, "Policies", "Policy")?;
+            vec![
+                ("policy_count", known(Value::from(policies.len()))),
+                ("attached_policies", Slot::Absent),
+                ("inline_policies", Slot::Absent),
+            ]
+        }
+        "ram:ListPoliciesForRole" => {
+            let policies = required_list(api, body, "Policies", "Policy")?;
+            let names = policies.iter().map(|p| {
+                let kind = str_field(p, "PolicyType").unwrap_or_else(|| "Custom".into());
+                Value::String(format!("{kind}:{}", str_field(p, "PolicyName").unwrap_or_default()))
+            });
+            vec![
+                ("attached_policy_names", known(names.collect())),
+                ("attached_policies", Slot::Absent),
+                ("inline_policies", Slot::Absent),
+            ]
         }
         // The call answers for HTTPS listeners only.
         "slb:DescribeLoadBalancerHTTPSListenerAttribute" => vec![("protocol", known(Value::String("https".into())))],

@@ -179,7 +179,7 @@ static RAM_MANAGED_POLICY: Schema = Schema {
     ],
 };
 
-/// RAM roles (templates only: the OpenAPI field catalogue has no role calls).
+/// RAM roles (at runtime: `ram:ListRoles`, `GetRole`, `ListPoliciesForRole`).
 static RAM_ROLE: Schema = Schema {
     kind: "ACS::RAM::Role",
     product: "RAM",
@@ -198,7 +198,7 @@ static RAM_ROLE: Schema = Schema {
     ],
 };
 
-/// RAM groups (templates only: the OpenAPI field catalogue has no group calls).
+/// RAM groups (at runtime: `ram:ListGroups`, `ListUsersForGroup`, `ListPoliciesForGroup`).
 static RAM_GROUP: Schema = Schema {
     kind: "ACS::RAM::Group",
     product: "RAM",

@@ -12,7 +12,8 @@
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] = &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &KMS_KEY];
+pub(super) static MAPPINGS: &[&ApiMapping] =
+    &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &RAM_ROLE, &RAM_GROUP, &KMS_KEY];
 
 // ---------------------------------------------------------------- OSS
 
@@ -129,6 +130,34 @@ static TRAIL: ApiMapping = ApiMapping {
 };
 
 // ---------------------------------------------------------------- RAM
+
+const RAM_ROLES: &str = "ram:ListRoles";
+const RAM_ROLE_DETAIL: &str = "ram:GetRole";
+
+/// Roles, named by their (account-unique) name. `GetRole` gives the trust
+/// policy as JSON text; the attached policies come from `ListPoliciesForRole`
+/// (read in `openapi/derived.rs`).
+static RAM_ROLE: ApiMapping = ApiMapping {
+    kind: "ACS::RAM::Role",
+    list: Some(ApiList { api: RAM_ROLES, items: "Roles.Role", id: "RoleName", name: "RoleName", region: "" }),
+    details: &[ApiDetail { api: RAM_ROLE_DETAIL, param: "RoleName" }],
+    fields: &[("trust_policy", RAM_ROLE_DETAIL, "Role.AssumeRolePolicyDocument")],
+};
+
+/// Groups, named by their name; members and policies are counted from
+/// `ListUsersForGroup` and `ListPoliciesForGroup` (read in `openapi/derived.rs`).
+static RAM_GROUP: ApiMapping = ApiMapping {
+    kind: "ACS::RAM::Group",
+    list: Some(ApiList {
+        api: "ram:ListGroups",
+        items: "Groups.Group",
+        id: "GroupName",
+        name: "GroupName",
+        region: "",
+    }),
+    details: &[],
+    fields: &[],
+};
 
 const RAM_POLICIES: &str = "ram:ListPolicies";
 const RAM_POLICY_VERSION: &str = "ram:GetPolicyVersion";
