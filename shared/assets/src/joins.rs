@@ -71,26 +71,25 @@ fn server_group_zones(assets: &mut [Asset]) {
         .collect();
     let groups = ["ACS::ALB::ServerGroup", "ACS::NLB::ServerGroup"];
     for group in assets.iter_mut().filter(|a| groups.contains(&a.kind().as_str())) {
-        let ids = match group.fields.get("server_ids") {
-            Some(Slot::Known(Value::Array(ids))) => ids.clone(),
-            Some(other) => {
-                let other = other.clone();
-                group.fields.insert("server_zones".into(), other);
-                continue;
+        let (count, group_zones) = match group.fields.get("server_ids") {
+            Some(Slot::Known(Value::Array(ids))) => {
+                let found: Option<BTreeSet<String>> =
+                    ids.iter().map(|id| id.as_str().and_then(|id| zones.get(id).cloned().flatten())).collect();
+                let group_zones = match found {
+                    Some(found) => Slot::Known(found.into_iter().map(Value::String).collect()),
+                    None if group.source.is_none() => Slot::Unreported,
+                    None => Slot::Unknown,
+                };
+                (Slot::Known(Value::from(ids.len())), group_zones)
             }
+            // Unknown or unreported servers: so are their number and zones.
+            Some(other) => (other.clone(), other.clone()),
             None => continue,
         };
         if matches!(group.fields.get("server_count"), None | Some(Slot::Absent)) {
-            group.fields.insert("server_count".into(), Slot::Known(Value::from(ids.len())));
+            group.fields.insert("server_count".into(), count);
         }
-        let found: Option<BTreeSet<String>> =
-            ids.iter().map(|id| id.as_str().and_then(|id| zones.get(id).cloned().flatten())).collect();
-        let slot = match found {
-            Some(zones) => Slot::Known(zones.into_iter().map(Value::String).collect()),
-            None if group.source.is_none() => Slot::Unreported,
-            None => Slot::Unknown,
-        };
-        group.fields.insert("server_zones".into(), slot);
+        group.fields.insert("server_zones".into(), group_zones);
     }
 }
 

@@ -273,3 +273,50 @@ resource "alicloud_db_connection" "to_other" {
     let lone = rds.iter().find(|a| a.name.as_deref() == Some("rm-elsewhere")).unwrap();
     assert_eq!(lone.fields.get("deletion_protection"), Some(&Slot::Unknown));
 }
+
+#[test]
+fn server_groups_count_and_place_their_servers() {
+    use cspm_assets::Slot;
+    use serde_json::json;
+    let tf = r#"
+variable "servers" {}
+resource "alicloud_instance" "web" {
+  count             = 2
+  availability_zone = count.index == 0 ? "cn-hangzhou-h" : "cn-hangzhou-i"
+}
+resource "alicloud_alb_server_group" "known" {
+  server_group_name = "known"
+}
+resource "alicloud_alb_server_group_server_attachment" "web" {
+  count           = 2
+  server_group_id = alicloud_alb_server_group.known.id
+  server_id       = alicloud_instance.web[count.index].id
+}
+resource "alicloud_alb_server_group" "dynamic" {
+  server_group_name = "dynamic"
+  servers {
+    server_id = var.servers
+  }
+}
+resource "alicloud_alb_server_group" "elsewhere" {
+  server_group_name = "elsewhere"
+  servers {
+    server_id = "i-not-in-this-template"
+  }
+}
+"#;
+    let dir = dir_with(&[("main.tf", tf)]);
+    let assets = load_path(&dir.join("main.tf")).unwrap();
+    let group = |id: &str| assets.iter().find(|a| a.id == id).unwrap_or_else(|| panic!("{id}"));
+    let known = group("alicloud_alb_server_group.known");
+    assert_eq!(known.fields.get("server_count"), Some(&Slot::Known(json!(2))));
+    assert_eq!(known.fields.get("server_zones"), Some(&Slot::Known(json!(["cn-hangzhou-h", "cn-hangzhou-i"]))));
+    // A server known only after deployment: neither its number nor its zone is guessed.
+    let dynamic = group("alicloud_alb_server_group.dynamic");
+    assert_eq!(dynamic.fields.get("server_count"), Some(&Slot::Unknown));
+    assert_eq!(dynamic.fields.get("server_zones"), Some(&Slot::Unknown));
+    // A server the template does not declare: counted, but its zone is unknown.
+    let elsewhere = group("alicloud_alb_server_group.elsewhere");
+    assert_eq!(elsewhere.fields.get("server_count"), Some(&Slot::Known(json!(1))));
+    assert_eq!(elsewhere.fields.get("server_zones"), Some(&Slot::Unknown));
+}
