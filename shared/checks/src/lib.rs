@@ -8,6 +8,7 @@ mod ecs;
 pub mod expect;
 mod item;
 mod log_alerts;
+mod os_releases;
 mod oss;
 mod packs;
 mod parameters;
@@ -31,6 +32,7 @@ static CATALOGUE: LazyLock<Vec<&'static Check>> = LazyLock::new(|| {
         ram::CHECKS,
         root::CHECKS,
         ecs::CHECKS,
+        os_releases::CHECKS,
         oss::CHECKS,
         rds::CHECKS,
         actiontrail::CHECKS,

@@ -40,6 +40,8 @@ static ECS_INSTANCE: Schema = Schema {
         f("open_vulnerabilities", "", ""),
         f("instance_type", "InstanceType", "instance_type"),
         f("image_id", "ImageId", "image_id"),
+        // Runtime only: the OS release an image (custom ones too) runs, e.g. `CentOS  7.9 64位`.
+        f("os_name", "", ""),
         f("charge_type", "InstanceChargeType", "instance_charge_type"),
         f("auto_renew", "AutoRenew", "auto_renew"),
         f("deletion_protection", "DeletionProtection", "deletion_protection"),

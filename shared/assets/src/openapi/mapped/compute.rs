@@ -52,6 +52,7 @@ static ECS_INSTANCE: ApiMapping = ApiMapping {
         ("instance_name", ECS_INSTANCES, "InstanceName"),
         ("instance_type", ECS_INSTANCES, "InstanceType"),
         ("image_id", ECS_INSTANCES, "ImageId"),
+        ("os_name", ECS_INSTANCES, "OSName"),
         // PrePaid | PostPaid, as in the templates.
         ("charge_type", ECS_INSTANCES, "InstanceChargeType"),
         ("deletion_protection", ECS_INSTANCES, "DeletionProtection"),
