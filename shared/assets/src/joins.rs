@@ -17,39 +17,43 @@ pub(crate) fn apply(assets: &mut [Asset]) {
     fc_custom_domains(assets);
 }
 
-/// An FC service is bound to a custom domain when a domain routes to it by
-/// name (names are unique within a region; the join does not look at regions).
-/// A template holds all of its own domains. A runtime inventory says so only
-/// once `fc:ListCustomDomains` was imported, which an empty region cannot show:
-/// without any domain the field stays unreported. A domain whose routes are
-/// unknown leaves the others' answer unknown.
+/// At runtime an FC service is bound to a custom domain when a domain of its
+/// region routes to it by name (service names are unique in a region; import
+/// with `params.RegionId` to tell regions apart). A region says so only once
+/// its `fc:ListCustomDomains` was imported, which a region without domains
+/// cannot show: there the field stays unreported. Templates are joined by
+/// reference in `iac/map.rs`.
 fn fc_custom_domains(assets: &mut [Asset]) {
     let mut routed = BTreeSet::new();
-    let (mut domains, mut unknown_routes) = (false, false);
-    for domain in assets.iter().filter(|a| a.kind().as_str() == "ACS::FC::CustomDomain") {
-        domains = true;
+    let mut regions = BTreeSet::new();
+    let mut unknown_routes = BTreeSet::new();
+    for domain in assets.iter().filter(|a| a.kind().as_str() == "ACS::FC::CustomDomain" && a.source.is_none()) {
+        let region = domain.region.clone();
+        regions.insert(region.clone());
         match domain.fields.get("routed_services") {
             Some(Slot::Known(Value::Array(names))) => {
-                routed.extend(names.iter().filter_map(Value::as_str).map(str::to_owned))
+                routed.extend(names.iter().filter_map(Value::as_str).map(|n| (region.clone(), n.to_owned())))
             }
             Some(Slot::Known(Value::String(name))) => {
-                routed.insert(name.clone());
+                routed.insert((region, name.clone()));
             }
             Some(Slot::Absent) | None => {}
-            Some(_) => unknown_routes = true,
+            Some(_) => {
+                unknown_routes.insert(region);
+            }
         }
     }
-    for service in assets.iter_mut().filter(|a| a.kind().as_str() == "ACS::FC::Service") {
-        let template = service.source.is_some();
-        let slot = match service.fields.get("service_name") {
-            Some(Slot::Known(Value::String(name))) if routed.contains(name) => Slot::Known(Value::Bool(true)),
-            Some(Slot::Known(Value::String(_))) if !unknown_routes && (template || domains) => {
-                Slot::Known(Value::Bool(false))
-            }
-            _ if template => Slot::Unknown,
-            _ => continue,
+    for service in assets.iter_mut().filter(|a| a.kind().as_str() == "ACS::FC::Service" && a.source.is_none()) {
+        let Some(Slot::Known(Value::String(name))) = service.fields.get("service_name") else { continue };
+        let region = service.region.clone();
+        let bound = if routed.contains(&(region.clone(), name.clone())) {
+            true
+        } else if regions.contains(&region) && !unknown_routes.contains(&region) {
+            false
+        } else {
+            continue;
         };
-        service.fields.insert("custom_domain_bound".into(), slot);
+        service.fields.insert("custom_domain_bound".into(), Slot::Known(Value::Bool(bound)));
     }
 }
 
@@ -71,16 +75,23 @@ fn server_group_zones(assets: &mut [Asset]) {
         .collect();
     let groups = ["ACS::ALB::ServerGroup", "ACS::NLB::ServerGroup"];
     for group in assets.iter_mut().filter(|a| groups.contains(&a.kind().as_str())) {
+        // IP and Function Compute groups have no instances, so no zones to read.
+        let of_instances = match group.fields.get("server_group_type") {
+            Some(Slot::Known(Value::String(t))) => t.eq_ignore_ascii_case("Instance"),
+            _ => true,
+        };
         let (count, group_zones) = match group.fields.get("server_ids") {
             Some(Slot::Known(Value::Array(ids))) => {
+                // One instance attached on two ports is one server.
+                let distinct: BTreeSet<&str> = ids.iter().filter_map(Value::as_str).collect();
                 let found: Option<BTreeSet<String>> =
-                    ids.iter().map(|id| id.as_str().and_then(|id| zones.get(id).cloned().flatten())).collect();
+                    distinct.iter().map(|id| zones.get(*id).cloned().flatten()).collect();
                 let group_zones = match found {
                     Some(found) => Slot::Known(found.into_iter().map(Value::String).collect()),
                     None if group.source.is_none() => Slot::Unreported,
                     None => Slot::Unknown,
                 };
-                (Slot::Known(Value::from(ids.len())), group_zones)
+                (Slot::Known(Value::from(distinct.len())), group_zones)
             }
             // Unknown or unreported servers: so are their number and zones.
             Some(other) => (other.clone(), other.clone()),
@@ -89,7 +100,7 @@ fn server_group_zones(assets: &mut [Asset]) {
         if matches!(group.fields.get("server_count"), None | Some(Slot::Absent)) {
             group.fields.insert("server_count".into(), count);
         }
-        group.fields.insert("server_zones".into(), group_zones);
+        group.fields.insert("server_zones".into(), if of_instances { group_zones } else { Slot::Absent });
     }
 }
 

@@ -320,3 +320,63 @@ resource "alicloud_alb_server_group" "elsewhere" {
     assert_eq!(elsewhere.fields.get("server_count"), Some(&Slot::Known(json!(1))));
     assert_eq!(elsewhere.fields.get("server_zones"), Some(&Slot::Unknown));
 }
+
+#[test]
+fn joins_follow_references_and_leave_scaled_or_unresolved_targets_unknown() {
+    use cspm_assets::Slot;
+    use serde_json::json;
+    let tf = r#"
+resource "alicloud_fc_service" "orders" {
+  name            = "order-svc"
+  internet_access = true
+}
+resource "alicloud_fc_service" "billing" {
+  name = "billing-svc"
+}
+resource "alicloud_fc_custom_domain" "api" {
+  domain_name = "api.example.com"
+  route_config {
+    path          = "/*"
+    service_name  = alicloud_fc_service.orders.name
+    function_name = "process"
+  }
+}
+resource "alicloud_alb_server_group" "scaled" {
+  server_group_name = "scaled"
+}
+resource "alicloud_ess_server_group_attachment" "scaling" {
+  scaling_group_id = "asg-1"
+  server_group_id  = alicloud_alb_server_group.scaled.id
+  port             = 80
+  type             = "ALB"
+}
+resource "alicloud_db_connection" "a" {
+  instance_id = "rm-elsewhere"
+}
+resource "alicloud_db_connection" "b" {
+  instance_id = "rm-elsewhere"
+}
+resource "alicloud_api_gateway_group" "orders" {
+  name = "orders"
+}
+resource "alicloud_api_gateway_domain" "orders" {
+  group_id    = alicloud_api_gateway_group.orders.id
+  domain_name = "api.example.com"
+}
+"#;
+    let dir = dir_with(&[("main.tf", tf)]);
+    let assets = load_path(&dir.join("main.tf")).unwrap();
+    let field =
+        |id: &str, f: &str| assets.iter().find(|a| a.id == id).unwrap_or_else(|| panic!("{id}")).fields.get(f).cloned();
+    assert_eq!(field("alicloud_fc_service.orders", "custom_domain_bound"), Some(Slot::Known(json!(true))));
+    assert_eq!(field("alicloud_fc_service.billing", "custom_domain_bound"), Some(Slot::Known(json!(false))));
+    // Scaling adds the servers: neither their number nor their zones is known from the template.
+    assert_eq!(field("alicloud_alb_server_group.scaled", "server_count"), Some(Slot::Unknown));
+    assert_eq!(field("alicloud_alb_server_group.scaled", "server_zones"), Some(Slot::Unknown));
+    // Two connections to one undeclared instance: one instance.
+    assert_eq!(assets.iter().filter(|a| a.kind() == AssetKind::RdsInstance).count(), 1);
+    assert_eq!(
+        field("alicloud_api_gateway_group.orders", "custom_domains"),
+        Some(Slot::Known(json!(["api.example.com"])))
+    );
+}

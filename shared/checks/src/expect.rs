@@ -225,7 +225,7 @@ impl Expect {
             },
             Expect::LengthAtLeast(f, n) => match slot(f) {
                 Slot::Unknown | Slot::Unreported => Outcome::Unknown(f),
-                Slot::Absent => fail(f, "not set", format!("at least {n} entries")),
+                Slot::Absent => fail(f, "not set", format!("at least {n}")),
                 Slot::Known(v) => {
                     let len = elements(&v).len();
                     if len >= *n {

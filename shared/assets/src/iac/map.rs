@@ -83,6 +83,7 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     let mut out: Vec<Asset> = resources.iter().filter_map(resource).collect();
     let index = Index::new(resources, &out);
     let mut lone = Vec::new();
+    let mut lone_rds = std::collections::HashSet::new();
     // AccessKeys of users the template does not declare, by user name.
     let mut lone_keys: Vec<(String, &IacResource, Vec<AccessKey>)> = Vec::new();
     for r in resources {
@@ -105,11 +106,14 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
                     lone.push(asset(r, None, AssetSpec::SecurityGroup(group)));
                 }
             }
-            // A public endpoint of an instance the template does not declare: the
-            // instance is known only to be reachable (its other fields are unknown).
+            // A public endpoint of an instance the template does not declare (named
+            // by its id): the instance is known only to be reachable. A reference
+            // that did not join (a declared instance of unknown count) adds nothing.
             "alicloud_db_connection" => {
-                let id = string(&r.properties, "instance_id", None);
-                lone.push(lone_public_rds(r, id));
+                let id = r.properties.get("instance_id").filter(|v| !is_unknown(v)).and_then(text);
+                if let Some(id) = id.filter(|id| lone_rds.insert(id.clone())) {
+                    lone.push(lone_public_rds(r, id));
+                }
             }
             "alicloud_ram_access_key" | "ALIYUN::RAM::AccessKey" => {
                 let user = string(&r.properties, "user_name", None).or_else(|| string(&r.properties, "UserName", None));
@@ -135,6 +139,8 @@ pub fn to_assets(resources: &[IacResource]) -> Vec<Asset> {
     keep_essential_addons(&mut out);
     alb_security_policies(resources, &mut out);
     registry_buckets(resources, &mut out, &index);
+    scaled_server_groups(resources, &mut out, &index);
+    fc_routes(resources, &mut out, &index);
     crate::joins::apply(&mut out);
     out
 }
@@ -153,7 +159,7 @@ impl Index {
         let mut by_name = HashMap::new();
         for r in resources {
             let Some(&i) = by_address.get(&r.source.address) else { continue };
-            for key in ["name", "bucket", "user_name", "UserName", "BucketName", "allocation_id"] {
+            for key in ["name", "bucket", "user_name", "UserName", "BucketName", "allocation_id", "ServiceName"] {
                 if let Some(name) = r.properties.get(key).and_then(text) {
                     by_name.entry((assets[i].kind(), name)).or_insert(i);
                 }
@@ -338,8 +344,8 @@ fn alb_security_policies(resources: &[IacResource], out: &mut [Asset]) {
 
 /// A Container Registry instance keeps its images in the OSS bucket it names
 /// (by reference or bucket name): the instance takes that bucket's redundancy,
-/// LRS when the bucket leaves it out. A bucket the template does not declare
-/// leaves it unknown; no custom bucket leaves it out (CR manages its own).
+/// LRS when the bucket leaves it out. A bucket the template does not declare,
+/// or the one the registry creates when it names none, leaves it unknown.
 fn registry_buckets(resources: &[IacResource], out: &mut [Asset], index: &Index) {
     for r in resources {
         let key = match r.resource_type.as_str() {
@@ -347,16 +353,85 @@ fn registry_buckets(resources: &[IacResource], out: &mut [Asset], index: &Index)
             "alicloud_cr_ee_instance" => "custom_oss_bucket",
             _ => continue,
         };
-        let Some(named) = r.properties.get(key) else { continue };
-        let redundancy =
-            match index.find(named, AssetKind::OssBucket, out).map(|b| out[b].fields.get("redundancy_type")) {
-                Some(None | Some(Slot::Absent)) => Slot::Known(Value::String("LRS".into())),
-                Some(Some(slot)) => slot.clone(),
-                None => Slot::Unknown,
-            };
-        if let Some(cr) = out.iter_mut().find(|a| a.id == r.source.address) {
-            cr.fields.insert("storage_redundancy_type".into(), redundancy);
+        let Some(&cr) = index.by_address.get(&r.source.address) else { continue };
+        let bucket = r.properties.get(key).and_then(|named| index.find(named, AssetKind::OssBucket, out));
+        let redundancy = match bucket.map(|b| out[b].fields.get("redundancy_type")) {
+            Some(None | Some(Slot::Absent)) => Slot::Known(Value::String("LRS".into())),
+            Some(Some(slot)) => slot.clone(),
+            None => Slot::Unknown,
+        };
+        out[cr].fields.insert("storage_redundancy_type".into(), redundancy);
+    }
+}
+
+/// A server group that an Auto Scaling group fills holds whatever instances
+/// scaling adds: its servers are known only at runtime.
+fn scaled_server_groups(resources: &[IacResource], out: &mut [Asset], index: &Index) {
+    for r in resources {
+        let p = &r.properties;
+        let named: Vec<&Value> = match r.resource_type.as_str() {
+            "alicloud_ess_server_group_attachment" => p.get("server_group_id").into_iter().collect(),
+            "alicloud_ess_alb_server_group_attachment" => p.get("alb_server_group_id").into_iter().collect(),
+            "alicloud_ess_scaling_group" => {
+                list(p, "alb_server_group").into_iter().filter_map(|g| g.get("alb_server_group_id")).collect()
+            }
+            "ALIYUN::ESS::ScalingGroup" => {
+                list(p, "ServerGroups").into_iter().filter_map(|g| g.get("ServerGroupId")).collect()
+            }
+            _ => continue,
+        };
+        for v in named {
+            let group = [ALB_SERVER_GROUP, NLB_SERVER_GROUP]
+                .into_iter()
+                .find_map(|kind| index.find(v, AssetKind::Other(kind), out));
+            if let Some(g) = group {
+                out[g].fields.insert("server_ids".into(), Slot::Unknown);
+            }
         }
+    }
+}
+
+/// A template's FC service is bound to a custom domain when a domain's route
+/// names it, by reference or service name. A route to a service known only
+/// after deployment leaves the others unknown.
+fn fc_routes(resources: &[IacResource], out: &mut [Asset], index: &Index) {
+    let service = AssetKind::Other("ACS::FC::Service");
+    let (mut bound, mut unknown) = (std::collections::HashSet::new(), false);
+    for r in resources {
+        let p = &r.properties;
+        let (routes, key) = match r.resource_type.as_str() {
+            "ALIYUN::FC::CustomDomain" => {
+                let config = p.get("RouteConfig");
+                (config.and_then(|c| if is_unknown(c) { Some(c) } else { c.get("Routes") }), "ServiceName")
+            }
+            "alicloud_fc_custom_domain" => (p.get("route_config"), "service_name"),
+            _ => continue,
+        };
+        let Some(routes) = routes else { continue };
+        let routes: Vec<&Value> = match routes {
+            Value::Array(items) => items.iter().collect(),
+            one => vec![one],
+        };
+        for route in routes {
+            match route.get(key).filter(|_| !is_unknown(route)) {
+                Some(named) => match index.find(named, service, out) {
+                    Some(i) => {
+                        bound.insert(i);
+                    }
+                    // A name of a service elsewhere binds nothing here; an unresolved reference might.
+                    None => unknown |= is_unknown(named),
+                },
+                None => unknown |= is_unknown(route),
+            }
+        }
+    }
+    for (i, a) in out.iter_mut().enumerate().filter(|(_, a)| a.kind() == service) {
+        let slot = match (bound.contains(&i), unknown) {
+            (true, _) => Slot::Known(Value::Bool(true)),
+            (false, false) => Slot::Known(Value::Bool(false)),
+            (false, true) => Slot::Unknown,
+        };
+        a.fields.insert("custom_domain_bound".into(), slot);
     }
 }
 
@@ -432,9 +507,7 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
             let primary = Value::String(format!("primary ENI of {}", out[i].id));
             match out[i].fields.entry("network_interface_ids".into()).or_insert(Slot::Absent) {
                 Slot::Known(Value::Array(ids)) => ids.push(eni),
-                slot @ (Slot::Absent | Slot::Known(Value::Null)) => {
-                    *slot = Slot::Known(Value::Array(vec![primary, eni]))
-                }
+                slot @ Slot::Absent => *slot = Slot::Known(Value::Array(vec![primary, eni])),
                 Slot::Known(one) => *one = Value::Array(vec![one.clone(), eni]),
                 Slot::Unknown | Slot::Unreported => {}
             }
@@ -474,13 +547,20 @@ fn attach(r: &IacResource, out: &mut [Asset], index: &Index) -> bool {
 
 /// An RDS instance known only from a template's `alicloud_db_connection`
 /// naming it: every field is unknown but its public endpoint.
-fn lone_public_rds(r: &IacResource, instance_id: Option<String>) -> Asset {
-    let mut a = asset(r, instance_id, AssetSpec::RdsInstance(RdsInstance::default()));
-    if let Some(s) = schema::by_kind(AssetKind::RdsInstance.as_str()) {
-        a.fields = s.fields.iter().map(|f| (f.name.to_owned(), Slot::Unknown)).collect();
+fn lone_public_rds(r: &IacResource, instance_id: String) -> Asset {
+    let mut fields: Fields = schema::by_kind(AssetKind::RdsInstance.as_str())
+        .map(|s| s.fields.iter().map(|f| (f.name.to_owned(), Slot::Unknown)).collect())
+        .unwrap_or_default();
+    fields.insert("public_connection".into(), Slot::Known(Value::Bool(true)));
+    let spec = AssetSpec::RdsInstance(RdsInstance::default());
+    Asset {
+        id: r.source.address.clone(),
+        name: Some(instance_id),
+        region: None,
+        spec,
+        source: Some(r.source.clone()),
+        fields,
     }
-    a.fields.insert("public_connection".into(), Slot::Known(Value::Bool(true)));
-    a
 }
 
 /// The servers a list of server entries (or one entry) names: a referenced
@@ -592,7 +672,7 @@ fn configured(resource_type: &str) -> Option<(&'static str, Configures)> {
             ("server_group_id", Configures::GroupServers(NLB_SERVER_GROUP))
         }
         "ALIYUN::ApiGateway::CustomDomain" => ("GroupId", Configures::ApiDomain),
-        "alicloud_api_gateway_custom_domain" => ("group_id", Configures::ApiDomain),
+        "alicloud_api_gateway_domain" | "alicloud_api_gateway_custom_domain" => ("group_id", Configures::ApiDomain),
         "ALIYUN::ECS::NetworkInterfaceAttachment" => ("InstanceId", Configures::NetworkInterface),
         "alicloud_network_interface_attachment" | "alicloud_ecs_network_interface_attachment" => {
             ("instance_id", Configures::NetworkInterface)

@@ -156,12 +156,15 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
         }
         "ram:ListPoliciesForRole" => {
             let policies = required_list(api, body, "Policies", "Policy")?;
-            let names = policies.iter().map(|p| {
-                let kind = str_field(p, "PolicyType").unwrap_or_else(|| "Custom".into());
-                Value::String(format!("{kind}:{}", str_field(p, "PolicyName").unwrap_or_default()))
-            });
+            let names = policies
+                .iter()
+                .map(|p| match (str_field(p, "PolicyType"), str_field(p, "PolicyName")) {
+                    (Some(kind), Some(name)) => Ok(Value::String(format!("{kind}:{name}"))),
+                    _ => Err(malformed(api, "a policy lacks PolicyType or PolicyName")),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
             vec![
-                ("attached_policy_names", known(names.collect())),
+                ("attached_policy_names", known(Value::Array(names))),
                 ("attached_policies", Slot::Absent),
                 ("inline_policies", Slot::Absent),
             ]

@@ -120,6 +120,7 @@ fn list_items<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
 /// Reads every mapped call into schema fields of the builder's assets, then
 /// marks every schema field no call reported as `Unreported`.
 pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), IngestError> {
+    let mut paged = std::collections::HashSet::new();
     for m in registry() {
         let Some(kind) = AssetKind::from_name(m.kind) else { continue };
         // Error bodies (`Code`) that `ingest` admits carry no mapped field.
@@ -135,7 +136,9 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
                     let text =
                         |k: &str| (!k.is_empty()).then(|| get(item, k).and_then(crate::iac::scalar_text)).flatten();
                     asset.name = asset.name.take().or_else(|| text(list.name));
-                    asset.region = asset.region.take().or_else(|| text(list.region));
+                    // Items that do not name their region are in the one the request asked.
+                    let asked = || r.params.get("RegionId").filter(|v| !v.is_empty()).cloned();
+                    asset.region = asset.region.take().or_else(|| text(list.region)).or_else(asked);
                     found.push((id, item));
                 }
             }
@@ -162,7 +165,14 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
                         None | Some(Value::Null) => Slot::Absent,
                         Some(v) => Slot::Known(v),
                     };
-                    asset.fields.insert((*field).to_owned(), slot);
+                    // A list read from several pages of one call (`Servers[].ServerId`
+                    // over NextToken pages) is their union, not the last page.
+                    let page = (kind, id.clone(), *field);
+                    if path.contains("[]") && !paged.insert(page) {
+                        merge_page(asset.fields.entry((*field).to_owned()).or_insert(Slot::Absent), slot);
+                    } else {
+                        asset.fields.insert((*field).to_owned(), slot);
+                    }
                 }
             }
         }
@@ -176,6 +186,21 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
         }
     }
     Ok(())
+}
+
+/// Adds one more page's list to what earlier pages gave (each element once).
+fn merge_page(earlier: &mut Slot, page: Slot) {
+    match (earlier, page) {
+        (Slot::Known(Value::Array(items)), Slot::Known(Value::Array(more))) => {
+            for x in more {
+                if !items.contains(&x) {
+                    items.push(x);
+                }
+            }
+        }
+        (earlier @ (Slot::Absent | Slot::Known(Value::Null)), page) => *earlier = page,
+        _ => {}
+    }
 }
 
 #[cfg(test)]

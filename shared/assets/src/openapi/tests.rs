@@ -157,3 +157,44 @@ fn an_ack_master_url_that_is_not_json_is_a_clear_error() {
     .to_string();
     assert!(err.contains("cs:DescribeClusterDetail") && err.contains("master_url"), "{err}");
 }
+
+#[test]
+fn paged_server_lists_add_up_and_regions_keep_fc_routes_apart() {
+    let instance = |id: &str, zone: &str| json!({"InstanceId": id, "RegionId": "cn-hangzhou", "Status": "Running", "ZoneId": zone});
+    let page = |servers: &[&str]| {
+        let servers: Vec<Value> =
+            servers.iter().map(|s| json!({"ServerId": s, "ServerType": "Ecs", "Port": 80})).collect();
+        with("alb:ListServerGroupServers", ("ServerGroupId", "sgp-1"), json!({"Servers": servers}))
+    };
+    let mut fc_services = resp(
+        "fc:ListServices",
+        json!({"services": [{"serviceName": "api", "serviceId": "s-hz", "internetAccess": true}]}),
+    );
+    fc_services.params.insert("RegionId".into(), "cn-hangzhou".into());
+    let mut fc_domains = resp(
+        "fc:ListCustomDomains",
+        json!({"customDomains": [{"domainName": "a.example.com", "routeConfig": {"routes": [{"serviceName": "api"}]}}]}),
+    );
+    fc_domains.params.insert("RegionId".into(), "cn-shanghai".into());
+    let assets = ingest(&[
+        resp(
+            "ecs:DescribeInstances",
+            json!({"Instances": {"Instance": [instance("i-1", "cn-hangzhou-i"), instance("i-2", "cn-hangzhou-h")]}}),
+        ),
+        resp(
+            "alb:ListServerGroups",
+            json!({"ServerGroups": [{"ServerGroupId": "sgp-1", "ServerGroupType": "Instance", "ServerCount": 2}]}),
+        ),
+        page(&["i-1"]),
+        page(&["i-2"]),
+        fc_services,
+        fc_domains,
+    ])
+    .unwrap();
+    let group = find(&assets, AssetKind::Other("ACS::ALB::ServerGroup"), "sgp-1");
+    assert_eq!(group.fields.get("server_zones"), Some(&Slot::Known(json!(["cn-hangzhou-h", "cn-hangzhou-i"]))));
+    // A Shanghai domain routing to "api" says nothing of Hangzhou's "api", nor whether Hangzhou has domains.
+    let service = find(&assets, AssetKind::Other("ACS::FC::Service"), "s-hz");
+    assert_eq!(service.region.as_deref(), Some("cn-hangzhou"));
+    assert_eq!(service.fields.get("custom_domain_bound"), Some(&Slot::Unreported));
+}

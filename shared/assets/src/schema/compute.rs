@@ -184,7 +184,8 @@ static FC_SERVICE: Schema = Schema {
     tf_types: &["alicloud_fc_service"],
     fields: &[
         f("service_name", "ServiceName", "name"),
-        // Whether a custom domain routes to the service (joined in `joins.rs`).
+        // Whether a custom domain routes to the service (joined in `iac/map.rs`
+        // for templates, `joins.rs` for OpenAPI inventories).
         f("custom_domain_bound", "", ""),
         f("role", "Role", "role"),
         // Function Compute services reach the Internet unless told otherwise.
@@ -230,8 +231,9 @@ static FC_CUSTOM_DOMAIN: Schema = Schema {
     fields: &[
         f("protocol", "Protocol", "protocol"),
         f("cert_config", "CertConfig", "cert_config"),
-        // The services its routes send requests to, by name.
-        f("routed_services", "RouteConfig.Routes.ServiceName", "route_config.routes.service_name"),
+        // The services its routes send requests to, by name (templates are
+        // joined by reference in `iac/map.rs`).
+        f("routed_services", "RouteConfig.Routes.ServiceName", "route_config.service_name"),
     ],
 };
 

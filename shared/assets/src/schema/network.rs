@@ -302,7 +302,8 @@ static API_CUSTOM_DOMAIN: Schema = Schema {
     kind: "ACS::ApiGateway::CustomDomain",
     product: "API Gateway",
     ros_types: &["ALIYUN::ApiGateway::CustomDomain"],
-    tf_types: &["alicloud_api_gateway_custom_domain"],
+    // The provider's resource, and the name InfraGuard's rules use.
+    tf_types: &["alicloud_api_gateway_domain", "alicloud_api_gateway_custom_domain"],
     fields: &[f("certificate_body", "CertificateBody", "certificate_body")],
 };
 
