@@ -283,8 +283,8 @@ const ALB_ACLS: &str = "alb:ListAcls";
 const ALB_ACL_ENTRIES: &str = "alb:ListAclEntries";
 
 /// ALB ACLs; the entries come from `ListAclEntries`, whose response does not
-/// repeat the ACL id (the request's `AclId` names it). When the entries span
-/// several pages, import them as one response: each page replaces the last.
+/// repeat the ACL id (the request's `AclId` names it). Entries over several
+/// pages add up (every page imported with the same `AclId`).
 static ALB_ACL: ApiMapping = ApiMapping {
     kind: "ACS::ALB::Acl",
     list: Some(ApiList { api: ALB_ACLS, items: "Acls", id: "AclId", name: "AclName", region: "" }),
