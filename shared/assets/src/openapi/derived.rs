@@ -45,12 +45,22 @@ const TRAILS: &str = "actiontrail:DescribeTrails";
 const TLS_POLICIES: &str = "slb:ListTLSCipherPolicies";
 /// The instances that have a RAM role, with its name (instances without one are not listed).
 const INSTANCE_ROLES: &str = "ecs:DescribeInstanceRamRole";
+/// Every listener of the load balancers asked, each protocol's settings in its own object.
+const SLB_LISTENERS: &str = "slb:DescribeLoadBalancerListeners";
 /// Redis renewal: `Duration` counts only while `AutoRenew` is on.
 const REDIS_RENEWAL: &str = "r-kvstore:DescribeInstanceAutoRenewalAttribute";
 
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
-    CALLS.iter().map(|c| c.0).chain([NETWORK_ACLS, EIPS, TRAILS, TLS_POLICIES, INSTANCE_ROLES, REDIS_RENEWAL])
+    CALLS.iter().map(|c| c.0).chain([
+        NETWORK_ACLS,
+        EIPS,
+        TRAILS,
+        TLS_POLICIES,
+        INSTANCE_ROLES,
+        REDIS_RENEWAL,
+        SLB_LISTENERS,
+    ])
 }
 
 /// Reads `r`, one of [`apis`] (others are ignored).
@@ -69,6 +79,9 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     }
     if r.api == INSTANCE_ROLES {
         return instance_roles(b, r);
+    }
+    if r.api == SLB_LISTENERS {
+        return slb_listeners(b, &r.response);
     }
     if r.api == REDIS_RENEWAL {
         return redis_renewal(b, &r.response);
@@ -248,6 +261,34 @@ fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         let attached = str_field(eip, "InstanceId").is_some_and(|i| !i.is_empty());
         let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
         asset.fields.insert("attached".into(), known(Value::Bool(attached)));
+    }
+    Ok(())
+}
+
+/// SLB listeners, named `lb-…:port` as the HTTPS listener detail call names
+/// them. A setting of another protocol (HTTP forwarding on a TCP listener, a
+/// cipher policy on HTTP) is not set rather than unreported.
+fn slb_listeners(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    let kind = AssetKind::Other(SLB_LISTENER);
+    let listeners = body.get("Listeners").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    for l in listeners {
+        let (Some(lb), Some(port), Some(protocol)) =
+            (str_field(l, "LoadBalancerId"), str_field(l, "ListenerPort"), str_field(l, "ListenerProtocol"))
+        else {
+            return Err(malformed(SLB_LISTENERS, "a listener lacks LoadBalancerId, ListenerPort or ListenerProtocol"));
+        };
+        let protocol = protocol.to_ascii_lowercase();
+        let config = l.get(format!("{}ListenerConfig", protocol.to_ascii_uppercase()).as_str());
+        let setting = |key: &str| config.and_then(|c| c.get(key)).filter(|v| !v.is_null()).cloned();
+        let slot = |v: Option<Value>| v.map_or(Slot::Absent, known);
+        let asset = b.entry(kind, &format!("{lb}:{port}"), || AssetSpec::Resource(SLB_LISTENER.to_owned()));
+        asset.fields.insert("port".into(), slot(l.get("ListenerPort").cloned()));
+        asset.fields.insert("acl_status".into(), slot(l.get("AclStatus").cloned()));
+        asset.fields.insert("acl_id".into(), slot(l.get("AclId").cloned()));
+        asset.fields.insert("health_check".into(), slot(setting("HealthCheck")));
+        asset.fields.insert("listener_forward".into(), slot(setting("ListenerForward")));
+        asset.fields.insert("tls_cipher_policy".into(), slot(setting("TLSCipherPolicy")));
+        asset.fields.insert("protocol".into(), known(Value::String(protocol)));
     }
     Ok(())
 }

@@ -13,7 +13,7 @@
 use super::{ApiDetail, ApiList, ApiMapping};
 
 pub(super) static MAPPINGS: &[&ApiMapping] =
-    &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &RAM_ROLE, &RAM_GROUP, &KMS_KEY];
+    &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &RAM_ROLE, &RAM_GROUP, &KMS_KEY, &KMS_SECRET];
 
 // ---------------------------------------------------------------- OSS
 
@@ -199,5 +199,29 @@ static KMS_KEY: ApiMapping = ApiMapping {
         ("automatic_rotation", KMS_KEY_DETAIL, "KeyMetadata.AutomaticRotation"),
         // Aliyun_KMS / EXTERNAL.
         ("origin", KMS_KEY_DETAIL, "KeyMetadata.Origin"),
+    ],
+};
+
+const KMS_SECRETS: &str = "kms:ListSecrets";
+const KMS_SECRET_DETAIL: &str = "kms:DescribeSecret";
+
+/// Secrets Manager secrets, named by their name; `DescribeSecret` tells
+/// whether they rotate.
+static KMS_SECRET: ApiMapping = ApiMapping {
+    kind: "ACS::KMS::Secret",
+    list: Some(ApiList {
+        api: KMS_SECRETS,
+        items: "SecretList.Secret",
+        id: "SecretName",
+        name: "SecretName",
+        region: "",
+    }),
+    details: &[ApiDetail { api: KMS_SECRET_DETAIL, param: "SecretName" }],
+    fields: &[
+        // Generic / Rds / Redis / RAMCredentials / ECS, as in the templates.
+        ("secret_type", KMS_SECRETS, "SecretType"),
+        ("secret_type", KMS_SECRET_DETAIL, "SecretType"),
+        // Enabled / Disabled / Invalid (a secret that cannot rotate).
+        ("automatic_rotation", KMS_SECRET_DETAIL, "AutomaticRotation"),
     ],
 };
