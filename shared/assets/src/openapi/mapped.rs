@@ -124,7 +124,7 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
     for m in registry() {
         let Some(kind) = AssetKind::from_name(m.kind) else { continue };
         // Error bodies (`Code`) that `ingest` admits carry no mapped field.
-        for r in responses.iter().filter(|r| !r.response.get("Code").is_some_and(Value::is_string)) {
+        for r in responses.iter().filter(|r| super::error_code(&r.response).is_none()) {
             let api = r.api.as_str();
             let mut found: Vec<(String, &Value)> = Vec::new();
             if let Some(list) = m.list.as_ref().filter(|l| l.api == api) {

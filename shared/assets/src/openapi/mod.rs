@@ -125,6 +125,16 @@ macro_rules! spec_mut {
     };
 }
 
+/// The error code of an error body. Some products put a `Code` in their
+/// successful bodies too (Container Registry: `"Code": "success"` with
+/// `"IsSuccess": true`); those are not errors.
+pub(crate) fn error_code(body: &Value) -> Option<&str> {
+    let code = body.get("Code").and_then(Value::as_str)?;
+    let succeeded = ["IsSuccess", "Success"].iter().any(|k| body.get(*k).and_then(Value::as_bool) == Some(true))
+        || ["success", "ok", "200"].iter().any(|s| code.eq_ignore_ascii_case(s));
+    (!succeeded).then_some(code)
+}
+
 /// Turns responses into assets. Any malformed response fails the whole
 /// import, naming the call and what is wrong, so nothing is half-imported.
 pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
@@ -134,7 +144,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
     for r in responses {
         let api = r.api.as_str();
         let body = &r.response;
-        if let Some(code) = body.get("Code").and_then(Value::as_str) {
+        if let Some(code) = error_code(body) {
             // An error body: only "this user has no login profile" and "this
             // bucket has no policy" carry information.
             if api == "ram:GetLoginProfile" && code.contains("LoginProfile") {

@@ -198,3 +198,11 @@ fn paged_server_lists_add_up_and_regions_keep_fc_routes_apart() {
     assert_eq!(service.region.as_deref(), Some("cn-hangzhou"));
     assert_eq!(service.fields.get("custom_domain_bound"), Some(&Slot::Unreported));
 }
+
+#[test]
+fn a_code_in_a_successful_body_is_not_an_error() {
+    assert_eq!(error_code(&json!({"Code": "success", "IsSuccess": true, "Repositories": []})), None);
+    assert_eq!(error_code(&json!({"Code": "200", "Data": {}})), None);
+    assert_eq!(error_code(&json!({"Code": "Forbidden.RAM", "Message": "no"})), Some("Forbidden.RAM"));
+    assert_eq!(error_code(&json!({"Code": "InstanceNotExist", "IsSuccess": false})), Some("InstanceNotExist"));
+}

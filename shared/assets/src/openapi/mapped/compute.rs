@@ -31,6 +31,7 @@ pub(super) static MAPPINGS: &[&ApiMapping] = &[
     &FC_SERVICE,
     &FC_FUNCTION,
     &FC_CUSTOM_DOMAIN,
+    &CR_REPOSITORY,
     &MSE_CLUSTER,
     &MSE_GATEWAY,
 ];
@@ -361,6 +362,24 @@ static FC_CUSTOM_DOMAIN: ApiMapping = ApiMapping {
         // is required with it), so it is set exactly when HTTPS has a certificate.
         ("cert_config", FC_DOMAINS, "certConfig.certName"),
         ("routed_services", FC_DOMAINS, "routeConfig.routes[].serviceName"),
+    ],
+};
+
+// ---------------------------------------------------------------------------
+// Container Registry Enterprise Edition (cr 2018-12-01)
+
+const CR_REPOSITORIES: &str = "cr:ListRepository";
+
+/// Repositories of one instance (`ListRepository --InstanceId`), named by `RepoId`.
+static CR_REPOSITORY: ApiMapping = ApiMapping {
+    kind: "ACS::CR::Repository",
+    list: Some(ApiList { api: CR_REPOSITORIES, items: "Repositories", id: "RepoId", name: "RepoName", region: "" }),
+    details: &[],
+    fields: &[
+        // PRIVATE / PUBLIC, as in the templates.
+        ("repo_type", CR_REPOSITORIES, "RepoType"),
+        // A JSON boolean.
+        ("tag_immutability", CR_REPOSITORIES, "TagImmutability"),
     ],
 };
 
