@@ -47,6 +47,9 @@ const TLS_POLICIES: &str = "slb:ListTLSCipherPolicies";
 const INSTANCE_ROLES: &str = "ecs:DescribeInstanceRamRole";
 /// Every listener of the load balancers asked, each protocol's settings in its own object.
 const SLB_LISTENERS: &str = "slb:DescribeLoadBalancerListeners";
+/// NAS file systems (for their mount targets) and an access group's rules.
+const NAS_FILE_SYSTEMS: &str = "nas:DescribeFileSystems";
+const NAS_ACCESS_RULES: &str = "nas:DescribeAccessRules";
 /// Redis renewal: `Duration` counts only while `AutoRenew` is on.
 const REDIS_RENEWAL: &str = "r-kvstore:DescribeInstanceAutoRenewalAttribute";
 
@@ -60,6 +63,8 @@ pub(super) fn apis() -> impl Iterator<Item = &'static str> {
         INSTANCE_ROLES,
         REDIS_RENEWAL,
         SLB_LISTENERS,
+        NAS_FILE_SYSTEMS,
+        NAS_ACCESS_RULES,
     ])
 }
 
@@ -82,6 +87,12 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     }
     if r.api == SLB_LISTENERS {
         return slb_listeners(b, &r.response);
+    }
+    if r.api == NAS_FILE_SYSTEMS {
+        return nas_mount_targets(b, &r.response);
+    }
+    if r.api == NAS_ACCESS_RULES {
+        return nas_access_rules(b, r);
     }
     if r.api == REDIS_RENEWAL {
         return redis_renewal(b, &r.response);
@@ -289,6 +300,46 @@ fn slb_listeners(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         asset.fields.insert("listener_forward".into(), slot(setting("ListenerForward")));
         asset.fields.insert("tls_cipher_policy".into(), slot(setting("TLSCipherPolicy")));
         asset.fields.insert("protocol".into(), known(Value::String(protocol)));
+    }
+    Ok(())
+}
+
+/// Every mount target of every file system, named by its domain, with the
+/// access group that governs it.
+fn nas_mount_targets(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
+    const MOUNT_TARGET: &str = "ACS::NAS::MountTarget";
+    for fs in required_list(NAS_FILE_SYSTEMS, body, "FileSystems", "FileSystem")? {
+        for target in list(fs, "MountTargets", "MountTarget") {
+            let Some(domain) = str_field(target, "MountTargetDomain") else {
+                return Err(malformed(NAS_FILE_SYSTEMS, "a mount target lacks MountTargetDomain"));
+            };
+            let kind = AssetKind::Other(MOUNT_TARGET);
+            let asset = b.entry(kind, &domain, || AssetSpec::Resource(MOUNT_TARGET.to_owned()));
+            let group = str_field(target, "AccessGroupName").map_or(Slot::Absent, |g| known(Value::String(g)));
+            asset.fields.insert("access_group_name".into(), group);
+        }
+    }
+    Ok(())
+}
+
+/// The rules of the access group the request names (`params.AccessGroupName`),
+/// each named `group:rule-id` (rule ids repeat from group to group).
+fn nas_access_rules(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
+    const ACCESS_RULE: &str = "ACS::NAS::AccessRule";
+    let group =
+        r.params.get("AccessGroupName").filter(|g| !g.is_empty()).ok_or_else(|| {
+            malformed(NAS_ACCESS_RULES, "needs params.AccessGroupName (the access group asked about)")
+        })?;
+    for rule in required_list(NAS_ACCESS_RULES, &r.response, "AccessRules", "AccessRule")? {
+        let Some(id) = str_field(rule, "AccessRuleId") else {
+            return Err(malformed(NAS_ACCESS_RULES, "a rule lacks AccessRuleId"));
+        };
+        let kind = AssetKind::Other(ACCESS_RULE);
+        let asset = b.entry(kind, &format!("{group}:{id}"), || AssetSpec::Resource(ACCESS_RULE.to_owned()));
+        for (field, key) in [("source_cidr_ip", "SourceCidrIp"), ("ipv6_source_cidr_ip", "Ipv6SourceCidrIp")] {
+            let value = str_field(rule, key).map_or(Slot::Absent, |v| known(Value::String(v)));
+            asset.fields.insert(field.into(), value);
+        }
     }
     Ok(())
 }

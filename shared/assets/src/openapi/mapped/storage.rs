@@ -12,8 +12,18 @@
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
-pub(super) static MAPPINGS: &[&ApiMapping] =
-    &[&OSS_BUCKET, &SLS_PROJECT, &SLS_LOGSTORE, &TRAIL, &RAM_POLICY, &RAM_ROLE, &RAM_GROUP, &KMS_KEY, &KMS_SECRET];
+pub(super) static MAPPINGS: &[&ApiMapping] = &[
+    &OSS_BUCKET,
+    &SLS_PROJECT,
+    &SLS_LOGSTORE,
+    &TRAIL,
+    &RAM_POLICY,
+    &RAM_ROLE,
+    &RAM_GROUP,
+    &KMS_KEY,
+    &KMS_SECRET,
+    &NAS_FILE_SYSTEM,
+];
 
 // ---------------------------------------------------------------- OSS
 
@@ -224,4 +234,25 @@ static KMS_SECRET: ApiMapping = ApiMapping {
         // Enabled / Disabled / Invalid (a secret that cannot rotate).
         ("automatic_rotation", KMS_SECRET_DETAIL, "AutomaticRotation"),
     ],
+};
+
+// ---------------------------------------------------------------- NAS
+
+const NAS_FILE_SYSTEMS: &str = "nas:DescribeFileSystems";
+
+/// File systems; their mount targets and the access groups' rules are read in
+/// `openapi/derived.rs` (a mount target is named by its domain, a rule by its
+/// access group and rule id).
+static NAS_FILE_SYSTEM: ApiMapping = ApiMapping {
+    kind: "ACS::NAS::FileSystem",
+    list: Some(ApiList {
+        api: NAS_FILE_SYSTEMS,
+        items: "FileSystems.FileSystem",
+        id: "FileSystemId",
+        name: "Description",
+        region: "RegionId",
+    }),
+    details: &[],
+    // 0: not encrypted, 1: a NAS-managed key, 2: a KMS key of one's own.
+    fields: &[("encrypt_type", NAS_FILE_SYSTEMS, "EncryptType")],
 };
