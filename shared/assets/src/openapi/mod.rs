@@ -135,6 +135,10 @@ pub(crate) fn error_code(body: &Value) -> Option<&str> {
     (!succeeded).then_some(code)
 }
 
+fn oss_bucket_asset<'a>(b: &'a mut Builder, bucket: &str) -> &'a mut Asset {
+    b.entry(AssetKind::OssBucket, bucket, || AssetSpec::OssBucket(OssBucket::default()))
+}
+
 /// Turns responses into assets. Any malformed response fails the whole
 /// import, naming the call and what is wrong, so nothing is half-imported.
 pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
@@ -153,8 +157,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
                 continue;
             }
             if api == "oss:GetBucketPolicy" && code == "NoSuchBucketPolicy" {
-                let bucket = param(r, "BucketName")?;
-                let asset = b.entry(AssetKind::OssBucket, &bucket, || AssetSpec::OssBucket(OssBucket::default()));
+                let asset = oss_bucket_asset(&mut b, &param(r, "BucketName")?);
                 for field in [
                     "policy",
                     "policy_text",

@@ -35,6 +35,8 @@ const OSS_ENCRYPTION: &str = "oss:GetBucketEncryption";
 /// The body is the policy document itself; a bucket without one answers
 /// `NoSuchBucketPolicy` (read in `openapi/mod.rs`).
 const OSS_POLICY: &str = "oss:GetBucketPolicy";
+const OSS_REFERER: &str = "oss:GetBucketReferer";
+const OSS_TAGGING: &str = "oss:GetBucketTagging";
 
 /// The typed adapter creates the bucket from `GetBucketInfo` (which names
 /// it, so no request parameter is needed) or `GetBucketAcl`; the other calls
@@ -49,9 +51,18 @@ static OSS_BUCKET: ApiMapping = ApiMapping {
         ApiDetail { api: OSS_LOGGING, param: "BucketName" },
         ApiDetail { api: OSS_ENCRYPTION, param: "BucketName" },
         ApiDetail { api: OSS_POLICY, param: "BucketName" },
+        ApiDetail { api: OSS_REFERER, param: "BucketName" },
+        ApiDetail { api: OSS_TAGGING, param: "BucketName" },
     ],
     fields: &[
         ("acl", OSS_INFO, "AccessControlList.Grant"),
+        // Enabled / Disabled.
+        ("cross_region_replication", OSS_INFO, "CrossRegionReplication"),
+        // One referer is text, several a list; an empty `<RefererList/>` none.
+        ("referers", OSS_REFERER, "RefererConfiguration.RefererList.Referer"),
+        ("referer_allow_empty", OSS_REFERER, "RefererConfiguration.AllowEmptyReferer"),
+        // `<Tag><Key>…</Key><Value>…</Value></Tag>` elements; an empty `<TagSet/>` none.
+        ("tags", OSS_TAGGING, "Tagging.TagSet.Tag"),
         // Absent until versioning is first configured: never enabled.
         ("versioning_status", OSS_INFO, "Versioning"),
         // Empty when access logging is off.
