@@ -277,8 +277,10 @@ fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 }
 
 /// SLB listeners, named `lb-…:port` as the HTTPS listener detail call names
-/// them. A setting of another protocol (HTTP forwarding on a TCP listener, a
-/// cipher policy on HTTP) is not set rather than unreported.
+/// them (a UDP listener `lb-…:port/udp`: it may share its port with a TCP one).
+/// A setting of another protocol (HTTP forwarding on a TCP listener, a cipher
+/// policy on HTTP) is not set; one the protocol has but the response lacks is
+/// unreported.
 fn slb_listeners(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other(SLB_LISTENER);
     let listeners = body.get("Listeners").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
@@ -290,15 +292,18 @@ fn slb_listeners(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
         };
         let protocol = protocol.to_ascii_lowercase();
         let config = l.get(format!("{}ListenerConfig", protocol.to_ascii_uppercase()).as_str());
-        let setting = |key: &str| config.and_then(|c| c.get(key)).filter(|v| !v.is_null()).cloned();
-        let slot = |v: Option<Value>| v.map_or(Slot::Absent, known);
-        let asset = b.entry(kind, &format!("{lb}:{port}"), || AssetSpec::Resource(SLB_LISTENER.to_owned()));
-        asset.fields.insert("port".into(), slot(l.get("ListenerPort").cloned()));
-        asset.fields.insert("acl_status".into(), slot(l.get("AclStatus").cloned()));
-        asset.fields.insert("acl_id".into(), slot(l.get("AclId").cloned()));
-        asset.fields.insert("health_check".into(), slot(setting("HealthCheck")));
-        asset.fields.insert("listener_forward".into(), slot(setting("ListenerForward")));
-        asset.fields.insert("tls_cipher_policy".into(), slot(setting("TLSCipherPolicy")));
+        let value = |v: Option<&Value>| v.filter(|v| !v.is_null()).cloned().map_or(Slot::Absent, known);
+        // A setting this protocol has: unreported when its configuration object is missing.
+        let own = |key: &str| if config.is_some() { value(config.and_then(|c| c.get(key))) } else { Slot::Unreported };
+        let other = |key: &str, of: &str| if protocol == of { own(key) } else { Slot::Absent };
+        let id = if protocol == "udp" { format!("{lb}:{port}/udp") } else { format!("{lb}:{port}") };
+        let asset = b.entry(kind, &id, || AssetSpec::Resource(SLB_LISTENER.to_owned()));
+        asset.fields.insert("port".into(), value(l.get("ListenerPort")));
+        asset.fields.insert("acl_status".into(), value(l.get("AclStatus")));
+        asset.fields.insert("acl_id".into(), value(l.get("AclId")));
+        asset.fields.insert("health_check".into(), own("HealthCheck"));
+        asset.fields.insert("listener_forward".into(), other("ListenerForward", "http"));
+        asset.fields.insert("tls_cipher_policy".into(), other("TLSCipherPolicy", "https"));
         asset.fields.insert("protocol".into(), known(Value::String(protocol)));
     }
     Ok(())
@@ -323,19 +328,24 @@ fn nas_mount_targets(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 }
 
 /// The rules of the access group the request names (`params.AccessGroupName`),
-/// each named `group:rule-id` (rule ids repeat from group to group).
+/// each named `region:file-system-type:group:rule-id`: rule ids repeat from
+/// group to group, and a group name (`DEFAULT_VPC_GROUP_NAME`) from region to
+/// region and between standard and extreme file systems.
 fn nas_access_rules(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
     const ACCESS_RULE: &str = "ACS::NAS::AccessRule";
     let group =
         r.params.get("AccessGroupName").filter(|g| !g.is_empty()).ok_or_else(|| {
             malformed(NAS_ACCESS_RULES, "needs params.AccessGroupName (the access group asked about)")
         })?;
+    let region = r.params.get("RegionId").map_or("", String::as_str);
+    let fs_type = r.params.get("FileSystemType").map_or("standard", String::as_str);
     for rule in required_list(NAS_ACCESS_RULES, &r.response, "AccessRules", "AccessRule")? {
         let Some(id) = str_field(rule, "AccessRuleId") else {
             return Err(malformed(NAS_ACCESS_RULES, "a rule lacks AccessRuleId"));
         };
         let kind = AssetKind::Other(ACCESS_RULE);
-        let asset = b.entry(kind, &format!("{group}:{id}"), || AssetSpec::Resource(ACCESS_RULE.to_owned()));
+        let name = format!("{region}:{fs_type}:{group}:{id}");
+        let asset = b.entry(kind, &name, || AssetSpec::Resource(ACCESS_RULE.to_owned()));
         for (field, key) in [("source_cidr_ip", "SourceCidrIp"), ("ipv6_source_cidr_ip", "Ipv6SourceCidrIp")] {
             let value = str_field(rule, key).map_or(Slot::Absent, |v| known(Value::String(v)));
             asset.fields.insert(field.into(), value);

@@ -15,6 +15,7 @@ use super::{ApiResponse, Builder, IngestError, malformed};
 use crate::model::{AssetKind, AssetSpec, Slot};
 use crate::schema;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// How one resource type is read from OpenAPI responses.
 pub struct ApiMapping {
@@ -120,7 +121,7 @@ fn list_items<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
 /// Reads every mapped call into schema fields of the builder's assets, then
 /// marks every schema field no call reported as `Unreported`.
 pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), IngestError> {
-    let mut paged = std::collections::HashSet::new();
+    let mut paged = std::collections::HashMap::new();
     for m in registry() {
         let Some(kind) = AssetKind::from_name(m.kind) else { continue };
         // Error bodies (`Code`) that `ingest` admits carry no mapped field.
@@ -166,13 +167,15 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
                         Some(v) => Slot::Known(v),
                     };
                     // A list read from several pages of one call (`Servers[].ServerId`
-                    // over NextToken pages) is their union, not the last page.
-                    let page = (kind, id.clone(), *field);
-                    if path.contains("[]") && !paged.insert(page) {
-                        merge_page(asset.fields.entry((*field).to_owned()).or_insert(Slot::Absent), slot);
+                    // over NextToken pages) is their union, not the last page; a page
+                    // imported again replaces itself, and another call starts over.
+                    let slot = if path.contains("[]") {
+                        let pages = paged.entry((kind, id.clone(), *field)).or_insert_with(Pages::default);
+                        pages.add(api, &r.params, slot)
                     } else {
-                        asset.fields.insert((*field).to_owned(), slot);
-                    }
+                        slot
+                    };
+                    asset.fields.insert((*field).to_owned(), slot);
                 }
             }
         }
@@ -186,6 +189,40 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
         }
     }
     Ok(())
+}
+
+/// Request parameters that choose a page, not what is asked.
+const PAGING: &[&str] = &["NextToken", "PageNumber", "PageNo", "Marker", "MaxResults", "PageSize"];
+
+/// The pages of one call's answer a list field was read from.
+#[derive(Default)]
+struct Pages {
+    /// The call and its parameters but the paging ones.
+    question: Option<(String, BTreeMap<String, String>)>,
+    /// Each page (by its full parameters) and what it gave.
+    pages: Vec<(BTreeMap<String, String>, Slot)>,
+}
+
+impl Pages {
+    /// Records one more response and returns the field's value over all pages.
+    fn add(&mut self, api: &str, params: &BTreeMap<String, String>, slot: Slot) -> Slot {
+        let question: BTreeMap<String, String> =
+            params.iter().filter(|(k, _)| !PAGING.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let question = Some((api.to_owned(), question));
+        if self.question != question {
+            self.question = question;
+            self.pages.clear();
+        }
+        match self.pages.iter_mut().find(|(p, _)| p == params) {
+            Some((_, earlier)) => *earlier = slot,
+            None => self.pages.push((params.clone(), slot)),
+        }
+        let mut all = Slot::Absent;
+        for (_, page) in &self.pages {
+            merge_page(&mut all, page.clone());
+        }
+        all
+    }
 }
 
 /// Adds one more page's list to what earlier pages gave (each element once).

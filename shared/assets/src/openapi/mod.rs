@@ -129,7 +129,8 @@ macro_rules! spec_mut {
 /// successful bodies too (Container Registry: `"Code": "success"` with
 /// `"IsSuccess": true`); those are not errors.
 pub(crate) fn error_code(body: &Value) -> Option<&str> {
-    let code = body.get("Code").and_then(Value::as_str)?;
+    // OSS answers errors in XML: `<Error><Code>…</Code></Error>`.
+    let code = body.get("Code").or_else(|| body.get("Error").and_then(|e| e.get("Code"))).and_then(Value::as_str)?;
     let succeeded = ["IsSuccess", "Success"].iter().any(|k| body.get(*k).and_then(Value::as_bool) == Some(true))
         || ["success", "ok", "200"].iter().any(|s| code.eq_ignore_ascii_case(s));
     (!succeeded).then_some(code)
@@ -247,7 +248,12 @@ fn ack_detail(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), 
     // Only names, and Terway's configuration: other add-ons' settings are not ours to keep.
     let addons = json_text("meta_data")?
         .and_then(|meta| meta.get("Addons").and_then(Value::as_array).map(|all| essential_addons(all)));
+    // Older responses lack `rrsa_config`: then whether RRSA is on is not reported.
+    let rrsa = body.get("rrsa_config").and_then(|c| c.get("enabled")).and_then(Value::as_bool);
     let cluster = ack_cluster(b, id);
+    if let Some(rrsa) = rrsa {
+        cluster.fields.insert("rrsa_enabled".into(), Slot::Known(Value::Bool(rrsa)));
+    }
     if let Some(public) = public {
         cluster.fields.insert("endpoint_public_access".into(), Slot::Known(Value::Bool(public)));
     }

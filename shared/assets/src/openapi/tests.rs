@@ -161,10 +161,14 @@ fn an_ack_master_url_that_is_not_json_is_a_clear_error() {
 #[test]
 fn paged_server_lists_add_up_and_regions_keep_fc_routes_apart() {
     let instance = |id: &str, zone: &str| json!({"InstanceId": id, "RegionId": "cn-hangzhou", "Status": "Running", "ZoneId": zone});
-    let page = |servers: &[&str]| {
+    let page = |servers: &[&str], token: &str| {
         let servers: Vec<Value> =
             servers.iter().map(|s| json!({"ServerId": s, "ServerType": "Ecs", "Port": 80})).collect();
-        with("alb:ListServerGroupServers", ("ServerGroupId", "sgp-1"), json!({"Servers": servers}))
+        let mut r = with("alb:ListServerGroupServers", ("ServerGroupId", "sgp-1"), json!({"Servers": servers}));
+        if !token.is_empty() {
+            r.params.insert("NextToken".into(), token.into());
+        }
+        r
     };
     let mut fc_services = resp(
         "fc:ListServices",
@@ -185,8 +189,10 @@ fn paged_server_lists_add_up_and_regions_keep_fc_routes_apart() {
             "alb:ListServerGroups",
             json!({"ServerGroups": [{"ServerGroupId": "sgp-1", "ServerGroupType": "Instance", "ServerCount": 2}]}),
         ),
-        page(&["i-1"]),
-        page(&["i-2"]),
+        page(&["i-2"], ""),
+        // Pages add up; the same page imported again replaces itself.
+        page(&["i-1"], "page-2"),
+        page(&["i-1"], "page-2"),
         fc_services,
         fc_domains,
     ])
@@ -205,4 +211,23 @@ fn a_code_in_a_successful_body_is_not_an_error() {
     assert_eq!(error_code(&json!({"Code": "200", "Data": {}})), None);
     assert_eq!(error_code(&json!({"Code": "Forbidden.RAM", "Message": "no"})), Some("Forbidden.RAM"));
     assert_eq!(error_code(&json!({"Code": "InstanceNotExist", "IsSuccess": false})), Some("InstanceNotExist"));
+}
+
+#[test]
+fn listeners_sharing_a_port_stay_apart_and_xml_errors_are_errors() {
+    let listener = |protocol: &str, acl: &str| {
+        json!({"LoadBalancerId": "lb-1", "ListenerPort": 53, "ListenerProtocol": protocol, "AclStatus": acl,
+               format!("{}ListenerConfig", protocol.to_uppercase()): {"HealthCheck": "on"}})
+    };
+    let assets = ingest(&[resp(
+        "slb:DescribeLoadBalancerListeners",
+        json!({"Listeners": [listener("tcp", "off"), listener("udp", "on")]}),
+    )])
+    .unwrap();
+    let kind = AssetKind::Other("ACS::SLB::Listener");
+    assert_eq!(find(&assets, kind, "lb-1:53").fields.get("acl_status"), Some(&Slot::Known(json!("off"))));
+    assert_eq!(find(&assets, kind, "lb-1:53/udp").fields.get("acl_status"), Some(&Slot::Known(json!("on"))));
+    let xml = "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>no</Message></Error>";
+    let err = ingest(&[with("oss:GetBucketTagging", ("BucketName", "b"), json!(xml))]).unwrap_err();
+    assert!(err.to_string().contains("AccessDenied"), "{err}");
 }

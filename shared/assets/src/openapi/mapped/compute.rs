@@ -204,8 +204,6 @@ static ACK_CLUSTER: ApiMapping = ApiMapping {
         ("version", ACK_DETAIL, "current_version"),
         ("vswitch_ids", ACK_DETAIL, "vswitch_id"),
         ("zone_ids", ACK_DETAIL, "zone_id"),
-        // A JSON boolean; left out by clusters that never set RRSA up.
-        ("rrsa_enabled", ACK_DETAIL, "rrsa_config.enabled"),
     ],
 };
 

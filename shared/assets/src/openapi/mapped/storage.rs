@@ -1,4 +1,4 @@
-//! OpenAPI mappings: OSS, SLS, ActionTrail, KMS, RAM.
+//! OpenAPI mappings: OSS, SLS, ActionTrail, KMS, RAM, NAS.
 //!
 //! OSS answers in XML; XML text is read into JSON under the same element
 //! names (`BucketInfo.Bucket.Versioning`, see `openapi::xml`), as the SDKs
@@ -7,8 +7,9 @@
 //!
 //! Not mapped: the RAM password policy (the typed adapter reads
 //! `ram:GetPasswordPolicy` into the account-wide asset `account` and fills
-//! its schema fields itself); KMS secrets and instances, OSS tags and
-//! referers (no such calls in the catalogue).
+//! its schema fields itself); KMS instances. KMS secrets are named by their
+//! name, which is unique in a region only: import one region's secrets per
+//! inventory.
 
 use super::{ApiDetail, ApiList, ApiMapping};
 
