@@ -40,8 +40,22 @@ pub fn service_binary(name: &str) -> std::path::PathBuf {
 }
 
 /// A free TCP port on localhost.
+/// A port nothing listens on, never handed out twice in one test process:
+/// tests start services in parallel, and the OS may offer a released port
+/// again before the first service has bound it (two services would then
+/// share one address, and a test would talk to another test's service).
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        if GIVEN.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(port) {
+            return port;
+        }
+    }
 }
 
 /// The bundled sample inventory (OpenAPI responses), as the demo imports it.
@@ -75,13 +89,17 @@ impl ServiceProcess {
         }
         let child = cmd.spawn().unwrap_or_else(|e| panic!("start {binary}: {e}"));
         // Owned from here on: a panic below kills and reaps it.
-        let process = ServiceProcess { child, base: format!("http://127.0.0.1:{port}") };
+        let mut process = ServiceProcess { child, base: format!("http://127.0.0.1:{port}") };
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
         loop {
             if let Ok(r) = reqwest::get(format!("{}/readyz", process.base)).await
                 && r.status().is_success()
             {
                 return process;
+            }
+            // Exited (its port taken, its settings refused): it will never be ready.
+            if let Ok(Some(status)) = process.child.try_wait() {
+                panic!("{binary} exited before it was ready: {status}");
             }
             assert!(std::time::Instant::now() < deadline, "{binary} did not become ready");
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
