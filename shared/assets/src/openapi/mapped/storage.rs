@@ -113,12 +113,12 @@ static SLS_PROJECT: ApiMapping = ApiMapping {
 };
 
 /// `ListLogStores` gives names only, so each logstore comes from its
-/// `GetLogStore` response, named by the request's `logstore` parameter (a
-/// logstore name is unique within its project only).
+/// `GetLogStore` response, named `project:logstore` by the request's
+/// parameters (a logstore name is unique within its project only).
 static SLS_LOGSTORE: ApiMapping = ApiMapping {
     kind: "ACS::SLS::Logstore",
     list: None,
-    details: &[ApiDetail { api: SLS_LOGSTORE_DETAIL, param: "logstore" }],
+    details: &[ApiDetail { api: SLS_LOGSTORE_DETAIL, param: "project,logstore" }],
     fields: &[
         // The service always reports the retention (3650 days: kept forever).
         ("ttl", SLS_LOGSTORE_DETAIL, "ttl"),
