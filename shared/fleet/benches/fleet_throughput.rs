@@ -28,21 +28,33 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 
-fn main() {
+/// A step of the setup that failed, and why.
+trait Because<T> {
+    fn because(self, step: &str) -> Result<T, String>;
+}
+
+impl<T, E: std::fmt::Display> Because<T> for Result<T, E> {
+    fn because(self, step: &str) -> Result<T, String> {
+        self.map_err(|e| format!("{step}: {e}"))
+    }
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let redis_url = std::env::var("CSPM_BENCH_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
     let nats_url = std::env::var("CSPM_BENCH_NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into());
     let scale: usize = std::env::var("CSPM_BENCH_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1);
     let assets = inventory(scale);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
 
     let (evaluations, direct, charged) = direct_rate(&assets);
     println!("fleet throughput: {} assets, {evaluations} (item, instance) evaluations per scan", assets.len());
     println!("{:<34} {:>14} {:>12}", "setup", "evaluations/s", "ratio");
     println!("{:<34} {:>14.0} {:>12}", "in process, no fleet (reference)", direct, "1");
     for workers in [1, 2] {
-        let rate = rt.block_on(fleet_rate(&redis_url, &nats_url, &assets, workers, evaluations, charged));
+        let rate = rt.block_on(fleet_rate(&redis_url, &nats_url, &assets, workers, evaluations, charged))?;
         println!("{:<34} {:>14.0} {:>12.5}", format!("fleet, NATS + Redis, {workers} worker(s)"), rate, rate / direct);
     }
+    Ok(())
 }
 
 /// A synthetic estate of every asset type, half of each compliant.
@@ -142,28 +154,28 @@ async fn fleet_rate(
     workers: usize,
     expected: u64,
     charged: u64,
-) -> f64 {
+) -> Result<f64, String> {
     let root = format!("bench{}", std::process::id() as u64 * 10 + workers as u64);
-    let topology = Topology::new(&root).expect("valid root");
+    let topology = Topology::new(&root).because("valid root")?;
     let tenant = TenantId::new(
         Site::Cn,
-        AccountId::parse(&format!("8{:015}", std::process::id() as u64 * 10 + workers as u64)).expect("id"),
+        AccountId::parse(&format!("8{:015}", std::process::id() as u64 * 10 + workers as u64)).because("id")?,
     );
-    let ledger = RedisLedger::connect(redis_url, Clock::Real).await.expect("Redis reachable");
+    let ledger = RedisLedger::connect(redis_url, Clock::Real).await.because("Redis reachable")?;
     let accounts = Arc::new(RedisStore::new(ledger.clone()));
-    let store = Arc::new(RedisFleetStore::new(ledger.connection()).await.expect("store"));
-    let bus = NatsBus::connect(nats_url, &[]).await.expect("NATS reachable");
+    let store = Arc::new(RedisFleetStore::new(ledger.connection()).await.because("store")?);
+    let bus = NatsBus::connect(nats_url, &[]).await.because("NATS reachable")?;
 
     // A tenant that may run everything, with plenty of quota.
     let now = Utc::now();
     let mut account = Account::new(tenant.clone(), now);
-    account.apply(AccountCommand::Authorize { client_token: "bench".into() }, now).expect("authorize");
+    account.apply(AccountCommand::Authorize { client_token: "bench".into() }, now).because("authorize")?;
     account
         .apply(AccountCommand::Subscribe { quota: 10_000_000, months: 1, client_token: None }, now)
-        .expect("subscribe");
-    let version = accounts.load(&tenant).await.expect("load").map_or(0, |v| v.version);
-    accounts.save(&account, version, &[]).await.expect("save account");
-    store.put_assets(&tenant, assets).await.expect("assets");
+        .because("subscribe")?;
+    let version = accounts.load(&tenant).await.because("load")?.map_or(0, |v| v.version);
+    accounts.save(&account, version, &[]).await.because("save account")?;
+    store.put_assets(&tenant, assets).await.because("assets")?;
 
     let metrics = FleetMetrics::new(&prometheus::Registry::new());
     let scheduler = Arc::new(Scheduler {
@@ -177,14 +189,14 @@ async fn fleet_rate(
         upfront_lease: Duration::from_secs(600),
     });
     let (stop, shutdown) = watch::channel(false);
-    let mut tasks = scheduler.clone().spawn_followers(&bus, shutdown.clone()).await.expect("followers");
+    let mut tasks = scheduler.clone().spawn_followers(&bus, shutdown.clone()).await.because("followers")?;
     for _ in 0..workers {
         // Each worker has its own NATS and Redis connections, like a separate process.
-        let wbus = NatsBus::connect(nats_url, &[]).await.expect("NATS reachable");
-        let wledger = RedisLedger::connect(redis_url, Clock::Real).await.expect("Redis reachable");
+        let wbus = NatsBus::connect(nats_url, &[]).await.because("NATS reachable")?;
+        let wledger = RedisLedger::connect(redis_url, Clock::Real).await.because("Redis reachable")?;
         let worker = Arc::new(Worker {
             topology: topology.clone(),
-            queue: wbus.work_queue(&topology.jobs()).await.expect("queue"),
+            queue: wbus.work_queue(&topology.jobs()).await.because("queue")?,
             bus: Arc::new(wbus),
             ledger: Arc::new(wledger.clone()),
             accounts: Arc::new(RedisStore::new(wledger)),
@@ -195,17 +207,18 @@ async fn fleet_rate(
     }
 
     let started = Instant::now();
-    let task = scheduler.start(&tenant, CheckAction::Scan, ScanRequest::default(), "bench").await.expect("scan starts");
+    let task =
+        scheduler.start(&tenant, CheckAction::Scan, ScanRequest::default(), "bench").await.because("scan starts")?;
     assert_eq!(task.task.total, expected, "the fleet evaluates what the reference evaluates");
     let elapsed = loop {
-        let p = store.task(&tenant, &task.task.task_id).await.expect("task").expect("exists");
+        let p = store.task(&tenant, &task.task.task_id).await.because("task")?.ok_or("the task vanished")?;
         if p.state != TaskState::Running {
             assert_eq!(p.state, TaskState::Done);
             break started.elapsed();
         }
         tokio::time::sleep(Duration::from_millis(5)).await;
     };
-    let used = ledger.snapshot(&tenant).await.expect("snapshot").used;
+    let used = ledger.snapshot(&tenant).await.because("snapshot")?.used;
     assert_eq!(used, charged, "charged exactly the successful billable evaluations");
 
     let _ = stop.send(true);
@@ -213,7 +226,7 @@ async fn fleet_rate(
         let _ = t.await;
     }
     cleanup(&ledger, &tenant, nats_url, &root).await;
-    expected as f64 / elapsed.as_secs_f64()
+    Ok(expected as f64 / elapsed.as_secs_f64())
 }
 
 async fn cleanup(ledger: &RedisLedger, tenant: &TenantId, nats_url: &str, root: &str) {
