@@ -10,17 +10,10 @@ static LOG_BUCKET_PRIVATE: Check = Check {
     meta: CheckMeta {
         id: "actiontrail-log-bucket-not-public",
         name: "The OSS bucket an ActionTrail trail delivers to is not public",
-        vendor: "ALIYUN",
-        product: "ActionTrail",
-        resource_type: AssetKind::Other("ACS::ActionTrail::Trail"),
-        category: Category::LogAudit,
-        risk: Risk::High,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 2.2"],
         description: "A public audit-log bucket shows an attacker every call the account makes, and with public-read-write lets them erase their tracks.",
         solution: "Set the bucket's ACL to private (aliyun oss set-acl oss://<bucket> private) and grant the readers of the logs access by RAM policy.",
+        ..base_meta("ActionTrail", AssetKind::Other("ACS::ActionTrail::Trail"), Category::LogAudit, Risk::High)
     },
     eval: Eval::Code(|a, _| {
         let bucket = match a.fields.get("oss_bucket_name") {
@@ -45,17 +38,11 @@ static ENABLED: Check = Check {
     meta: CheckMeta {
         id: "actiontrail-enabled",
         name: "The account has an ActionTrail trail recording events",
-        vendor: "ALIYUN",
-        product: "ActionTrail",
-        resource_type: AssetKind::Other("ACS::ActionTrail::Account"),
-        category: Category::LogAudit,
-        risk: Risk::High,
         free: true,
-        fix: FixSupport::None,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 2.1"],
         description: "Without a trail, API calls and console actions stay 90 days in the event history and reach no log store: an intrusion leaves no lasting record.",
         solution: "Create a trail for all regions and all events, delivering to OSS and Log Service (ActionTrail console > Trails > Create Trail).",
+        ..base_meta("ActionTrail", AssetKind::Other("ACS::ActionTrail::Account"), Category::LogAudit, Risk::High)
     },
     // Templates hold no account: the asset exists only for imported `actiontrail:DescribeTrails`.
     eval: Eval::Code(|a, _| match a.fields.get("enabled_trails") {

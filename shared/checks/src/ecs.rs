@@ -123,20 +123,13 @@ static DISK_ENCRYPTED: Check = Check {
     meta: CheckMeta {
         id: "ecs-disk-encrypted",
         name: "ECS disks are encrypted",
-        vendor: "ALIYUN",
-        product: "ECS",
-        resource_type: AssetKind::Disk,
-        category: Category::DataSecurity,
-        risk: Risk::Medium,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
         standards: &[
             "CIS Alibaba Cloud Foundations Benchmark v2.0 4.1",
             "CIS Alibaba Cloud Foundations Benchmark v2.0 4.2",
         ],
         description: "Unencrypted disks and their snapshots expose data to anyone who obtains a copy.",
         solution: "Create an encrypted disk (KMS) from a snapshot of this one, switch the instance to it, and release the old disk.",
+        ..base_meta("ECS", AssetKind::Disk, Category::DataSecurity, Risk::Medium)
     },
     eval: Eval::Code(|a, _| match &a.spec {
         AssetSpec::Disk(d) => match d.encrypted {
@@ -152,17 +145,9 @@ static NO_PUBLIC_IP: Check = Check {
     meta: CheckMeta {
         id: "ecs-instance-no-public-ip",
         name: "ECS instances have no public IP",
-        vendor: "ALIYUN",
-        product: "ECS",
-        resource_type: AssetKind::EcsInstance,
-        category: Category::NetworkAccessControl,
-        risk: Risk::High,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
-        standards: &[],
         description: "An instance with a public IP or EIP is reachable from the Internet; expose services through a load balancer or NAT instead.",
         solution: "Release the public IP (convert it to an EIP and unbind it) and reach the instance through SLB, NAT or a bastion host.",
+        ..base_meta("ECS", AssetKind::EcsInstance, Category::NetworkAccessControl, Risk::High)
     },
     eval: Eval::Code(|a, _| match &a.spec {
         AssetSpec::EcsInstance(i) => {
@@ -179,20 +164,13 @@ static SECURITY_AGENT: Check = Check {
     meta: CheckMeta {
         id: "ecs-instance-security-agent-online",
         name: "ECS instances run an online Security Center agent",
-        vendor: "ALIYUN",
-        product: "ECS",
-        resource_type: AssetKind::EcsInstance,
-        category: Category::BasicProtection,
-        risk: Risk::High,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
         standards: &[
             "CIS Alibaba Cloud Foundations Benchmark v2.0 4.6",
             "CIS Alibaba Cloud Foundations Benchmark v2.0 8.2",
         ],
         description: "A host without a working agent gets no intrusion detection, vulnerability scan or baseline check: it is invisible to Security Center.",
         solution: "Security Center console > Assets > Host: install the agent on the host (one-click install for ECS), or bring an offline agent back online.",
+        ..base_meta("ECS", AssetKind::EcsInstance, Category::BasicProtection, Risk::High)
     },
     eval: Eval::Code(|a, _| match &a.spec {
         AssetSpec::EcsInstance(i) => match i.agent_status.as_deref() {
@@ -223,19 +201,9 @@ fn disk_attached(a: &Asset, _: &Context) -> Evaluation {
 
 /// What the idle-disk items share; each sets id and name.
 const IDLE_DISK: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "ECS",
-    resource_type: AssetKind::Disk,
-    category: Category::BasicProtection,
-    risk: Risk::Low,
-    free: false,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
     description: "A detached disk is billed and keeps its data, unwatched: it is forgotten, then copied or restored by someone who should not.",
     solution: "Attach the disk to the instance it belongs to (DiskAttachment / alicloud_ecs_disk_attachment), or snapshot and release it.",
+    ..base_meta("ECS", AssetKind::Disk, Category::BasicProtection, Risk::Low)
 };
 
 static DISK_IN_USE: Check = Check {
@@ -255,17 +223,10 @@ static OS_PATCHES: Check = Check {
     meta: CheckMeta {
         id: "ecs-instance-os-patches-applied",
         name: "ECS instances have no unpatched high or medium vulnerabilities",
-        vendor: "ALIYUN",
-        product: "ECS",
-        resource_type: AssetKind::EcsInstance,
-        category: Category::BasicProtection,
-        risk: Risk::High,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 4.5"],
         description: "Known, unpatched vulnerabilities are the first thing an attacker tries: public exploits exist for most of them.",
         solution: "Security Center console > Vulnerabilities: fix the host's high (asap) and medium (later) vulnerabilities, or patch the OS and software packages, then verify.",
+        ..base_meta("ECS", AssetKind::EcsInstance, Category::BasicProtection, Risk::High)
     },
     eval: Eval::Code(|a, _| match a.fields.get("open_vulnerabilities") {
         Some(Slot::Known(Value::Array(open))) => Evaluation::from_findings(

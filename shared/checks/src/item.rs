@@ -184,6 +184,19 @@ pub(crate) fn known_field<'a>(asset: &'a Asset, name: &str) -> Option<&'a serde_
     }
 }
 
+/// A known field, `None` when left out, or the evaluation saying why it
+/// cannot be read: known only after deployment, or not reported.
+pub(crate) fn readable_field<'a>(asset: &'a Asset, name: &str) -> Result<Option<&'a serde_json::Value>, Evaluation> {
+    match asset.fields.get(name) {
+        Some(cspm_assets::Slot::Known(v)) => Ok(Some(v)),
+        Some(cspm_assets::Slot::Unknown) => {
+            Err(Evaluation::not_check(format!("Unknown: {name} is known only after deployment")))
+        }
+        Some(cspm_assets::Slot::Unreported) => Err(Evaluation::missing(name)),
+        _ => Ok(None),
+    }
+}
+
 impl Evaluation {
     pub fn pass() -> Self {
         Self { status: Status::Pass, findings: Vec::new(), reason: None }
@@ -213,6 +226,27 @@ impl Evaluation {
     }
 }
 
+/// Metadata with the defaults most items share (Alibaba Cloud, paid, no
+/// automatic fix, no parameters, no standard); items fill in the rest with
+/// `CheckMeta { id, name, .., ..base_meta(…) }`.
+pub const fn base_meta(product: &'static str, resource_type: AssetKind, category: Category, risk: Risk) -> CheckMeta {
+    CheckMeta {
+        id: "",
+        name: "",
+        vendor: "ALIYUN",
+        product,
+        resource_type,
+        category,
+        risk,
+        free: false,
+        fix: FixSupport::None,
+        params: &[],
+        standards: &[],
+        description: "",
+        solution: "",
+    }
+}
+
 /// A declared item: the metadata and the expectation over the schema fields
 /// of `kind` (a resource type with a schema in `cspm_assets::schema`).
 /// Declared items have no tunable parameters and no automatic fix yet.
@@ -229,21 +263,7 @@ pub const fn declare(
     solution: &'static str,
 ) -> Check {
     Check {
-        meta: CheckMeta {
-            id,
-            name,
-            vendor: "ALIYUN",
-            product,
-            resource_type: kind_named(kind),
-            category,
-            risk,
-            free: false,
-            fix: FixSupport::None,
-            params: &[],
-            standards: &[],
-            description,
-            solution,
-        },
+        meta: CheckMeta { id, name, description, solution, ..base_meta(product, kind_named(kind), category, risk) },
         eval: Eval::Expect(expect),
     }
 }

@@ -15,21 +15,7 @@ use cspm_assets::openapi::ALERTS;
 use cspm_assets::{Asset, AssetKind, Slot};
 use serde_json::Value;
 
-const ALERT_ITEM: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "SLS",
-    resource_type: AssetKind::Other(ALERTS),
-    category: Category::LogAudit,
-    risk: Risk::Medium,
-    free: false,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
-    description: "",
-    solution: "",
-};
+const ALERT_ITEM: CheckMeta = base_meta("SLS", AssetKind::Other(ALERTS), Category::LogAudit, Risk::Medium);
 
 /// Pass when an enabled alert's query mentions a term of every group.
 fn watched(asset: &Asset, groups: &[&[&str]]) -> Evaluation {

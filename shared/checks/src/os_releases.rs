@@ -5,7 +5,7 @@
 
 use crate::item::*;
 use chrono::NaiveDate;
-use cspm_assets::{Asset, AssetKind, Slot};
+use cspm_assets::{Asset, AssetKind};
 use serde_json::Value;
 
 /// Releases and the day their vendor's last security support ends or ended
@@ -94,13 +94,8 @@ fn release(name: &str) -> Option<(&'static str, NaiveDate)> {
     })
 }
 
-fn text(a: &Asset, field: &str) -> Result<Option<String>, Evaluation> {
-    match a.fields.get(field) {
-        Some(Slot::Known(Value::String(s))) => Ok(Some(s.clone())),
-        Some(Slot::Unknown) => Err(Evaluation::not_check(format!("Unknown: {field} is known only after deployment"))),
-        Some(Slot::Unreported) => Err(Evaluation::missing(field)),
-        _ => Ok(None),
-    }
+fn text<'a>(a: &'a Asset, field: &str) -> Result<Option<&'a str>, Evaluation> {
+    readable_field(a, field).map(|v| v.and_then(Value::as_str))
 }
 
 fn evaluate(a: &Asset, ctx: &Context) -> Evaluation {
@@ -110,7 +105,7 @@ fn evaluate(a: &Asset, ctx: &Context) -> Evaluation {
     };
     // A custom image (`m-…`) does not name its release; the OS name does, at runtime.
     let os_name = text(a, "os_name").ok().flatten();
-    let named = [("ImageId", image.as_deref()), ("OSName", os_name.as_deref())]
+    let named = [("ImageId", image), ("OSName", os_name)]
         .into_iter()
         .find_map(|(field, name)| release(name?).map(|r| (field, r)));
     match named {
@@ -125,7 +120,7 @@ fn evaluate(a: &Asset, ctx: &Context) -> Evaluation {
         None if image.is_none() && os_name.is_none() => {
             Evaluation::not_check("NotApplicable: the instance names no image")
         }
-        None if os_name.is_none() && image.as_deref().is_some_and(|i| i.starts_with("m-")) => Evaluation::not_check(
+        None if os_name.is_none() && image.is_some_and(|i| i.starts_with("m-")) => Evaluation::not_check(
             "MissingData: a custom image does not name its OS release; import ecs:DescribeInstances (OSName)",
         ),
         None => Evaluation::not_check("NotApplicable: an OS release this item has no support dates for"),
@@ -136,17 +131,9 @@ static IMAGE_END_OF_LIFE: Check = Check {
     meta: CheckMeta {
         id: "ecs-instance-image-expired-check",
         name: "ECS instances do not run an operating system past its end of life",
-        vendor: "ALIYUN",
-        product: "ECS",
-        resource_type: AssetKind::EcsInstance,
-        category: Category::BasicProtection,
-        risk: Risk::Medium,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
-        standards: &[],
         description: "An operating system past its end of life gets no security fixes: every vulnerability found from then on stays open on the host.",
         solution: "Move the workload to an instance built from a supported image (e.g. Alibaba Cloud Linux 3, Ubuntu 22.04/24.04, Debian 12, Windows Server 2019/2022), or replace the system disk with one.",
+        ..base_meta("ECS", AssetKind::EcsInstance, Category::BasicProtection, Risk::Medium)
     },
     eval: Eval::Code(evaluate),
 };

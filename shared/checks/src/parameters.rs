@@ -61,19 +61,8 @@ fn truthy(v: Option<&Value>) -> bool {
 }
 
 const PARAMETER_ITEM: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "Template",
-    resource_type: AssetKind::Other("ACS::Template::Parameter"),
-    category: Category::DataSecurity,
-    risk: Risk::High,
     free: true,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
-    description: "",
-    solution: "",
+    ..base_meta("Template", AssetKind::Other("ACS::Template::Parameter"), Category::DataSecurity, Risk::High)
 };
 
 static HIDDEN: Check = Check {

@@ -179,21 +179,8 @@ static LOGIN_ATTEMPTS: Check = password_item(
 );
 
 /// What the RAM user items share; each item names the rest.
-const USER_ITEM: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "RAM",
-    resource_type: AssetKind::RamUser,
-    category: Category::IdentityAuthenticationAndPermissions,
-    risk: Risk::Low,
-    free: false,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
-    description: "",
-    solution: "",
-};
+const USER_ITEM: CheckMeta =
+    base_meta("RAM", AssetKind::RamUser, Category::IdentityAuthenticationAndPermissions, Risk::Low);
 
 static MFA: Check = Check {
     meta: CheckMeta {
@@ -370,17 +357,15 @@ static ADMIN_POLICY: Check = Check {
     meta: CheckMeta {
         id: "ram-policy-no-statements-with-admin-access-check",
         name: "Custom RAM policies do not grant full administrator access",
-        vendor: "ALIYUN",
-        product: "RAM",
-        resource_type: AssetKind::Other("ACS::RAM::ManagedPolicy"),
-        category: Category::IdentityAuthenticationAndPermissions,
-        risk: Risk::High,
-        free: false,
-        fix: FixSupport::None,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 1.15"],
         description: "A custom policy allowing Action * on Resource * is AdministratorAccess under another name: whoever holds it can do anything, including granting themselves more.",
         solution: "Replace the statement with the actions and resources the holders need, or attach the system AdministratorAccess policy to the few who must administer the account.",
+        ..base_meta(
+            "RAM",
+            AssetKind::Other("ACS::RAM::ManagedPolicy"),
+            Category::IdentityAuthenticationAndPermissions,
+            Risk::High,
+        )
     },
     eval: Eval::Code(|a, _| {
         if matches!(a.fields.get("policy_type"), Some(Slot::Known(Value::String(t))) if t == "System") {
@@ -563,23 +548,13 @@ fn admin_findings<'a>(names: impl Iterator<Item = &'a str>, inline: &[Value]) ->
 
 const ROLE: &str = "ACS::RAM::Role";
 
-/// A known field, `None` when left out, or the evaluation saying why it cannot be read.
-fn known_field<'a>(a: &'a Asset, f: &str) -> Result<Option<&'a Value>, Evaluation> {
-    match a.fields.get(f) {
-        Some(Slot::Known(v)) => Ok(Some(v)),
-        Some(Slot::Unknown) => Err(Evaluation::not_check(format!("Unknown: {f} is known only after deployment"))),
-        Some(Slot::Unreported) => Err(Evaluation::missing(f)),
-        _ => Ok(None),
-    }
-}
-
 /// A template role's policies: names attached in its own properties (ROS
 /// `PolicyAttachments`) or by attachment resources, and inline documents.
 fn role_admin_access(a: &Asset) -> Evaluation {
     let fields = (
-        known_field(a, "attached_policies"),
-        known_field(a, "attached_policy_names"),
-        known_field(a, "inline_policies"),
+        readable_field(a, "attached_policies"),
+        readable_field(a, "attached_policy_names"),
+        readable_field(a, "inline_policies"),
     );
     let (attached, joined, inline) = match fields {
         (Ok(a), Ok(j), Ok(i)) => (a, j, i),

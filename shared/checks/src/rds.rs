@@ -8,17 +8,11 @@ static WHITELIST: Check = Check {
     meta: CheckMeta {
         id: "rds-white-list-internet-ip-access-check",
         name: "RDS whitelists do not allow 0.0.0.0/0",
-        vendor: "ALIYUN",
-        product: "RDS",
-        resource_type: AssetKind::RdsInstance,
-        category: Category::NetworkAccessControl,
-        risk: Risk::High,
-        free: false,
         fix: FixSupport::FixAndRollback,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.2"],
         description: "A whitelist entry of 0.0.0.0/0 lets every address on the Internet reach the database port.",
         solution: "RDS console > the instance > Whitelist and SecGroup: replace 0.0.0.0/0 with the application servers' addresses.",
+        ..base_meta("RDS", AssetKind::RdsInstance, Category::NetworkAccessControl, Risk::High)
     },
     eval: Eval::Code(|a, _| {
         let AssetSpec::RdsInstance(r) = &a.spec else {
@@ -40,17 +34,11 @@ static SSL: Check = Check {
     meta: CheckMeta {
         id: "rds-instance-enabled-ssl",
         name: "RDS instances enable SSL",
-        vendor: "ALIYUN",
-        product: "RDS",
-        resource_type: AssetKind::RdsInstance,
-        category: Category::DataSecurity,
-        risk: Risk::Medium,
-        free: false,
         fix: FixSupport::FixOnly,
-        params: &[],
         standards: &["CIS Alibaba Cloud Foundations Benchmark v2.0 6.1"],
         description: "Without SSL, credentials and data cross the network in plaintext.",
         solution: "RDS console > the instance > Data Security > SSL: enable SSL encryption and have clients verify the certificate.",
+        ..base_meta("RDS", AssetKind::RdsInstance, Category::DataSecurity, Risk::Medium)
     },
     eval: Eval::Code(|a, _| {
         let AssetSpec::RdsInstance(r) = &a.spec else {
@@ -96,21 +84,7 @@ static AUDIT_RETENTION: Check = Check {
 };
 
 /// What the RDS logging items share; each item names the rest.
-const RDS_LOG_ITEM: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "RDS",
-    resource_type: AssetKind::RdsInstance,
-    category: Category::LogAudit,
-    risk: Risk::Low,
-    free: false,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
-    description: "",
-    solution: "",
-};
+const RDS_LOG_ITEM: CheckMeta = base_meta("RDS", AssetKind::RdsInstance, Category::LogAudit, Risk::Low);
 
 /// A PostgreSQL logging parameter must be `on`. Other engines do not have
 /// it, so the item does not apply to them (NOT_CHECK, never charged).

@@ -10,19 +10,8 @@ const REPORT: &str = "the credential report (ims:GenerateCredentialReport, then 
 
 /// What root items share; each sets id, name, risk, standards, description, solution.
 const ROOT_ITEM: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "RAM",
-    resource_type: AssetKind::Other(ROOT_ACCOUNT),
-    category: Category::IdentityAuthenticationAndPermissions,
-    risk: Risk::High,
     free: true,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
-    description: "",
-    solution: "",
+    ..base_meta("RAM", AssetKind::Other(ROOT_ACCOUNT), Category::IdentityAuthenticationAndPermissions, Risk::High)
 };
 
 static ROOT_MFA: Check = Check {

@@ -7,19 +7,8 @@ use serde_json::Value;
 
 /// What the account's items share; each sets id, name, risk, standards, description, solution.
 const ACCOUNT_ITEM: CheckMeta = CheckMeta {
-    id: "",
-    name: "",
-    vendor: "ALIYUN",
-    product: "Security Center",
-    resource_type: AssetKind::Other("ACS::SAS::Account"),
-    category: Category::BasicProtection,
-    risk: Risk::Medium,
     free: true,
-    fix: FixSupport::None,
-    params: &[],
-    standards: &[],
-    description: "",
-    solution: "",
+    ..base_meta("Security Center", AssetKind::Other("ACS::SAS::Account"), Category::BasicProtection, Risk::Medium)
 };
 
 /// A setting the account asset holds, or the evaluation that says which call reports it.

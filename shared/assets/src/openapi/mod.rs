@@ -489,7 +489,7 @@ fn mfa_devices(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestErr
 }
 
 fn oss_bucket<'a>(b: &'a mut Builder, name: &str) -> &'a mut OssBucket {
-    let asset = b.entry(AssetKind::OssBucket, name, || AssetSpec::OssBucket(OssBucket::default()));
+    let asset = oss_bucket_asset(b, name);
     asset.name.get_or_insert_with(|| name.to_owned());
     spec_mut!(asset, OssBucket)
 }
