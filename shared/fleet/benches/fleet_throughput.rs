@@ -161,10 +161,10 @@ async fn fleet_rate(
         Site::Cn,
         AccountId::parse(&format!("8{:015}", std::process::id() as u64 * 10 + workers as u64)).because("id")?,
     );
-    let ledger = RedisLedger::connect(redis_url, Clock::Real).await.because("Redis reachable")?;
+    let ledger = RedisLedger::connect(redis_url, Clock::Real).await.because("connecting to Redis")?;
     let accounts = Arc::new(RedisStore::new(ledger.clone()));
     let store = Arc::new(RedisFleetStore::new(ledger.connection()).await.because("store")?);
-    let bus = NatsBus::connect(nats_url, &[]).await.because("NATS reachable")?;
+    let bus = NatsBus::connect(nats_url, &[]).await.because("connecting to NATS")?;
 
     // A tenant that may run everything, with plenty of quota.
     let now = Utc::now();
@@ -192,8 +192,8 @@ async fn fleet_rate(
     let mut tasks = scheduler.clone().spawn_followers(&bus, shutdown.clone()).await.because("followers")?;
     for _ in 0..workers {
         // Each worker has its own NATS and Redis connections, like a separate process.
-        let wbus = NatsBus::connect(nats_url, &[]).await.because("NATS reachable")?;
-        let wledger = RedisLedger::connect(redis_url, Clock::Real).await.because("Redis reachable")?;
+        let wbus = NatsBus::connect(nats_url, &[]).await.because("connecting to NATS")?;
+        let wledger = RedisLedger::connect(redis_url, Clock::Real).await.because("connecting to Redis")?;
         let worker = Arc::new(Worker {
             topology: topology.clone(),
             queue: wbus.work_queue(&topology.jobs()).await.because("queue")?,
