@@ -9,7 +9,7 @@ use axum::http::{Request, StatusCode};
 use cspm_accounts::{AccountStore, MemoryStore, RedisStore};
 use cspm_activation::events::{AccountEventMessage, EventPublisher};
 use cspm_activation::{Activation, http};
-use cspm_bus::{ACCOUNT_STREAM, Bus, MemoryBus, NatsBus};
+use cspm_bus::{Bus, MemoryBus, NatsBus, account_stream};
 use cspm_domain::{Site, TenantId};
 use cspm_ledger::{Clock, JobId, LedgerMetrics, MemoryLedger, MeteredLedger, QuotaLedger, RedisLedger, ReserveRequest};
 use cspm_tests::{nats_url, redis_url, unique_tenant};
@@ -24,6 +24,8 @@ const ADMIN: &str = "test-admin-token-0123456789";
 
 struct Api {
     app: Router,
+    /// The subject root events go under (each test its own).
+    root: String,
     ledger: Arc<dyn QuotaLedger>,
     store: Arc<dyn AccountStore>,
     bus: Arc<dyn Bus>,
@@ -32,21 +34,24 @@ struct Api {
 impl Api {
     async fn redis() -> Self {
         let ledger = RedisLedger::connect(&redis_url(), Clock::Real).await.expect("Redis");
-        let bus = NatsBus::connect(&nats_url(), &[ACCOUNT_STREAM]).await.expect("NATS");
-        Self::build(Arc::new(ledger.clone()), Arc::new(RedisStore::new(ledger)), Arc::new(bus))
+        let root = format!("act{}", rand::random::<u32>());
+        let bus = NatsBus::connect(&nats_url(), &[account_stream(&root)]).await.expect("NATS");
+        Self::build(Arc::new(ledger.clone()), Arc::new(RedisStore::new(ledger)), Arc::new(bus), root)
     }
 
     async fn memory() -> Self {
         let ledger = Arc::new(MemoryLedger::new(Clock::Real));
-        Self::build(ledger.clone(), Arc::new(MemoryStore::new(ledger)), Arc::new(MemoryBus::default()))
+        let root = format!("act{}", rand::random::<u32>());
+        Self::build(ledger.clone(), Arc::new(MemoryStore::new(ledger)), Arc::new(MemoryBus::default()), root)
     }
 
-    fn build(ledger: Arc<dyn QuotaLedger>, store: Arc<dyn AccountStore>, bus: Arc<dyn Bus>) -> Self {
+    fn build(ledger: Arc<dyn QuotaLedger>, store: Arc<dyn AccountStore>, bus: Arc<dyn Bus>, root: String) -> Self {
         let registry = prometheus::Registry::new();
         let metered = Arc::new(MeteredLedger::new(ledger.clone(), LedgerMetrics::new(&registry)));
-        let events = EventPublisher::new(store.clone(), bus.clone(), &registry);
+        let events = EventPublisher::new(store.clone(), bus.clone(), &root, &registry);
         let activation = Arc::new(Activation::new(store.clone(), metered, events, ADMIN));
-        Api { app: http::router(activation, registry, 4096), ledger, store, bus }
+        let app = http::router(activation, registry, cspm_runtime::health::Readiness::default(), 4096);
+        Api { app, root, ledger, store, bus }
     }
 }
 
@@ -65,6 +70,7 @@ both_backends!(
     entitlement_queries_answer_with_codes_and_numbers,
     bad_input_gets_a_4xx_with_a_stable_code,
     tokens_scope_what_a_caller_may_do,
+    concurrent_rotations_leave_one_valid_token,
     authorization_is_idempotent_and_revocable,
     account_events_are_published,
     concurrent_upgrades_all_count,
@@ -274,7 +280,14 @@ async fn bad_input_gets_a_4xx_with_a_stable_code(api: Api) {
         inv,
     );
     assert_error(api.admin("GET", &path(&t, "/recommendation?services=ten"), None).await, bad, inv);
-    assert_error(api.admin("GET", &path(&t, "/nope"), None).await, StatusCode::NOT_FOUND, inv);
+    assert_error(api.admin("GET", &path(&t, "/nope"), None).await, StatusCode::NOT_FOUND, "NotFound");
+    // A route called with a method it does not take, and a path segment that is not UTF-8.
+    assert_error(
+        api.admin("DELETE", &path(&t, "/quota"), None).await,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "MethodNotAllowed",
+    );
+    assert_error(api.admin("GET", "/v1/tenants/cn/%FF%FE", None).await, bad, inv);
     let missing = unique_tenant(Site::Intl);
     let m = assert_error(api.admin("GET", &path(&missing, ""), None).await, StatusCode::NOT_FOUND, "TenantNotFound");
     assert!(m.contains("PUT /v1/tenants/intl/"), "{m}");
@@ -306,6 +319,32 @@ async fn tokens_scope_what_a_caller_may_do(api: Api) {
     assert_eq!(api.call("GET", &path(&t, ""), Some(&fresh), None).await.0, StatusCode::OK);
 }
 
+/// Rotation is one atomic step: however many run at once, one token works.
+async fn concurrent_rotations_leave_one_valid_token(api: Api) {
+    let api = Arc::new(api);
+    let t = api.tenant().await;
+    let mut calls = Vec::new();
+    for _ in 0..12 {
+        let (api, t) = (api.clone(), t.clone());
+        calls.push(tokio::spawn(async move {
+            api.ok("POST", &path(&t, "/tokens"), None).await["token"].as_str().unwrap().to_owned()
+        }));
+    }
+    let mut tokens = Vec::new();
+    for c in calls {
+        tokens.push(c.await.unwrap());
+    }
+    let mut valid = 0;
+    for tok in &tokens {
+        valid += usize::from(api.call("GET", &path(&t, ""), Some(tok), None).await.0 == StatusCode::OK);
+    }
+    assert_eq!(valid, 1, "exactly one of 12 concurrently issued tokens is valid");
+    api.ok("POST", &path(&t, "/tokens"), None).await;
+    for tok in &tokens {
+        assert_eq!(api.call("GET", &path(&t, ""), Some(tok), None).await.0, StatusCode::UNAUTHORIZED);
+    }
+}
+
 async fn authorization_is_idempotent_and_revocable(api: Api) {
     let t = api.tenant().await;
     let a = api.ok("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "tok-1"}))).await;
@@ -319,14 +358,15 @@ async fn authorization_is_idempotent_and_revocable(api: Api) {
 
 async fn account_events_are_published(api: Api) {
     let t = api.tenant().await;
-    let mut events = api.bus.subscribe(&format!("cspm.v1.account.{}.>", t.subject_part())).await.unwrap();
+    // Under the fleet's subject root, whatever it is (not always `cspm`).
+    let mut events = api.bus.subscribe(&format!("{}.v1.account.{}.>", api.root, t.subject_part())).await.unwrap();
     api.ok("PUT", &path(&t, "/authorization"), Some(json!({"client_token": "e"}))).await;
     api.ok("PUT", &path(&t, "/cspm/subscription"), Some(json!({"quota": 3000, "months": 12}))).await;
     let mut got = Vec::new();
     for _ in 0..3 {
         let m = tokio::time::timeout(Duration::from_secs(3), events.next()).await.expect("event in time").unwrap();
         let msg: AccountEventMessage = serde_json::from_slice(&m.payload).unwrap();
-        assert_eq!(m.subject, msg.subject());
+        assert_eq!(m.subject, msg.subject(&api.root));
         assert_eq!(m.msg_id, msg.event_id);
         assert_eq!(msg.schema, "cspm.account_event.v1");
         got.push((m.subject.rsplit('.').next().unwrap().to_owned(), msg.account_version));

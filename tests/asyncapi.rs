@@ -59,7 +59,7 @@ async fn real_messages_match_the_asyncapi_document() {
 
     let fleet = LocalFleet::start(1, WorkerSettings::default()).await.unwrap();
     let mut captured = fleet.bus.subscribe("cspm.>").await.unwrap();
-    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), &prometheus::Registry::new());
+    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), "cspm", &prometheus::Registry::new());
     let activation = Activation::new(fleet.accounts.clone(), fleet.ledger.clone(), events, "asyncapi-admin-token-0123");
     let tenant = unique_tenant(Site::Intl);
     activation.create(&tenant).await.unwrap();
@@ -87,7 +87,7 @@ async fn real_messages_match_the_asyncapi_document() {
     fleet
         .bus
         .send(Outgoing {
-            subject: topology.job_subject(&tenant, "no-such-item"),
+            subject: topology.job_subject(&tenant, "no-such-item", "forged-job-1"),
             msg_id: "bad-1".into(),
             headers: Vec::new(),
             payload: Bytes::from(unknown_item.to_string()),

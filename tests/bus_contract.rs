@@ -7,14 +7,16 @@ use futures::StreamExt;
 use std::sync::Arc;
 use std::time::Duration;
 
-const TEST_STREAM: StreamSpec = StreamSpec { name: "CSPM_TEST_BUS", subjects: "cspm.v1.test.>" };
+fn test_stream() -> StreamSpec {
+    StreamSpec { name: "CSPM_TEST_BUS".into(), subjects: "cspm.v1.test.>".into() }
+}
 
 async fn memory() -> Arc<dyn Bus> {
     Arc::new(MemoryBus::default())
 }
 
 async fn nats() -> Arc<dyn Bus> {
-    Arc::new(NatsBus::connect(&nats_url(), &[TEST_STREAM]).await.expect("NATS at CSPM_TEST_NATS_URL"))
+    Arc::new(NatsBus::connect(&nats_url(), &[test_stream()]).await.expect("NATS at CSPM_TEST_NATS_URL"))
 }
 
 macro_rules! contract {
@@ -28,7 +30,7 @@ contract!(a_subscriber_sees_what_matches_its_filter, a_retried_message_is_delive
 
 fn subject(event: &str) -> (String, String) {
     let tenant = format!("cn.{}", unique_account());
-    (tenant.clone(), account_subject(&tenant, event).replace(".account.", ".test."))
+    (tenant.clone(), account_subject("cspm", &tenant, event).replace(".account.", ".test."))
 }
 
 async fn next(s: &mut futures::stream::BoxStream<'static, cspm_bus::Delivered>) -> Option<cspm_bus::Delivered> {
@@ -66,7 +68,7 @@ async fn bad_subjects_are_refused(bus: Arc<dyn Bus>) {
 
 // ---------- the work queue ----------
 
-use cspm_bus::{Outgoing, QueueSpec};
+use cspm_bus::{Outgoing, QueueSpec, Retention};
 use rand::Rng;
 
 /// A queue of its own for one test (a fresh stream on NATS).
@@ -74,6 +76,7 @@ fn queue_spec(ack_wait_ms: u64, max_deliver: u32) -> QueueSpec {
     let id: u32 = rand::rng().random();
     QueueSpec {
         stream: format!("CSPM_TEST_Q_{id}"),
+        retention: Retention::WorkQueue,
         subjects: format!("cspm.v1.testq{id}.>"),
         consumer: "workers".into(),
         ack_wait: Duration::from_millis(ack_wait_ms),
@@ -121,6 +124,9 @@ queue_contract!(
     progress_keeps_a_long_job_from_redelivery,
     a_job_out_of_deliveries_surfaces_as_exhausted,
     a_republished_job_is_queued_once,
+    reopening_a_queue_applies_its_new_ack_wait,
+    a_limits_queue_keeps_what_was_acknowledged,
+    a_queue_tells_and_removes_by_subject,
 );
 
 async fn each_job_is_delivered_once_and_ack_removes_it(bus: Arc<dyn Bus>) {
@@ -235,5 +241,60 @@ async fn a_republished_job_is_queued_once(bus: Arc<dyn Bus>) {
     assert_eq!(got.len(), 1);
     got[0].acker.ack().await.unwrap();
     assert!(q.pull(10, Duration::from_millis(300)).await.unwrap().is_empty());
+    cleanup(&spec).await;
+}
+
+/// The configured ack wait is what the consumer gets, also when it existed
+/// with another one (the job consumer used to keep its first settings).
+async fn reopening_a_queue_applies_its_new_ack_wait(bus: Arc<dyn Bus>) {
+    let slow = queue_spec(30_000, 5);
+    bus.work_queue(&slow).await.unwrap();
+    let fast = QueueSpec { ack_wait: Duration::from_millis(500), ..slow.clone() };
+    let q = bus.work_queue(&fast).await.unwrap();
+    publish_jobs(&*bus, &fast, 1).await;
+    drop(q.pull(1, Duration::from_secs(2)).await.unwrap().pop().expect("delivered"));
+    let again = q.pull(1, Duration::from_secs(4)).await.unwrap().pop().expect("redelivered after the new ack wait");
+    assert_eq!(again.delivered, 2);
+    again.acker.ack().await.unwrap();
+    cleanup(&fast).await;
+}
+
+/// Dead letters stay readable after the scheduler acknowledged them.
+async fn a_limits_queue_keeps_what_was_acknowledged(bus: Arc<dyn Bus>) {
+    let retention = Retention::Limits { max_age: Duration::from_secs(3600), max_bytes: 1 << 20 };
+    let spec = QueueSpec { retention, ..queue_spec(5_000, 5) };
+    let q = bus.work_queue(&spec).await.unwrap();
+    publish_jobs(&*bus, &spec, 3).await;
+    let mut got = Vec::new();
+    while got.len() < 3 {
+        got.extend(q.pull(10, Duration::from_secs(2)).await.unwrap());
+    }
+    for p in &got {
+        p.acker.ack().await.unwrap();
+    }
+    assert_eq!(q.pending().await.unwrap(), 0);
+    let kept = q.stored(&spec.subjects, 0, 10).await.unwrap();
+    let bodies: Vec<&[u8]> = kept.iter().map(|m| m.payload.as_ref()).collect();
+    assert_eq!(bodies, [b"job 0".as_ref(), b"job 1", b"job 2"]);
+    let second = q.stored(&spec.subjects, kept[0].sequence + 1, 1).await.unwrap();
+    assert_eq!(second, vec![kept[1].clone()], "a listing resumes after a sequence");
+    assert_eq!(q.stored_at(kept[2].sequence).await.unwrap(), Some(kept[2].clone()));
+    assert_eq!(q.stored_at(kept[2].sequence + 100).await.unwrap(), None);
+    cleanup(&spec).await;
+}
+
+async fn a_queue_tells_and_removes_by_subject(bus: Arc<dyn Bus>) {
+    let spec = queue_spec(5_000, 5);
+    let q = bus.work_queue(&spec).await.unwrap();
+    publish_jobs(&*bus, &spec, 2).await;
+    let (first, second) = (job_subject(&spec, 0), job_subject(&spec, 1));
+    assert!(q.holds(&first).await.unwrap() && q.holds(&second).await.unwrap());
+    q.remove(&second).await.unwrap();
+    assert!(!q.holds(&second).await.unwrap(), "removed");
+    let got = q.pull(10, Duration::from_secs(2)).await.unwrap();
+    assert_eq!(got.iter().map(|p| p.subject.clone()).collect::<Vec<_>>(), vec![first.clone()]);
+    assert!(q.holds(&first).await.unwrap(), "held while being worked on");
+    got[0].acker.ack().await.unwrap();
+    assert!(!q.holds(&first).await.unwrap(), "gone once acknowledged");
     cleanup(&spec).await;
 }

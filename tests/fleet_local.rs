@@ -27,7 +27,7 @@ struct Setup {
 async fn setup(workers: usize) -> Setup {
     let fleet = LocalFleet::start(workers, WorkerSettings::default()).await.unwrap();
     let registry = prometheus::Registry::new();
-    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), &registry);
+    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), "cspm", &registry);
     let activation =
         Activation::new(fleet.accounts.clone(), fleet.ledger.clone(), events, "local-admin-token-0123456789");
     let tenant = unique_tenant(Site::Cn);
@@ -184,12 +184,13 @@ async fn a_redelivered_job_is_charged_once() {
             .assets(&s.tenant)
             .await
             .unwrap()
-            .into_iter()
+            .iter()
             .filter(|a| a.kind() == cspm_assets::AssetKind::Disk)
+            .cloned()
             .collect(),
     };
     let again = Outgoing {
-        subject: cspm_fleet::messages::Topology::default().job_subject(&s.tenant, "ecs-disk-encrypted"),
+        subject: cspm_fleet::messages::Topology::default().job_subject(&s.tenant, "ecs-disk-encrypted", &job.job_id),
         msg_id: "redelivery-1".into(),
         headers: Vec::new(),
         payload: Bytes::from(serde_json::to_vec(&job).unwrap()),
@@ -281,7 +282,7 @@ async fn a_long_job_extends_its_quota_lease_while_it_works() {
     };
     let fleet = LocalFleet::start(1, settings).await.unwrap();
     let registry = prometheus::Registry::new();
-    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), &registry);
+    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), "cspm", &registry);
     let activation =
         Activation::new(fleet.accounts.clone(), fleet.ledger.clone(), events, "local-admin-token-0123456789");
     let tenant = unique_tenant(Site::Intl);

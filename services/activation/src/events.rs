@@ -54,8 +54,9 @@ impl AccountEventMessage {
         }
     }
 
-    pub fn subject(&self) -> String {
-        account_subject(&self.tenant.subject_part(), self.event.as_str())
+    /// `<root>.v1.account.<site>.<account>.<event>`
+    pub fn subject(&self, root: &str) -> String {
+        account_subject(root, &self.tenant.subject_part(), self.event.as_str())
     }
 }
 
@@ -63,18 +64,20 @@ impl AccountEventMessage {
 pub struct EventPublisher {
     store: Arc<dyn AccountStore>,
     bus: Arc<dyn Bus>,
+    /// The fleet's subject root (`cspm` in production).
+    root: String,
     published: IntCounterVec,
 }
 
 impl EventPublisher {
-    pub fn new(store: Arc<dyn AccountStore>, bus: Arc<dyn Bus>, registry: &prometheus::Registry) -> Self {
+    pub fn new(store: Arc<dyn AccountStore>, bus: Arc<dyn Bus>, root: &str, registry: &prometheus::Registry) -> Self {
         let published = cspm_runtime::metrics::counter(
             registry,
             ACCOUNT_EVENTS_TOTAL,
             "Account events by event and result (published, retry, dropped)",
             &["event", "result"],
         );
-        Self { store, bus, published }
+        Self { store, bus, root: root.to_owned(), published }
     }
 
     /// Publishes the tenant's outbox in order; stops at the first failure
@@ -91,7 +94,9 @@ impl EventPublisher {
                 continue;
             };
             let event = message.event.as_str();
-            if let Err(e) = self.bus.publish(&message.subject(), &message.event_id, Bytes::from(entry.clone())).await {
+            if let Err(e) =
+                self.bus.publish(&message.subject(&self.root), &message.event_id, Bytes::from(entry.clone())).await
+            {
                 self.published.with_label_values(&[event, "retry"]).inc();
                 return Err(e.to_string());
             }

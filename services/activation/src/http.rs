@@ -5,7 +5,7 @@
 //! tenant. Errors are `{"code": …, "message": …}` with a stable code.
 
 use crate::service::Activation;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -18,7 +18,8 @@ use cspm_domain::edition::{Edition, EditionPlan};
 use cspm_domain::entitlement::Operation;
 use cspm_domain::recommendation::{self, ServiceInstances};
 use cspm_domain::{AccountCommand, ErrorCode, TenantId};
-use cspm_runtime::api::{ApiError, ApiJson, ApiQuery, ApiResult, bearer, not_found};
+use cspm_runtime::api::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, bearer};
+use cspm_runtime::health::Readiness;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::sync::Arc;
@@ -29,7 +30,12 @@ pub struct AppState {
 }
 
 /// The full router: the API plus `/metrics`; `/healthz` and `/readyz` are merged by the caller.
-pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_body_bytes: usize) -> Router {
+pub fn router(
+    activation: Arc<Activation>,
+    registry: prometheus::Registry,
+    readiness: Readiness,
+    max_body_bytes: usize,
+) -> Router {
     let tenant = "/v1/tenants/{site}/{account_id}";
     let api = Router::new()
         .route(tenant, put(create_tenant).get(get_tenant))
@@ -43,10 +49,9 @@ pub fn router(activation: Arc<Activation>, registry: prometheus::Registry, max_b
         .route(&format!("{tenant}/quota"), get(quota))
         .route(&format!("{tenant}/recommendation"), get(recommend_uniform).post(recommend_inventory))
         .route(&format!("{tenant}/entitlement"), post(entitlement))
-        .fallback(not_found)
         .with_state(AppState { activation })
         .layer(DefaultBodyLimit::max(max_body_bytes));
-    cspm_runtime::api::instrumented(api, registry)
+    cspm_runtime::api::service(api, registry, readiness)
 }
 
 /// Parses the tenant from the path and checks the caller may `access` it.
@@ -90,12 +95,12 @@ impl From<Versioned> for TenantView {
 
 // ---------- handlers ----------
 
-type TenantPath = Path<(String, String)>;
+type TenantPath = ApiPath<(String, String)>;
 
 async fn create_tenant(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
 ) -> Result<Response, ApiError> {
     let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
     let (account, created) = s.activation.create(&tenant).await?;
@@ -103,7 +108,7 @@ async fn create_tenant(
     Ok((status, Json(TenantView::from(account))).into_response())
 }
 
-async fn get_tenant(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<TenantView> {
+async fn get_tenant(State(s): State<AppState>, headers: HeaderMap, ApiPath(p): TenantPath) -> ApiResult<TenantView> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
     Ok(Json(s.activation.get(&tenant).await?.into()))
 }
@@ -111,7 +116,7 @@ async fn get_tenant(State(s): State<AppState>, headers: HeaderMap, Path(p): Tena
 async fn issue_token(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
 ) -> ApiResult<serde_json::Value> {
     let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
     let token = s.activation.issue_token(&tenant).await?;
@@ -133,13 +138,13 @@ struct AuthorizeBody {
 async fn authorize(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<AuthorizeBody>,
 ) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::Authorize { client_token: b.client_token }).await
 }
 
-async fn revoke(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<TenantView> {
+async fn revoke(State(s): State<AppState>, headers: HeaderMap, ApiPath(p): TenantPath) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::RevokeAuthorization).await
 }
 
@@ -152,7 +157,7 @@ struct EditionBody {
 async fn set_edition(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<EditionBody>,
 ) -> ApiResult<TenantView> {
     let edition: Edition = b.edition.parse()?;
@@ -168,7 +173,7 @@ struct HostSecurityBody {
 async fn enable_host_security(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<HostSecurityBody>,
 ) -> ApiResult<TenantView> {
     let bound_edition = b.bound_edition.as_deref().map(str::parse).transpose()?;
@@ -178,7 +183,7 @@ async fn enable_host_security(
 async fn disable_host_security(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
 ) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::DisableHostSecurity).await
 }
@@ -194,7 +199,7 @@ struct SubscribeBody {
 async fn subscribe(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<SubscribeBody>,
 ) -> ApiResult<TenantView> {
     command(
@@ -217,7 +222,7 @@ struct UpgradeBody {
 async fn upgrade(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<UpgradeBody>,
 ) -> ApiResult<TenantView> {
     let cmd = AccountCommand::Upgrade {
@@ -228,7 +233,7 @@ async fn upgrade(
     command(&s, &headers, p, cmd).await
 }
 
-async fn unsubscribe(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<TenantView> {
+async fn unsubscribe(State(s): State<AppState>, headers: HeaderMap, ApiPath(p): TenantPath) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::Unsubscribe).await
 }
 
@@ -241,7 +246,7 @@ struct PayAsYouGoBody {
 async fn enable_pay_as_you_go(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<PayAsYouGoBody>,
 ) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::EnablePayAsYouGo { cap: b.cap }).await
@@ -250,7 +255,7 @@ async fn enable_pay_as_you_go(
 async fn disable_pay_as_you_go(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
 ) -> ApiResult<TenantView> {
     command(&s, &headers, p, AccountCommand::DisablePayAsYouGo).await
 }
@@ -258,7 +263,7 @@ async fn disable_pay_as_you_go(
 async fn quota(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
 ) -> ApiResult<crate::service::QuotaReport> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
     Ok(Json(s.activation.quota(&tenant).await?))
@@ -274,7 +279,7 @@ struct UniformQuery {
 async fn recommend_uniform(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiQuery(q): ApiQuery<UniformQuery>,
 ) -> ApiResult<recommendation::Recommendation> {
     tenant_access(&s, &headers, p, Access::Read).await?;
@@ -290,7 +295,7 @@ struct InventoryBody {
 async fn recommend_inventory(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<InventoryBody>,
 ) -> ApiResult<recommendation::Recommendation> {
     tenant_access(&s, &headers, p, Access::Read).await?;
@@ -313,7 +318,7 @@ fn one() -> u64 {
 async fn entitlement(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<EntitlementBody>,
 ) -> ApiResult<serde_json::Value> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;

@@ -5,7 +5,7 @@ use cspm_accounts::RedisStore;
 use cspm_activation::events::EventPublisher;
 use cspm_activation::settings::Settings;
 use cspm_activation::{Activation, http};
-use cspm_bus::{ACCOUNT_STREAM, NatsBus};
+use cspm_bus::{NatsBus, account_stream};
 use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
 use cspm_runtime::{health, settings, shutdown_signal, telemetry};
 use std::sync::Arc;
@@ -17,13 +17,18 @@ async fn main() -> anyhow::Result<()> {
     let _telemetry = telemetry::init("cspm-activation", &settings.common.telemetry)?;
     tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-activation");
 
-    let redis = RedisLedger::connect(&settings.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.common.nats.url, &[ACCOUNT_STREAM]).await.context("connecting to NATS")?;
+    let redis = RedisLedger::connect_with(&settings.common.redis.options(), Clock::Real)
+        .await
+        .context("connecting to Redis")?;
+    let bus = NatsBus::connect(&settings.common.nats.url, &[account_stream(&settings.common.nats.subject_root)])
+        .await
+        .context("connecting to NATS")?;
 
     let registry = prometheus::Registry::new();
     let ledger = Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry)));
     let store = Arc::new(RedisStore::new(redis.clone()));
-    let events = EventPublisher::new(store.clone(), Arc::new(bus.clone()), &registry);
+    let events =
+        EventPublisher::new(store.clone(), Arc::new(bus.clone()), &settings.common.nats.subject_root, &registry);
     let activation = Arc::new(Activation::new(store, ledger, events.clone(), &settings.activation.admin_token));
 
     let retry_every = Duration::from_secs(settings.activation.event_retry_seconds.max(1));
@@ -34,7 +39,7 @@ async fn main() -> anyhow::Result<()> {
         bus,
         |b| async move { b.ping().await },
     );
-    let app = http::router(activation, registry, settings.activation.max_body_bytes).merge(health::router(readiness));
+    let app = http::router(activation, registry, readiness, settings.activation.max_body_bytes);
     cspm_runtime::serve("cspm-activation", &settings.common.http.listen, app).await?;
     retry_loop.abort();
     Ok(())

@@ -30,7 +30,7 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
         "CSPM demo: activation, scheduler and {workers} scan-workers in this process (in-process bus and quota ledger)\n"
     );
     let fleet = LocalFleet::start(workers.max(1), WorkerSettings::default()).await?;
-    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), &prometheus::Registry::new());
+    let events = EventPublisher::new(fleet.accounts.clone(), fleet.bus.clone(), "cspm", &prometheus::Registry::new());
     let activation =
         Activation::new(fleet.accounts.clone(), fleet.ledger.clone(), events, "demo-admin-token-not-secret");
     let tenant = TenantId::parse("cn", "1234567890123456").map_err(e)?;

@@ -8,6 +8,7 @@ use cspm_accounts::RedisStore;
 use cspm_bus::{Bus, NatsBus};
 use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
+use cspm_fleet::store::RedisFleetStore;
 use cspm_fleet::worker::{Worker, WorkerSettings};
 use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
 use cspm_runtime::settings::{self, Common};
@@ -32,6 +33,8 @@ struct Tuning {
     lease_seconds: u64,
     /// Artificial delay per evaluation, in milliseconds (tests and benchmarks only).
     evaluation_delay_ms: u64,
+    /// Seconds a job of a task still being started is held before it is handed back.
+    start_wait_seconds: u64,
 }
 
 const DEFAULTS: &str = r#"
@@ -41,6 +44,7 @@ listen = "127.0.0.1:8083"
 concurrency = 4
 lease_seconds = 60
 evaluation_delay_ms = 0
+start_wait_seconds = 20
 "#;
 
 #[tokio::main]
@@ -58,7 +62,8 @@ async fn main() -> anyhow::Result<()> {
     let redacted = Settings { common: s.common.redacted(), ..s.clone() };
     tracing::info!(settings = %serde_json::to_string(&redacted)?, "starting cspm-scan-worker");
 
-    let redis = RedisLedger::connect(&s.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
+    let redis =
+        RedisLedger::connect_with(&s.common.redis.options(), Clock::Real).await.context("connecting to Redis")?;
     let bus = NatsBus::connect(&s.common.nats.url, &[]).await.context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let worker = Arc::new(Worker {
@@ -67,12 +72,14 @@ async fn main() -> anyhow::Result<()> {
         bus: Arc::new(bus.clone()),
         ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
         accounts: Arc::new(RedisStore::new(redis.clone())),
+        store: Arc::new(RedisFleetStore::new(redis.pool()).await?),
         metrics: FleetMetrics::new(&registry),
         settings: WorkerSettings {
             lease,
             concurrency: s.worker.concurrency,
             poll: Duration::from_secs(1),
             evaluation_delay: Duration::from_millis(s.worker.evaluation_delay_ms),
+            start_wait: Duration::from_secs(s.worker.start_wait_seconds),
         },
     });
 
@@ -83,7 +90,7 @@ async fn main() -> anyhow::Result<()> {
         bus,
         |b| async move { b.ping().await },
     );
-    let app = cspm_runtime::metrics::router(registry).merge(health::router(readiness));
+    let app = cspm_runtime::api::service(axum::Router::new(), registry, readiness);
     let listener = tokio::net::TcpListener::bind(&s.common.http.listen)
         .await
         .with_context(|| format!("binding {}", s.common.http.listen))?;

@@ -2,7 +2,7 @@
 //! verifications, tasks and results. Same tokens as the activation service:
 //! the admin token starts work; a tenant token reads its own tenant.
 
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,10 +12,12 @@ use cspm_assets::openapi::ApiResponse;
 use cspm_checks::{Risk, Status};
 use cspm_domain::entitlement::CheckAction;
 use cspm_domain::{DomainError, ErrorCode, TenantId};
+use cspm_fleet::dead_letters::{MAX_LISTED, StoredLetter};
 use cspm_fleet::plan::ScanRequest;
 use cspm_fleet::scheduler::Scheduler;
-use cspm_fleet::store::{StoredResult, TaskProgress};
-use cspm_runtime::api::{ApiError, ApiJson, ApiQuery, ApiResult, bearer, not_found};
+use cspm_fleet::store::{Page, ResultFilter, StoredResult, TaskProgress};
+use cspm_runtime::api::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult, bearer};
+use cspm_runtime::health::Readiness;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -27,7 +29,7 @@ pub struct AppState {
     pub auth: Authenticator,
 }
 
-pub fn router(state: AppState, registry: prometheus::Registry, max_body_bytes: usize) -> Router {
+pub fn router(state: AppState, registry: prometheus::Registry, readiness: Readiness, max_body_bytes: usize) -> Router {
     let t = "/v1/tenants/{site}/{account_id}";
     let api = Router::new()
         .route("/v1/catalogue", get(catalogue))
@@ -38,10 +40,12 @@ pub fn router(state: AppState, registry: prometheus::Registry, max_body_bytes: u
         .route(&format!("{t}/tasks/{{task_id}}"), get(task))
         .route(&format!("{t}/results"), get(results))
         .route(&format!("{t}/results/items"), get(items))
-        .fallback(not_found)
+        .route(&format!("{t}/dead-letters"), get(tenant_dead_letters))
+        .route("/v1/dead-letters", get(all_dead_letters))
+        .route("/v1/dead-letters/{sequence}/replay", post(replay))
         .with_state(state)
         .layer(DefaultBodyLimit::max(max_body_bytes));
-    cspm_runtime::api::instrumented(api, registry)
+    cspm_runtime::api::service(api, registry, readiness)
 }
 
 async fn tenant_access(
@@ -53,7 +57,24 @@ async fn tenant_access(
     Ok(s.auth.tenant(bearer(headers), path, access).await?)
 }
 
-type TenantPath = Path<(String, String)>;
+type TenantPath = ApiPath<(String, String)>;
+
+/// Checks that the caller holds the admin token (for fleet-wide routes).
+async fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    match s.auth.authenticate(bearer(headers).unwrap_or_default()).await? {
+        Some(cspm_accounts::Principal::Admin) => Ok(()),
+        Some(_) => Err(DomainError::new(ErrorCode::Forbidden, "this route needs the admin token").into()),
+        None => Err(DomainError::new(ErrorCode::Unauthenticated, "send Authorization: Bearer <admin token>").into()),
+    }
+}
+
+/// `page` (from 1) and `page_size` (1 to `max`) of a listing.
+fn page_of(page: usize, page_size: usize, max: usize) -> Result<Page, ApiError> {
+    if page == 0 || page_size == 0 || page_size > max || page > 1_000_000 {
+        return Err(DomainError::invalid(format!("page is 1 to 1000000; page_size is 1 to {max}")).into());
+    }
+    Ok(Page { number: page, size: page_size })
+}
 
 // ---------- catalogue ----------
 
@@ -78,7 +99,7 @@ enum ImportBody {
 async fn import(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(body): ApiJson<ImportBody>,
 ) -> ApiResult<Value> {
     let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
@@ -93,23 +114,32 @@ async fn import(
     Ok(Json(json!(report)))
 }
 
-async fn assets(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<Value> {
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageQuery {
+    #[serde(default = "first_page")]
+    page: usize,
+    #[serde(default = "default_page_size")]
+    page_size: usize,
+}
+
+async fn assets(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(p): TenantPath,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Value> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
-    let assets = s
-        .scheduler
-        .store
-        .assets(&tenant)
-        .await
-        .map_err(|e| DomainError::new(ErrorCode::ServiceUnavailable, e.to_string()))?;
-    let mut by_type: BTreeMap<&str, usize> = BTreeMap::new();
-    for a in &assets {
-        *by_type.entry(a.kind().as_str()).or_default() += 1;
-    }
-    let list: Vec<Value> = assets
+    let page = page_of(q.page, q.page_size, 500)?;
+    let found = s.scheduler.store.asset_page(&tenant, page).await.map_err(unavailable)?;
+    let list: Vec<Value> = found
+        .assets
         .iter()
         .map(|a| json!({"id": a.id, "type": a.kind(), "name": a.name, "region": a.region, "billable": a.billable()}))
         .collect();
-    Ok(Json(json!({"total": assets.len(), "by_type": by_type, "assets": list})))
+    Ok(Json(json!({
+        "total": found.total, "by_type": found.by_type, "page": page.number, "page_size": page.size, "assets": list,
+    })))
 }
 
 // ---------- tasks ----------
@@ -129,7 +159,7 @@ async fn start(
 async fn scan(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(r): ApiJson<ScanRequest>,
 ) -> Result<Response, ApiError> {
     start(s, headers, p, CheckAction::Scan, r).await
@@ -138,7 +168,7 @@ async fn scan(
 async fn verify(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiJson(r): ApiJson<ScanRequest>,
 ) -> Result<Response, ApiError> {
     if r.items.is_none() && r.instances.is_none() {
@@ -161,7 +191,7 @@ fn default_limit() -> usize {
 async fn tasks(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiQuery(q): ApiQuery<TaskListQuery>,
 ) -> ApiResult<Vec<TaskProgress>> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
@@ -172,16 +202,12 @@ async fn tasks(
 async fn task(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path((site, account, task_id)): Path<(String, String, String)>,
+    ApiPath((site, account, task_id)): ApiPath<(String, String, String)>,
 ) -> ApiResult<TaskProgress> {
     let tenant = tenant_access(&s, &headers, (site, account), Access::Read).await?;
     match s.scheduler.store.task(&tenant, &task_id).await.map_err(unavailable)? {
         Some(t) => Ok(Json(t)),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::InvalidParameter,
-            format!("no task {task_id:?} for {tenant}"),
-        )),
+        None => Err(DomainError::new(ErrorCode::NotFound, format!("no task {task_id:?} for {tenant}")).into()),
     }
 }
 
@@ -230,28 +256,15 @@ fn with_meta(r: StoredResult) -> Option<ResultView> {
 async fn results(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path(p): TenantPath,
+    ApiPath(p): TenantPath,
     ApiQuery(q): ApiQuery<ResultQuery>,
 ) -> ApiResult<Value> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
-    if q.page == 0 || q.page_size == 0 || q.page_size > 500 {
-        return Err(DomainError::invalid("page starts at 1; page_size is 1 to 500").into());
-    }
-    let all = s.scheduler.store.results(&tenant).await.map_err(unavailable)?;
-    let mut matching: Vec<ResultView> = all
-        .into_iter()
-        .filter_map(with_meta)
-        .filter(|r| q.status.is_none_or(|s| r.result.status == s))
-        .filter(|r| q.risk.is_none_or(|k| r.risk == k))
-        .filter(|r| q.product.as_deref().is_none_or(|p| r.product.eq_ignore_ascii_case(p)))
-        .filter(|r| q.item.as_deref().is_none_or(|i| r.result.item_id == i))
-        .collect();
-    matching.sort_by(|a, b| {
-        (a.risk, &a.result.item_id, &a.result.instance_id).cmp(&(b.risk, &b.result.item_id, &b.result.instance_id))
-    });
-    let total = matching.len();
-    let page: Vec<ResultView> = matching.into_iter().skip((q.page - 1) * q.page_size).take(q.page_size).collect();
-    Ok(Json(json!({"total": total, "page": q.page, "page_size": q.page_size, "results": page})))
+    let page = page_of(q.page, q.page_size, 500)?;
+    let filter = ResultFilter { status: q.status, risk: q.risk, product: q.product, item: q.item };
+    let found = s.scheduler.store.result_page(&tenant, &filter, page).await.map_err(unavailable)?;
+    let results: Vec<ResultView> = found.results.into_iter().filter_map(with_meta).collect();
+    Ok(Json(json!({"total": found.total, "page": page.number, "page_size": page.size, "results": results})))
 }
 
 /// An item's status from its instances': any failure shows.
@@ -262,12 +275,9 @@ fn roll_up(counts: &BTreeMap<Status, u64>) -> Status {
         .unwrap_or(Status::NotCheck)
 }
 
-async fn items(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPath) -> ApiResult<Vec<Value>> {
+async fn items(State(s): State<AppState>, headers: HeaderMap, ApiPath(p): TenantPath) -> ApiResult<Vec<Value>> {
     let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
-    let mut per_item: BTreeMap<String, BTreeMap<Status, u64>> = BTreeMap::new();
-    for r in s.scheduler.store.results(&tenant).await.map_err(unavailable)? {
-        *per_item.entry(r.item_id).or_default().entry(r.status).or_default() += 1;
-    }
+    let per_item = s.scheduler.store.item_counts(&tenant).await.map_err(unavailable)?;
     Ok(Json(
         per_item
             .into_iter()
@@ -280,4 +290,56 @@ async fn items(State(s): State<AppState>, headers: HeaderMap, Path(p): TenantPat
             })
             .collect(),
     ))
+}
+
+// ---------- dead letters ----------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LetterQuery {
+    /// Stream sequence to start from (the `next` of the previous listing).
+    #[serde(default)]
+    from: u64,
+    #[serde(default = "default_letters")]
+    limit: usize,
+}
+
+fn default_letters() -> usize {
+    50
+}
+
+fn letters_page(letters: Vec<StoredLetter>, limit: usize) -> Value {
+    let next = (letters.len() == limit).then(|| letters.last().map(|l| l.sequence + 1)).flatten();
+    json!({"dead_letters": letters, "next": next})
+}
+
+async fn tenant_dead_letters(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(p): TenantPath,
+    ApiQuery(q): ApiQuery<LetterQuery>,
+) -> ApiResult<Value> {
+    let tenant = tenant_access(&s, &headers, p, Access::Read).await?;
+    let limit = q.limit.clamp(1, MAX_LISTED);
+    Ok(Json(letters_page(s.scheduler.dead_letters(Some(&tenant), q.from, limit).await?, limit)))
+}
+
+async fn all_dead_letters(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiQuery(q): ApiQuery<LetterQuery>,
+) -> ApiResult<Value> {
+    admin(&s, &headers).await?;
+    let limit = q.limit.clamp(1, MAX_LISTED);
+    Ok(Json(letters_page(s.scheduler.dead_letters(None, q.from, limit).await?, limit)))
+}
+
+async fn replay(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    ApiPath(sequence): ApiPath<u64>,
+) -> Result<Response, ApiError> {
+    admin(&s, &headers).await?;
+    let task = s.scheduler.replay(sequence).await?;
+    Ok((StatusCode::ACCEPTED, Json(task)).into_response())
 }

@@ -21,7 +21,9 @@ async fn main() -> anyhow::Result<()> {
     let _telemetry = telemetry::init("cspm-scheduler", &settings.common.telemetry)?;
     tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-scheduler");
 
-    let redis = RedisLedger::connect(&settings.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
+    let redis = RedisLedger::connect_with(&settings.common.redis.options(), Clock::Real)
+        .await
+        .context("connecting to Redis")?;
     let bus = NatsBus::connect(&settings.common.nats.url, &[]).await.context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let metrics = FleetMetrics::new(&registry);
@@ -29,18 +31,21 @@ async fn main() -> anyhow::Result<()> {
     let topology = Topology::new(&settings.common.nats.subject_root)
         .map_err(anyhow::Error::msg)?
         .with_job_ack_wait(Duration::from_secs(settings.common.nats.job_ack_wait_seconds));
+    let limits = settings.scheduler.limits();
     let scheduler = Arc::new(Scheduler {
         topology,
         bus: Arc::new(bus.clone()),
         ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
         accounts: accounts.clone(),
-        store: Arc::new(RedisFleetStore::new(redis.connection()).await?),
+        store: Arc::new(RedisFleetStore::new(redis.pool()).await?),
         metrics,
         batch: settings.scheduler.batch,
         upfront_lease: Duration::from_secs(settings.scheduler.upfront_lease_seconds),
+        starts: limits.turns(),
+        limits,
     });
 
-    // Followers: results, dead letters, asset events, exhausted jobs, lag.
+    // Followers: results, dead letters, asset events, exhausted jobs, lag, and the sweeper.
     let (stop, shutdown) = watch::channel(false);
     let followers = scheduler.clone().spawn_followers(&bus, shutdown).await?;
 
@@ -50,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
         |b| async move { b.ping().await },
     );
     let state = AppState { scheduler, auth: Authenticator::new(&settings.scheduler.admin_token, accounts) };
-    let app = router(state, registry, settings.scheduler.max_body_bytes).merge(health::router(readiness));
+    let app = router(state, registry, readiness, settings.scheduler.max_body_bytes);
     cspm_runtime::serve("cspm-scheduler", &settings.common.http.listen, app).await?;
 
     let _ = stop.send(true);

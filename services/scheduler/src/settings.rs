@@ -21,6 +21,32 @@ pub struct SchedulerSettings {
     pub upfront_lease_seconds: u64,
     /// Largest accepted request body (inventories can be large).
     pub max_body_bytes: usize,
+    /// Scans planned at once; more wait for a turn.
+    pub concurrent_starts: usize,
+    /// Seconds a start waits for its turn before answering 503.
+    pub start_queue_wait_seconds: u64,
+    /// Seconds publishing a task's jobs may take before the start is undone.
+    pub start_timeout_seconds: u64,
+    /// Seconds without a finished job after which a task's lost jobs are failed.
+    pub stall_seconds: u64,
+    /// Seconds after which a still-running task's unfinished jobs are failed.
+    pub deadline_seconds: u64,
+    /// Seconds between two sweeps.
+    pub sweep_seconds: u64,
+}
+
+impl SchedulerSettings {
+    pub fn limits(&self) -> cspm_fleet::scheduler::SchedulerLimits {
+        use std::time::Duration;
+        cspm_fleet::scheduler::SchedulerLimits {
+            concurrent_starts: self.concurrent_starts.clamp(1, 64),
+            start_queue_wait: Duration::from_secs(self.start_queue_wait_seconds),
+            start_timeout: Duration::from_secs(self.start_timeout_seconds.max(1)),
+            stall: Duration::from_secs(self.stall_seconds.max(1)),
+            deadline: Duration::from_secs(self.deadline_seconds.max(1)),
+            sweep_every: Duration::from_secs(self.sweep_seconds.max(1)),
+        }
+    }
 }
 
 const DEFAULTS: &str = r#"
@@ -31,6 +57,12 @@ admin_token = ""
 batch = 20
 upfront_lease_seconds = 600
 max_body_bytes = 16777216
+concurrent_starts = 4
+start_queue_wait_seconds = 5
+start_timeout_seconds = 10
+stall_seconds = 120
+deadline_seconds = 21600
+sweep_seconds = 15
 "#;
 
 impl Settings {

@@ -71,11 +71,9 @@ pub struct RedisStore {
     ledger: RedisLedger,
 }
 
+/// Token digest → tenant, and `t:<tenant>` → its current digest, in one hash
+/// so a rotation is one atomic step.
 const TOKENS_KEY: &str = "cspm:tokens";
-
-fn current_token_key(tenant: &TenantId) -> String {
-    format!("cspm:{{{}}}:token", tenant.hash_tag())
-}
 
 impl RedisStore {
     pub fn new(ledger: RedisLedger) -> Self {
@@ -108,16 +106,7 @@ impl AccountStore for RedisStore {
     }
 
     async fn rotate_token(&self, tenant: &TenantId, token_hash: &str) -> Result<(), StoreError> {
-        let mut conn = self.ledger.connection();
-        let old: Option<String> = conn.get(current_token_key(tenant)).await.map_err(backend)?;
-        let mut pipe = redis::pipe();
-        pipe.atomic();
-        if let Some(old) = old {
-            pipe.hdel(TOKENS_KEY, old).ignore();
-        }
-        pipe.hset(TOKENS_KEY, token_hash, tenant.hash_tag()).ignore();
-        pipe.set(current_token_key(tenant), token_hash).ignore();
-        pipe.query_async::<()>(&mut conn).await.map_err(backend)
+        Ok(self.ledger.rotate_token(TOKENS_KEY, &tenant.hash_tag(), token_hash).await?)
     }
 
     async fn tenant_of_token(&self, token_hash: &str) -> Result<Option<TenantId>, StoreError> {

@@ -21,18 +21,21 @@ mod queue;
 
 pub use memory::MemoryBus;
 pub use nats::{NatsBus, StreamSpec};
-pub use queue::{Acker, Exhausted, Pulled, QueueSpec, WorkQueue};
+pub use queue::{Acker, Exhausted, Pulled, QueueSpec, Retention, Stored, WorkQueue};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use futures::stream::BoxStream;
 
-/// The account events stream: authorization, billing and quota changes.
-pub const ACCOUNT_STREAM: StreamSpec = StreamSpec { name: "CSPM_ACCOUNT", subjects: "cspm.v1.account.>" };
+/// The account events stream under subject root `root` (`cspm` in
+/// production: stream `CSPM_ACCOUNT`, subjects `cspm.v1.account.>`).
+pub fn account_stream(root: &str) -> StreamSpec {
+    StreamSpec { name: format!("{}_ACCOUNT", root.to_uppercase()), subjects: format!("{root}.v1.account.>") }
+}
 
-/// `cspm.v1.account.<site>.<account>.<event>`
-pub fn account_subject(tenant_part: &str, event: &str) -> String {
-    format!("cspm.v1.account.{tenant_part}.{event}")
+/// `<root>.v1.account.<site>.<account>.<event>`
+pub fn account_subject(root: &str, tenant_part: &str, event: &str) -> String {
+    format!("{root}.v1.account.{tenant_part}.{event}")
 }
 
 /// A message to publish.

@@ -65,6 +65,7 @@ impl Bus for MemoryBus {
             .entry(spec.stream.clone())
             .or_insert_with(|| MemoryQueue::new(spec.clone()))
             .clone();
+        queue.update(spec);
         Ok(Arc::new(queue))
     }
 }

@@ -28,10 +28,17 @@ struct State {
     ready: BTreeMap<u64, Entry>,
     inflight: HashMap<u64, (Entry, Instant)>,
     exhausted: HashMap<u64, Entry>,
+    /// What the stream stores: every message until acknowledged, or, with
+    /// limits retention, the newest [`KEPT_MESSAGES`] whatever their state.
+    stored: BTreeMap<u64, (String, Bytes)>,
 }
 
+/// Messages a limits-retention queue keeps in process.
+const KEPT_MESSAGES: usize = 100_000;
+
 pub(crate) struct MemoryQueue {
-    spec: QueueSpec,
+    /// The latest spec it was opened with (reopening updates the consumer, as on JetStream).
+    spec: Mutex<QueueSpec>,
     state: Mutex<State>,
     notify: Notify,
     exhausted_tx: broadcast::Sender<Exhausted>,
@@ -40,15 +47,20 @@ pub(crate) struct MemoryQueue {
 impl MemoryQueue {
     pub(crate) fn new(spec: QueueSpec) -> Arc<Self> {
         Arc::new(Self {
-            spec,
+            spec: Mutex::new(spec),
             state: Mutex::default(),
             notify: Notify::new(),
             exhausted_tx: broadcast::channel(1024).0,
         })
     }
 
-    pub(crate) fn spec(&self) -> &QueueSpec {
-        &self.spec
+    pub(crate) fn spec(&self) -> QueueSpec {
+        self.spec.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Applies a reopened queue's consumer settings.
+    pub(crate) fn update(&self, spec: &QueueSpec) {
+        *self.spec.lock().unwrap_or_else(PoisonError::into_inner) = spec.clone();
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -59,19 +71,31 @@ impl MemoryQueue {
         let mut s = self.state();
         s.next_seq += 1;
         let seq = s.next_seq;
+        s.stored.insert(seq, (subject.clone(), payload.clone()));
+        if s.stored.len() > KEPT_MESSAGES {
+            s.stored.pop_first();
+        }
         s.ready.insert(seq, Entry { subject, headers, payload, delivered: 0, not_before: Instant::now() });
         drop(s);
         self.notify.notify_waiters();
     }
 
+    /// A delivery ended for good (ack, term, discard): a work queue forgets it.
+    fn finished(&self, s: &mut State, seq: u64) {
+        if self.spec().retention == Retention::WorkQueue {
+            s.stored.remove(&seq);
+        }
+    }
+
     fn backoff(&self, delivered: u64) -> Duration {
         let i = usize::try_from(delivered.saturating_sub(1)).unwrap_or(usize::MAX);
-        self.spec.backoff.get(i).or(self.spec.backoff.last()).copied().unwrap_or(Duration::ZERO)
+        let backoff = self.spec().backoff;
+        backoff.get(i).or(backoff.last()).copied().unwrap_or(Duration::ZERO)
     }
 
     /// Puts an unfinished delivery back, or retires it when it has had all its deliveries.
     fn requeue(&self, s: &mut State, seq: u64, mut entry: Entry, delay: Duration) {
-        if entry.delivered >= u64::from(self.spec.max_deliver) {
+        if entry.delivered >= u64::from(self.spec().max_deliver) {
             let _ = self.exhausted_tx.send(Exhausted {
                 subject: entry.subject.clone(),
                 headers: entry.headers.clone(),
@@ -99,7 +123,8 @@ impl MemoryQueue {
         }
         let due: Vec<u64> =
             s.ready.iter().filter(|(_, e)| e.not_before <= now).map(|(seq, _)| *seq).take(max).collect();
-        let capacity = (self.spec.max_ack_pending as usize).saturating_sub(s.inflight.len());
+        let spec = self.spec();
+        let capacity = (spec.max_ack_pending as usize).saturating_sub(s.inflight.len());
         let mut out = Vec::new();
         for seq in due.into_iter().take(capacity) {
             let Some(mut entry) = s.ready.remove(&seq) else { continue };
@@ -111,7 +136,7 @@ impl MemoryQueue {
                 delivered: entry.delivered,
                 acker: Box::new(MemoryAcker { queue: self.clone(), seq }),
             });
-            s.inflight.insert(seq, (entry, now + self.spec.ack_wait));
+            s.inflight.insert(seq, (entry, now + spec.ack_wait));
         }
         out
     }
@@ -148,13 +173,54 @@ impl WorkQueue for Arc<MemoryQueue> {
     }
 
     async fn discard(&self, sequence: u64) -> Result<(), BusError> {
-        self.state().exhausted.remove(&sequence);
+        let mut s = self.state();
+        s.exhausted.remove(&sequence);
+        self.finished(&mut s, sequence);
         Ok(())
     }
 
     async fn pending(&self) -> Result<u64, BusError> {
         let s = self.state();
         Ok((s.ready.len() + s.inflight.len()) as u64)
+    }
+
+    async fn stored(&self, filter: &str, from: u64, max: usize) -> Result<Vec<Stored>, BusError> {
+        let s = self.state();
+        Ok(s.stored
+            .range(from..)
+            .filter(|(_, (subject, _))| crate::subject_matches(filter, subject))
+            .take(max)
+            .map(|(seq, (subject, payload))| Stored {
+                sequence: *seq,
+                subject: subject.clone(),
+                payload: payload.clone(),
+            })
+            .collect())
+    }
+
+    async fn stored_at(&self, sequence: u64) -> Result<Option<Stored>, BusError> {
+        let s = self.state();
+        Ok(s.stored.get(&sequence).map(|(subject, payload)| Stored {
+            sequence,
+            subject: subject.clone(),
+            payload: payload.clone(),
+        }))
+    }
+
+    async fn holds(&self, subject: &str) -> Result<bool, BusError> {
+        Ok(self.state().stored.values().any(|(s, _)| s == subject))
+    }
+
+    async fn remove(&self, subject: &str) -> Result<(), BusError> {
+        let mut s = self.state();
+        let seqs: Vec<u64> = s.stored.iter().filter(|(_, (sub, _))| sub == subject).map(|(q, _)| *q).collect();
+        for seq in seqs {
+            s.stored.remove(&seq);
+            s.ready.remove(&seq);
+            s.inflight.remove(&seq);
+            s.exhausted.remove(&seq);
+        }
+        Ok(())
     }
 }
 
@@ -166,7 +232,10 @@ struct MemoryAcker {
 #[async_trait]
 impl Acker for MemoryAcker {
     async fn ack(&self) -> Result<(), BusError> {
-        self.queue.state().inflight.remove(&self.seq);
+        let mut s = self.queue.state();
+        if s.inflight.remove(&self.seq).is_some() {
+            self.queue.finished(&mut s, self.seq);
+        }
         Ok(())
     }
 
@@ -182,13 +251,16 @@ impl Acker for MemoryAcker {
 
     async fn progress(&self) -> Result<(), BusError> {
         if let Some((_, deadline)) = self.queue.state().inflight.get_mut(&self.seq) {
-            *deadline = Instant::now() + self.queue.spec.ack_wait;
+            *deadline = Instant::now() + self.queue.spec().ack_wait;
         }
         Ok(())
     }
 
     async fn term(&self) -> Result<(), BusError> {
-        self.queue.state().inflight.remove(&self.seq);
+        let mut s = self.queue.state();
+        if s.inflight.remove(&self.seq).is_some() {
+            self.queue.finished(&mut s, self.seq);
+        }
         Ok(())
     }
 }

@@ -11,10 +11,10 @@ use futures::stream::BoxStream;
 use std::time::Duration;
 
 /// A stream the bus makes sure exists.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamSpec {
-    pub name: &'static str,
-    pub subjects: &'static str,
+    pub name: String,
+    pub subjects: String,
 }
 
 #[derive(Clone)]
@@ -34,15 +34,15 @@ impl NatsBus {
         let js = jetstream::new(client.clone());
         let bus = Self { client, js };
         for spec in streams {
-            bus.ensure_stream(*spec).await?;
+            bus.ensure_stream(spec).await?;
         }
         Ok(bus)
     }
 
-    async fn ensure_stream(&self, spec: StreamSpec) -> Result<(), BusError> {
+    async fn ensure_stream(&self, spec: &StreamSpec) -> Result<(), BusError> {
         let config = stream::Config {
-            name: spec.name.to_owned(),
-            subjects: vec![spec.subjects.to_owned()],
+            name: spec.name.clone(),
+            subjects: vec![spec.subjects.clone()],
             storage: stream::StorageType::File,
             max_age: Duration::from_secs(30 * 24 * 3600),
             duplicate_window: Duration::from_secs(120),

@@ -33,39 +33,69 @@ pub(crate) fn headers_of(h: Option<&async_nats::HeaderMap>) -> Vec<(String, Stri
 }
 
 impl NatsQueue {
+    /// Creates the stream and its durable consumer, or brings an existing
+    /// consumer to `spec` (its ack wait, deliveries and backoff are what the
+    /// settings say, not what they said when it was first created).
     pub(crate) async fn open(
         client: async_nats::Client,
         js: &jetstream::Context,
         spec: &QueueSpec,
     ) -> Result<Self, BusError> {
+        let (retention, max_age, max_bytes) = match spec.retention {
+            Retention::WorkQueue => (stream::RetentionPolicy::WorkQueue, Duration::ZERO, -1),
+            Retention::Limits { max_age, max_bytes } => (stream::RetentionPolicy::Limits, max_age, max_bytes),
+        };
         let stream = js
             .get_or_create_stream(stream::Config {
                 name: spec.stream.clone(),
                 subjects: vec![spec.subjects.clone()],
-                retention: stream::RetentionPolicy::WorkQueue,
+                retention,
+                max_age,
+                max_bytes,
+                discard: stream::DiscardPolicy::Old,
                 storage: stream::StorageType::File,
                 duplicate_window: Duration::from_secs(120),
                 ..Default::default()
             })
             .await
             .map_err(unavailable)?;
-        let consumer = stream
-            .get_or_create_consumer(
-                &spec.consumer,
-                consumer::pull::Config {
-                    durable_name: Some(spec.consumer.clone()),
-                    ack_policy: consumer::AckPolicy::Explicit,
-                    ack_wait: spec.ack_wait,
-                    max_deliver: i64::from(spec.max_deliver),
-                    backoff: spec.backoff.clone(),
-                    max_ack_pending: i64::from(spec.max_ack_pending),
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(unavailable)?;
+        if stream.cached_info().config.retention != retention {
+            return Err(BusError::Unavailable(format!(
+                "stream {} exists with another retention policy; remove it (nats stream rm {}) to have it recreated",
+                spec.stream, spec.stream
+            )));
+        }
+        let config = consumer::pull::Config {
+            durable_name: Some(spec.consumer.clone()),
+            ack_policy: consumer::AckPolicy::Explicit,
+            ack_wait: spec.ack_wait,
+            max_deliver: i64::from(spec.max_deliver),
+            backoff: spec.backoff.clone(),
+            max_ack_pending: i64::from(spec.max_ack_pending),
+            ..Default::default()
+        };
+        let existing = stream.consumer_info(&spec.consumer).await.ok().map(|i| i.config);
+        let stale = existing.as_ref().is_some_and(|c| {
+            (c.ack_wait, c.max_deliver, &c.backoff, c.max_ack_pending)
+                != (config.ack_wait, config.max_deliver, &config.backoff, config.max_ack_pending)
+        });
+        if stale {
+            tracing::info!(consumer = %spec.consumer, stream = %spec.stream, "updating the consumer to the configured settings");
+        }
+        // Creating a durable that exists with other editable settings updates it.
+        let consumer = stream.create_consumer(config).await.map_err(unavailable)?;
         Ok(Self { client, stream, consumer, spec: spec.clone() })
     }
+
+    fn stored_of(m: async_nats::jetstream::message::StreamMessage) -> Stored {
+        Stored { sequence: m.sequence, subject: m.subject.to_string(), payload: m.payload }
+    }
+}
+
+/// Whether a JetStream API error says the message does not exist.
+fn not_found(e: &impl std::fmt::Display) -> bool {
+    let text = e.to_string().to_lowercase();
+    text.contains("not found") || text.contains("no message")
 }
 
 #[async_trait]
@@ -122,7 +152,7 @@ impl WorkQueue for NatsQueue {
         match self.stream.delete_message(sequence).await {
             Ok(_) => Ok(()),
             // Already gone (another instance discarded it): nothing to do.
-            Err(e) if e.to_string().contains("not found") => Ok(()),
+            Err(e) if not_found(&e) => Ok(()),
             Err(e) => Err(unavailable(e)),
         }
     }
@@ -131,6 +161,51 @@ impl WorkQueue for NatsQueue {
         let mut consumer = self.consumer.clone();
         let info = consumer.info().await.map_err(unavailable)?;
         Ok(info.num_pending + info.num_ack_pending as u64)
+    }
+
+    async fn stored(&self, filter: &str, from: u64, max: usize) -> Result<Vec<Stored>, BusError> {
+        let mut out = Vec::new();
+        let mut next = from.max(1);
+        while out.len() < max {
+            match self.stream.raw_message_builder().sequence(next).next_by_subject(filter).send().await {
+                Ok(m) => {
+                    next = m.sequence + 1;
+                    out.push(Self::stored_of(m));
+                }
+                Err(e) if not_found(&e) => break,
+                Err(e) => return Err(unavailable(e)),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn stored_at(&self, sequence: u64) -> Result<Option<Stored>, BusError> {
+        match self.stream.get_raw_message(sequence).await {
+            Ok(m) => Ok(Some(Self::stored_of(m))),
+            Err(e) if not_found(&e) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    async fn holds(&self, subject: &str) -> Result<bool, BusError> {
+        match self.stream.get_last_raw_message_by_subject(subject).await {
+            Ok(_) => Ok(true),
+            Err(e) if not_found(&e) => Ok(false),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
+
+    /// Deletes message by message: a filtered purge would also move the
+    /// shared consumer past earlier messages of other subjects (NATS 2.9).
+    async fn remove(&self, subject: &str) -> Result<(), BusError> {
+        loop {
+            let sequence = match self.stream.get_last_raw_message_by_subject(subject).await {
+                Ok(m) => m.sequence,
+                Err(e) if not_found(&e) => return Ok(()),
+                Err(e) => return Err(unavailable(e)),
+            };
+            self.discard(sequence).await?;
+        }
     }
 }
 

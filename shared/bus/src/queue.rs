@@ -6,10 +6,22 @@ use bytes::Bytes;
 use futures::stream::BoxStream;
 use std::time::Duration;
 
-/// A work-queue stream and its one shared durable consumer.
+/// How long a queue's stream keeps a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// Until it is acknowledged (or terminated).
+    WorkQueue,
+    /// Also after it is acknowledged, until it is older than `max_age` or the
+    /// stream holds more than `max_bytes` (oldest go first): for messages
+    /// people read later, such as dead letters.
+    Limits { max_age: Duration, max_bytes: i64 },
+}
+
+/// A stream and its one shared durable consumer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueSpec {
     pub stream: String,
+    pub retention: Retention,
     /// Subjects the stream stores, e.g. `cspm.v1.job.>`.
     pub subjects: String,
     /// The durable consumer every worker pulls from.
@@ -64,6 +76,14 @@ pub struct Exhausted {
     pub sequence: u64,
 }
 
+/// A message as the stream keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub sequence: u64,
+    pub subject: String,
+    pub payload: Bytes,
+}
+
 #[async_trait]
 pub trait WorkQueue: Send + Sync {
     /// Up to `max` messages, waiting at most `wait` for the first.
@@ -77,4 +97,18 @@ pub trait WorkQueue: Send + Sync {
 
     /// Messages not yet acknowledged (waiting or in flight): the consumer's lag.
     async fn pending(&self) -> Result<u64, BusError>;
+
+    /// Up to `max` stored messages whose subject matches `filter`, from
+    /// sequence `from` on, oldest first (with [`Retention::Limits`], also
+    /// acknowledged ones).
+    async fn stored(&self, filter: &str, from: u64, max: usize) -> Result<Vec<Stored>, BusError>;
+
+    /// The stored message at `sequence`, if the stream still holds it.
+    async fn stored_at(&self, sequence: u64) -> Result<Option<Stored>, BusError>;
+
+    /// Whether the stream still holds a message on exactly `subject`.
+    async fn holds(&self, subject: &str) -> Result<bool, BusError>;
+
+    /// Removes every stored message on exactly `subject`.
+    async fn remove(&self, subject: &str) -> Result<(), BusError>;
 }

@@ -18,6 +18,10 @@ pub enum ErrorCode {
     Conflict,
     /// The tenant does not exist.
     TenantNotFound,
+    /// The named task, dead letter or route does not exist.
+    NotFound,
+    /// The HTTP method is not one the route takes.
+    MethodNotAllowed,
     /// No or wrong credentials.
     Unauthenticated,
     /// Valid credentials that may not touch this resource.
@@ -37,6 +41,8 @@ impl ErrorCode {
             ErrorCode::InvalidParameter => "InvalidParameter",
             ErrorCode::Conflict => "Conflict",
             ErrorCode::TenantNotFound => "TenantNotFound",
+            ErrorCode::NotFound => "NotFound",
+            ErrorCode::MethodNotAllowed => "MethodNotAllowed",
             ErrorCode::Unauthenticated => "Unauthenticated",
             ErrorCode::Forbidden => "Forbidden",
             ErrorCode::ServiceUnavailable => "ServiceUnavailable",

@@ -19,7 +19,7 @@ use cspm_domain::{Account, AccountCommand, AccountId, Site, TenantId};
 use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
 use cspm_fleet::plan::ScanRequest;
-use cspm_fleet::scheduler::Scheduler;
+use cspm_fleet::scheduler::{Scheduler, SchedulerLimits};
 use cspm_fleet::store::{FleetStore, RedisFleetStore, TaskState};
 use cspm_fleet::worker::{Worker, WorkerSettings};
 use cspm_ledger::{Clock, QuotaLedger, RedisLedger};
@@ -163,7 +163,7 @@ async fn fleet_rate(
     );
     let ledger = RedisLedger::connect(redis_url, Clock::Real).await.because("connecting to Redis")?;
     let accounts = Arc::new(RedisStore::new(ledger.clone()));
-    let store = Arc::new(RedisFleetStore::new(ledger.connection()).await.because("store")?);
+    let store = Arc::new(RedisFleetStore::new(ledger.pool()).await.because("store")?);
     let bus = NatsBus::connect(nats_url, &[]).await.because("connecting to NATS")?;
 
     // A tenant that may run everything, with plenty of quota.
@@ -187,6 +187,8 @@ async fn fleet_rate(
         metrics: metrics.clone(),
         batch: cspm_fleet::plan::DEFAULT_BATCH,
         upfront_lease: Duration::from_secs(600),
+        starts: SchedulerLimits::default().turns(),
+        limits: SchedulerLimits::default(),
     });
     let (stop, shutdown) = watch::channel(false);
     let mut tasks = scheduler.clone().spawn_followers(&bus, shutdown.clone()).await.because("followers")?;
@@ -199,6 +201,7 @@ async fn fleet_rate(
             queue: wbus.work_queue(&topology.jobs()).await.because("queue")?,
             bus: Arc::new(wbus),
             ledger: Arc::new(wledger.clone()),
+            store: Arc::new(RedisFleetStore::new(wledger.pool()).await.because("store")?),
             accounts: Arc::new(RedisStore::new(wledger)),
             metrics: metrics.clone(),
             settings: WorkerSettings::default(),

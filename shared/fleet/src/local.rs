@@ -4,8 +4,8 @@
 
 use crate::messages::*;
 use crate::metrics::FleetMetrics;
-use crate::scheduler::Scheduler;
-use crate::store::MemoryFleetStore;
+use crate::scheduler::{Scheduler, SchedulerLimits};
+use crate::store::{FleetStore, MemoryFleetStore};
 use crate::worker::{Worker, WorkerSettings};
 use cspm_accounts::{AccountStore, MemoryStore};
 use cspm_bus::{Bus, BusError, MemoryBus};
@@ -33,15 +33,19 @@ impl LocalFleet {
         let accounts = Arc::new(MemoryStore::new(ledger.clone()));
         let metrics = FleetMetrics::new(&prometheus::Registry::new());
         let topology = Topology::default();
+        let store: Arc<dyn FleetStore> = Arc::new(MemoryFleetStore::default());
+        let limits = SchedulerLimits::default();
         let scheduler = Arc::new(Scheduler {
             topology: topology.clone(),
             bus: bus.clone(),
             ledger: ledger.clone(),
             accounts: accounts.clone(),
-            store: Arc::new(MemoryFleetStore::default()),
+            store: store.clone(),
             metrics: metrics.clone(),
             batch: crate::plan::DEFAULT_BATCH,
             upfront_lease: Duration::from_secs(600),
+            starts: limits.turns(),
+            limits,
         });
         let (stop, shutdown) = watch::channel(false);
         let jobs = bus.work_queue(&topology.jobs()).await?;
@@ -53,6 +57,7 @@ impl LocalFleet {
                 bus: bus.clone(),
                 ledger: ledger.clone() as Arc<dyn QuotaLedger>,
                 accounts: accounts.clone() as Arc<dyn AccountStore>,
+                store: store.clone(),
                 metrics: metrics.clone(),
                 settings: settings.clone(),
             });

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use cspm_assets::{Asset, AssetKind};
-use cspm_bus::QueueSpec;
+use cspm_bus::{QueueSpec, Retention};
 use cspm_checks::Evaluation;
 use cspm_domain::TenantId;
 use cspm_domain::entitlement::CheckAction;
@@ -52,51 +52,68 @@ impl Topology {
         self
     }
 
-    fn queue(
-        &self,
-        kind: &str,
-        stream: &str,
-        consumer: &str,
-        ack_wait: Duration,
-        max_deliver: u32,
-        backoff: Vec<Duration>,
-    ) -> QueueSpec {
+    /// The subject root (`cspm` in production).
+    pub fn root(&self) -> &str {
+        &self.root
+    }
+
+    /// How long a worker may hold a job without a sign of life.
+    pub fn job_ack_wait(&self) -> Duration {
+        self.job_ack_wait
+    }
+
+    fn queue(&self, kind: &str, stream: &str, consumer: &str, ack_wait: Duration, max_deliver: u32) -> QueueSpec {
         QueueSpec {
             stream: format!("{}_{stream}", self.root.to_uppercase()),
+            retention: Retention::WorkQueue,
             subjects: format!("{}.v1.{kind}.>", self.root),
             consumer: consumer.to_owned(),
             ack_wait,
             max_deliver,
-            backoff,
+            backoff: Vec::new(),
             max_ack_pending: 1000,
         }
     }
 
-    /// Jobs: one work-queue stream, one durable consumer shared by every scan-worker.
+    /// Jobs: one work-queue stream, one durable consumer shared by every
+    /// scan-worker. No server-side backoff: JetStream's first backoff step
+    /// would replace the ack wait of the first delivery; workers that fail
+    /// for a moment nak with a delay instead.
     pub fn jobs(&self) -> QueueSpec {
-        let backoff =
-            vec![Duration::from_secs(2), Duration::from_secs(10), Duration::from_secs(30), Duration::from_secs(60)];
-        self.queue("job", "JOBS", "scan-workers", Duration::from_secs(30), 5, backoff)
+        self.queue("job", "JOBS", "scan-workers", self.job_ack_wait, 5)
     }
 
     /// Results, followed by the scheduler.
     pub fn results(&self) -> QueueSpec {
-        self.queue("result", "RESULTS", "scheduler", Duration::from_secs(30), 10, Vec::new())
+        self.queue("result", "RESULTS", "scheduler", Duration::from_secs(30), 10)
     }
 
-    /// Dead letters: jobs that can never succeed, with the reason.
+    /// Dead letters: messages that can never succeed, with the reason. Kept
+    /// after the scheduler has read them (two weeks, 256 MiB at most), so
+    /// people can list and replay them.
     pub fn dead_letters(&self) -> QueueSpec {
-        self.queue("dead", "DEAD_LETTERS", "scheduler", Duration::from_secs(30), 10, Vec::new())
+        let retention =
+            Retention::Limits { max_age: Duration::from_secs(14 * 24 * 3600), max_bytes: 256 * 1024 * 1024 };
+        QueueSpec { retention, ..self.queue("dead", "DEAD_LETTERS", "scheduler", Duration::from_secs(30), 10) }
     }
 
     /// Asset-change events from outside publishers.
     pub fn assets(&self) -> QueueSpec {
-        self.queue("asset", "ASSETS", "scheduler", Duration::from_secs(30), 5, Vec::new())
+        self.queue("asset", "ASSETS", "scheduler", Duration::from_secs(30), 5)
     }
 
-    /// `cspm.v1.job.<site>.<account>.<item>`
-    pub fn job_subject(&self, tenant: &TenantId, item: &str) -> String {
-        format!("{}.v1.job.{}.{item}", self.root, tenant.subject_part())
+    /// `cspm.v1.job.<site>.<account>.<item>.<job>`: one subject per job, so
+    /// the scheduler can tell whether a job is still in the stream.
+    pub fn job_subject(&self, tenant: &TenantId, item: &str, job_id: &str) -> String {
+        format!("{}.v1.job.{}.{item}.{job_id}", self.root, tenant.subject_part())
+    }
+
+    /// `cspm.v1.dead.<site>.<account>` and `cspm.v1.dead.unknown`: every dead letter.
+    pub fn dead_letters_filter(&self, tenant: Option<&TenantId>) -> String {
+        match tenant {
+            Some(t) => self.dead_letter_subject(Some(t)),
+            None => format!("{}.v1.dead.>", self.root),
+        }
     }
 
     /// `cspm.v1.result.<site>.<account>`
@@ -174,6 +191,12 @@ pub enum DeadLetterReason {
     TenantGone,
     /// Delivered `max_deliver` times without success.
     MaxDeliveries,
+    /// No live task planned this job (forged, or left by a start that failed).
+    Unplanned,
+    /// A result that is not JSON, or does not match its task's plan.
+    InvalidResult,
+    /// An asset-change event that is not JSON or does not import.
+    InvalidAssetEvent,
 }
 
 impl DeadLetterReason {
@@ -183,6 +206,9 @@ impl DeadLetterReason {
             DeadLetterReason::UnknownCheckItem => "unknown_check_item",
             DeadLetterReason::TenantGone => "tenant_gone",
             DeadLetterReason::MaxDeliveries => "max_deliveries",
+            DeadLetterReason::Unplanned => "unplanned",
+            DeadLetterReason::InvalidResult => "invalid_result",
+            DeadLetterReason::InvalidAssetEvent => "invalid_asset_event",
         }
     }
 }

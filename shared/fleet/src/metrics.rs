@@ -13,6 +13,7 @@ pub struct FleetMetrics {
     pub dead_letters: IntCounterVec,
     pub pending: IntGaugeVec,
     pub tasks: IntCounterVec,
+    pub swept: IntCounterVec,
 }
 
 pub const JOBS_TOTAL: &str = "cspm_jobs_total";
@@ -22,6 +23,7 @@ pub const QUOTA_UNITS_TOTAL: &str = "cspm_quota_units_total";
 pub const DEAD_LETTERS_TOTAL: &str = "cspm_dead_letters_total";
 pub const CONSUMER_PENDING_MESSAGES: &str = "cspm_consumer_pending_messages";
 pub const TASKS_TOTAL: &str = "cspm_tasks_total";
+pub const SWEPT_TOTAL: &str = "cspm_swept_total";
 
 impl FleetMetrics {
     pub fn new(registry: &Registry) -> Self {
@@ -56,9 +58,14 @@ impl FleetMetrics {
                 "Quota units by outcome (reserved, committed, released, refused)",
                 &["outcome"],
             ),
-            dead_letters: counter(DEAD_LETTERS_TOTAL, "Jobs dead-lettered, by reason", &["reason"]),
+            dead_letters: counter(DEAD_LETTERS_TOTAL, "Messages dead-lettered, by reason", &["reason"]),
             pending,
             tasks: counter(TASKS_TOTAL, "Tasks started, by kind and trigger", &["kind", "trigger"]),
+            swept: counter(
+                SWEPT_TOTAL,
+                "Work the scheduler finished or undid, by what (start_undone, job_lost, job_timed_out)",
+                &["what"],
+            ),
         }
     }
 }

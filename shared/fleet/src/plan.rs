@@ -30,6 +30,23 @@ pub struct ScanRequest {
     /// Reserve the whole task's quota before starting: it runs completely or not at all.
     #[serde(default)]
     pub reserve_upfront: bool,
+    /// An idempotency key (1 to 64 of `A-Z a-z 0-9 _ - . :`): a start
+    /// retried with the same token returns the first task instead of starting another.
+    #[serde(default)]
+    pub client_token: Option<String>,
+}
+
+impl ScanRequest {
+    /// Checks what the planner does not: the client token's shape.
+    pub fn validate(&self) -> Result<(), DomainError> {
+        let ok_char = |c: char| c.is_ascii_alphanumeric() || "_-.:".contains(c);
+        match &self.client_token {
+            Some(t) if t.is_empty() || t.len() > 64 || !t.chars().all(ok_char) => {
+                Err(DomainError::invalid("client_token must be 1 to 64 of A-Z a-z 0-9 _ - . :"))
+            }
+            _ => Ok(()),
+        }
+    }
 }
 
 /// An item left out of a full scan, and why.

@@ -2,11 +2,22 @@
 //! (entitlement and quota forecast first, optionally reserving the whole
 //! task up front), publish jobs, and follow results, dead letters and
 //! asset-change events until each task is done, partial or failed.
+//!
+//! A start is all or nothing for the client: the task and its plan are
+//! stored `starting`, the jobs published, then the task opened; if any step
+//! fails, what was done is undone (reservations released, published jobs
+//! removed, the task deleted) and the client hears an error; workers run no
+//! job of a task that is not open. A client token makes a retried start
+//! return the first task. The sweeper ([`crate::sweeper`]) finishes what a
+//! crash leaves behind.
 
 use crate::messages::*;
 use crate::metrics::FleetMetrics;
 use crate::plan::{self, PlanInput, ScanRequest};
-use crate::store::{DEAD_LETTER_REASON, FleetStore, FleetStoreError, TaskProgress, TaskRecord};
+use crate::store::{
+    Applied, Created, DEAD_LETTER_REASON, FleetStore, FleetStoreError, PlannedJob, TaskProgress, TaskRecord, TaskState,
+    instances_digest, sha256_hex,
+};
 use crate::worker::{Original, Ports, publish_dead_letter};
 use bytes::Bytes;
 use chrono::Utc;
@@ -23,8 +34,48 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
+use tracing::Instrument;
+
+/// Bounds on starting and finishing tasks.
+#[derive(Debug, Clone)]
+pub struct SchedulerLimits {
+    /// Starts planned at once; more wait for a turn.
+    pub concurrent_starts: usize,
+    /// How long a start waits for its turn before answering 503.
+    pub start_queue_wait: Duration,
+    /// How long publishing a task's jobs may take before the start is undone.
+    pub start_timeout: Duration,
+    /// A running task with no finished job for this long has its lost jobs
+    /// (gone from the jobs stream) finished as failed.
+    pub stall: Duration,
+    /// A task still running this long after it started has every unfinished
+    /// job removed and finished as failed.
+    pub deadline: Duration,
+    /// How often the sweeper looks.
+    pub sweep_every: Duration,
+}
+
+impl SchedulerLimits {
+    /// The scheduler's turns to plan starts.
+    pub fn turns(&self) -> Semaphore {
+        Semaphore::new(self.concurrent_starts.max(1))
+    }
+}
+
+impl Default for SchedulerLimits {
+    fn default() -> Self {
+        Self {
+            concurrent_starts: 4,
+            start_queue_wait: Duration::from_secs(5),
+            start_timeout: Duration::from_secs(10),
+            stall: Duration::from_secs(120),
+            deadline: Duration::from_secs(6 * 3600),
+            sweep_every: Duration::from_secs(15),
+        }
+    }
+}
 
 pub struct Scheduler {
     pub topology: Topology,
@@ -37,6 +88,9 @@ pub struct Scheduler {
     pub batch: usize,
     /// Lease of quota reserved up front (workers renew it when they start).
     pub upfront_lease: Duration,
+    pub limits: SchedulerLimits,
+    /// Turns to plan a start (`limits.concurrent_starts` of them).
+    pub starts: Semaphore,
 }
 
 /// What an import did.
@@ -49,16 +103,23 @@ pub struct ImportReport {
     pub rescan_task: Option<String>,
 }
 
-fn store_error(e: FleetStoreError) -> DomainError {
+pub(crate) fn store_error(e: FleetStoreError) -> DomainError {
     DomainError::new(ErrorCode::ServiceUnavailable, e.to_string())
 }
 
-fn unavailable(e: impl std::fmt::Display) -> DomainError {
+pub(crate) fn unavailable(e: impl std::fmt::Display) -> DomainError {
     DomainError::new(ErrorCode::ServiceUnavailable, e.to_string())
 }
 
 fn new_task_id() -> String {
     format!("t{}{:08x}", Utc::now().format("%Y%m%d%H%M%S"), rand::rng().random::<u32>())
+}
+
+/// A planned job, serialized once: the bytes published are the bytes whose digest the plan holds.
+struct Prepared {
+    job: JobMessage,
+    payload: Bytes,
+    planned: PlannedJob,
 }
 
 impl Scheduler {
@@ -71,6 +132,10 @@ impl Scheduler {
             )),
             Err(e) => Err(unavailable(e)),
         }
+    }
+
+    pub(crate) async fn jobs_queue(&self) -> Result<Arc<dyn WorkQueue>, DomainError> {
+        self.bus.work_queue(&self.topology.jobs()).await.map_err(unavailable)
     }
 
     /// Imports OpenAPI responses as the tenant's inventory. With `rescan`,
@@ -101,7 +166,7 @@ impl Scheduler {
     }
 
     /// Starts a scan or verification: entitlement and quota forecast first,
-    /// then the jobs.
+    /// then the jobs. All or nothing (see the module comment).
     pub async fn start(
         &self,
         tenant: &TenantId,
@@ -112,6 +177,37 @@ impl Scheduler {
         if action == CheckAction::Fix {
             return Err(DomainError::invalid("fixes are not run by the scan pipeline"));
         }
+        request.validate()?;
+        let _turn = tokio::time::timeout(self.limits.start_queue_wait, self.starts.acquire())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .ok_or_else(|| {
+                unavailable("too many scans are being started at once; retry shortly with the same client_token")
+            })?;
+        // A token whose first start is still under way: wait for it, or
+        // start anew if that start failed and was undone.
+        for _ in 0..2 {
+            match self.start_once(tenant, action, &request, trigger).await? {
+                Ok(task) => return Ok(task),
+                Err(existing) => {
+                    if let Some(task) = self.settled_task(tenant, &existing).await? {
+                        return Ok(task);
+                    }
+                }
+            }
+        }
+        Err(unavailable("a start with this client_token keeps failing; retry later"))
+    }
+
+    /// `Ok(Err(id))` when the client token names an earlier task.
+    async fn start_once(
+        &self,
+        tenant: &TenantId,
+        action: CheckAction,
+        request: &ScanRequest,
+        trigger: &str,
+    ) -> Result<Result<TaskProgress, String>, DomainError> {
         let account = self.account(tenant).await?;
         let snapshot = self.ledger.snapshot(tenant).await.map_err(unavailable)?;
         let inventory = self.store.assets(tenant).await.map_err(store_error)?;
@@ -122,14 +218,12 @@ impl Scheduler {
             quota: QuotaView { remaining: snapshot.remaining },
             inventory: &inventory,
             action,
-            request: &request,
+            request,
             params: &BTreeMap::new(),
             batch: self.batch,
             now: Utc::now(),
         })?;
-        if request.reserve_upfront {
-            self.reserve_upfront(tenant, &plan).await?;
-        }
+        let prepared = prepare(&plan)?;
         let mut items: Vec<String> = plan.jobs.iter().map(|j| j.item_id.clone()).collect();
         items.dedup();
         let record = TaskRecord {
@@ -145,22 +239,99 @@ impl Scheduler {
             remaining_at_start: plan.remaining,
             reserve_upfront: request.reserve_upfront,
             skipped: plan.skipped.clone(),
+            client_token: request.client_token.clone(),
         };
-        self.store.create_task(&record).await.map_err(store_error)?;
-        self.metrics.tasks.with_label_values(&[crate::worker::kind_of(action), trigger]).inc();
-        let headers = crate::trace::current_headers();
-        for job in &plan.jobs {
-            let payload = serde_json::to_vec(job).map_err(unavailable)?;
-            let out = Outgoing {
-                subject: self.topology.job_subject(tenant, &job.item_id),
-                msg_id: job.job_id.clone(),
-                headers: headers.clone(),
-                payload: Bytes::from(payload),
-            };
-            self.bus.send(out).await.map_err(unavailable)?;
+        let planned: Vec<PlannedJob> = prepared.iter().map(|p| p.planned.clone()).collect();
+        if let Created::Existing(first) = self.store.create_task(&record, &planned).await.map_err(store_error)? {
+            return Ok(Err(first));
         }
+        if let Err(e) = self.launch(tenant, &record, &plan, &prepared).await {
+            self.abandon(tenant, &record, &planned).await;
+            return Err(e);
+        }
+        self.metrics.tasks.with_label_values(&[crate::worker::kind_of(action), trigger]).inc();
         tracing::info!(%tenant, task_id, jobs = plan.jobs.len(), evaluations = plan.evaluations, units = plan.units_needed, "task started");
-        self.store.task(tenant, &task_id).await.map_err(store_error)?.ok_or_else(|| unavailable("task vanished"))
+        let task = self.store.task(tenant, &task_id).await.map_err(store_error)?;
+        task.map(Ok).ok_or_else(|| unavailable("the task was removed while starting"))
+    }
+
+    /// Reserves (when asked), publishes every job, and opens the task.
+    async fn launch(
+        &self,
+        tenant: &TenantId,
+        record: &TaskRecord,
+        plan: &plan::Plan,
+        prepared: &[Prepared],
+    ) -> Result<(), DomainError> {
+        if record.reserve_upfront {
+            self.reserve_upfront(tenant, plan).await?;
+        }
+        let headers = crate::trace::current_headers();
+        let publish_all = async {
+            for p in prepared {
+                let out = Outgoing {
+                    subject: self.topology.job_subject(tenant, &p.job.item_id, &p.job.job_id),
+                    msg_id: p.job.job_id.clone(),
+                    headers: headers.clone(),
+                    payload: p.payload.clone(),
+                };
+                self.bus.send(out).await?;
+            }
+            Ok::<(), BusError>(())
+        };
+        match tokio::time::timeout(self.limits.start_timeout, publish_all).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(unavailable(format!("{e}; nothing was started"))),
+            Err(_) => return Err(unavailable("the message bus did not take the jobs in time; nothing was started")),
+        }
+        if !self.store.open_task(tenant, &record.task_id).await.map_err(store_error)? {
+            return Err(unavailable("the start took too long and was given up; nothing was started"));
+        }
+        Ok(())
+    }
+
+    /// Undoes a start that failed: returns reserved quota, removes published
+    /// jobs, deletes the task. Best effort: whatever fails here, workers
+    /// refuse the task's jobs (it never opened) and the sweeper deletes it.
+    pub(crate) async fn abandon(&self, tenant: &TenantId, record: &TaskRecord, plan: &[PlannedJob]) {
+        tracing::warn!(%tenant, task_id = %record.task_id, "undoing a start that failed");
+        for job in plan {
+            let Ok(id) = JobId::new(job.job_id.clone()) else { continue };
+            // No worker has reserved for a job of a task that never opened;
+            // this returns what was reserved up front.
+            if record.reserve_upfront && self.ledger.release(tenant, &id).await.is_err() {
+                break;
+            }
+        }
+        if let Ok(jobs) = self.jobs_queue().await {
+            for job in plan {
+                // The bus failing is often why the start failed: stop at the first error.
+                if jobs.remove(&self.topology.job_subject(tenant, &job.item_id, &job.job_id)).await.is_err() {
+                    break;
+                }
+            }
+        }
+        if let Err(e) = self.store.delete_task(tenant, &record.task_id).await {
+            tracing::warn!(%tenant, error = %e, "could not delete a task that did not start; the sweeper will");
+        }
+        self.metrics.swept.with_label_values(&["start_undone"]).inc();
+    }
+
+    /// The task a client token named, once its start has settled: `None`
+    /// if that start failed (the task is gone).
+    async fn settled_task(&self, tenant: &TenantId, task_id: &str) -> Result<Option<TaskProgress>, DomainError> {
+        let deadline = tokio::time::Instant::now() + self.limits.start_timeout * 2;
+        loop {
+            match self.store.task(tenant, task_id).await.map_err(store_error)? {
+                Some(t) if t.state == TaskState::Starting && tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Some(t) if t.state == TaskState::Starting => {
+                    return Err(unavailable("the first start with this client_token is still under way; retry"));
+                }
+                other => return Ok(other),
+            }
+        }
     }
 
     /// Reserves every job's units under the job's own id, so the worker's
@@ -198,7 +369,7 @@ impl Scheduler {
     }
 
     /// Starts every follower (results, dead letters, asset events, exhausted
-    /// jobs, jobs lag) on `bus`; they stop when `shutdown` turns true.
+    /// jobs, jobs lag) and the sweeper on `bus`; they stop when `shutdown` turns true.
     pub async fn spawn_followers(
         self: Arc<Self>,
         bus: &dyn Bus,
@@ -211,7 +382,8 @@ impl Scheduler {
             tokio::spawn(self.clone().follow_dead_letters(bus.work_queue(&t.dead_letters()).await?, shutdown.clone())),
             tokio::spawn(self.clone().follow_asset_events(bus.work_queue(&t.assets()).await?, shutdown.clone())),
             tokio::spawn(self.clone().follow_exhausted_jobs(jobs.clone(), shutdown.clone())),
-            tokio::spawn(self.clone().watch_lag("jobs", jobs, shutdown)),
+            tokio::spawn(self.clone().watch_lag("jobs", jobs.clone(), shutdown.clone())),
+            tokio::spawn(self.clone().sweep(jobs, shutdown)),
         ])
     }
 
@@ -247,9 +419,8 @@ impl Scheduler {
                     let Some(e) = next else { return };
                     let job: Option<JobMessage> = serde_json::from_slice(&e.payload).ok();
                     let detail = format!("delivered {} times without success", e.deliveries);
-                    let ports = Ports { topology: &self.topology, bus: &*self.bus, ledger: &*self.ledger, metrics: &self.metrics };
-                    let original = Original { subject: &e.subject, payload: &e.payload, deliveries: e.deliveries };
-                    publish_dead_letter(ports, original, DeadLetterReason::MaxDeliveries, detail, job).await;
+                    let original = Original { subject: &e.subject, payload: &e.payload, deliveries: e.deliveries, tenant: None };
+                    publish_dead_letter(self.ports(), original, DeadLetterReason::MaxDeliveries, detail, job).await;
                     if let Err(err) = jobs.discard(e.sequence).await {
                         tracing::warn!(error = %err, "could not remove an exhausted job");
                     }
@@ -274,6 +445,10 @@ impl Scheduler {
                 _ = tokio::time::sleep(Duration::from_secs(5)) => {}
             }
         }
+    }
+
+    pub(crate) fn ports(&self) -> Ports<'_> {
+        Ports { topology: &self.topology, bus: &*self.bus, ledger: &*self.ledger, metrics: &self.metrics }
     }
 
     async fn consume<F, Fut>(
@@ -301,18 +476,46 @@ impl Scheduler {
         }
     }
 
+    /// Dead-letters a message that can never be applied, and terminates it.
+    async fn reject(&self, p: &Pulled, reason: DeadLetterReason, detail: String, tenant: Option<&TenantId>) {
+        let original = Original { subject: &p.subject, payload: &p.payload, deliveries: p.delivered, tenant };
+        publish_dead_letter(self.ports(), original, reason, detail, None).await;
+        let _ = p.acker.term().await;
+    }
+
     async fn on_result(&self, p: Pulled) {
         let span = tracing::info_span!("apply_results", subject = %p.subject);
         crate::trace::continue_trace(&span, &p.headers);
-        let _e = span.enter();
-        let Ok(msg) = serde_json::from_slice::<ResultMessage>(&p.payload) else {
-            tracing::error!(subject = %p.subject, "dropping an unreadable result message");
-            let _ = p.acker.term().await;
-            return;
+        self.apply_result(p).instrument(span).await;
+    }
+
+    async fn apply_result(&self, p: Pulled) {
+        let msg = match serde_json::from_slice::<ResultMessage>(&p.payload) {
+            Ok(m) if m.schema == RESULT_SCHEMA => m,
+            Ok(m) => {
+                let detail = format!("schema {:?} is not {RESULT_SCHEMA}", m.schema);
+                return self.reject(&p, DeadLetterReason::InvalidResult, detail, Some(&m.tenant)).await;
+            }
+            Err(e) => {
+                return self.reject(&p, DeadLetterReason::InvalidResult, format!("not a result: {e}"), None).await;
+            }
         };
-        match self.store.apply_results(&msg).await {
-            Ok(_) => {
-                let _ = p.acker.ack().await;
+        let Ok(job) = JobId::new(msg.job_id.clone()) else {
+            let detail = "the job id is not valid".to_owned();
+            return self.reject(&p, DeadLetterReason::InvalidResult, detail, Some(&msg.tenant)).await;
+        };
+        let committed = match self.ledger.committed(&msg.tenant, &job).await {
+            Ok(c) => c.unwrap_or(0),
+            Err(e) => {
+                tracing::warn!(error = %e, "quota ledger unreachable; the result will be retried");
+                return drop(p.acker.nak(Duration::from_secs(1)).await);
+            }
+        };
+        match self.store.apply_results(&msg, committed).await {
+            Ok(Applied::Applied | Applied::Duplicate) => drop(p.acker.ack().await),
+            Ok(Applied::Rejected(why)) => {
+                tracing::warn!(task_id = %msg.task_id, job_id = %msg.job_id, reason = %why, "rejected a result");
+                self.reject(&p, DeadLetterReason::InvalidResult, why, Some(&msg.tenant)).await;
             }
             Err(e) => {
                 tracing::warn!(error = %e, "storing results failed; retrying");
@@ -324,9 +527,15 @@ impl Scheduler {
     async fn on_dead_letter(&self, p: Pulled) {
         let letter = serde_json::from_slice::<DeadLetter>(&p.payload).ok();
         let Some((letter, job)) = letter.and_then(|l| l.job.clone().map(|j| (l, j))) else {
-            // Nothing to attribute to a task (an unreadable job): it stays in the stream for people to read.
+            // Nothing to attribute to a task: the stream keeps it for people to read.
             let _ = p.acker.ack().await;
             return;
+        };
+        let Ok(id) = JobId::new(job.job_id.clone()) else { return drop(p.acker.ack().await) };
+        // Close the job in the ledger first: whatever it charged is what its task reports.
+        let charged = match self.ledger.settle(&job.tenant, &id).await {
+            Ok(c) => c,
+            Err(_) => return drop(p.acker.nak(Duration::from_secs(1)).await),
         };
         let reason = format!("{DEAD_LETTER_REASON}: {} ({})", letter.reason.as_str(), letter.detail);
         let msg = ResultMessage {
@@ -348,10 +557,11 @@ impl Scheduler {
                     charged: false,
                 })
                 .collect(),
-            units_charged: 0,
+            units_charged: charged,
             evaluated_at: letter.at,
         };
-        match self.store.apply_results(&msg).await {
+        // A letter whose job no open task planned (forged, unplanned) changes no task.
+        match self.store.apply_results(&msg, charged).await {
             Ok(_) => drop(p.acker.ack().await),
             Err(_) => drop(p.acker.nak(Duration::from_secs(1)).await),
         }
@@ -360,8 +570,11 @@ impl Scheduler {
     async fn on_asset_event(&self, p: Pulled) {
         let event = match serde_json::from_slice::<AssetChanged>(&p.payload) {
             Ok(e) if e.schema == ASSET_CHANGED_SCHEMA => e,
-            Ok(e) => return self.drop_event(p, &format!("schema {:?} is not {ASSET_CHANGED_SCHEMA}", e.schema)).await,
-            Err(e) => return self.drop_event(p, &e.to_string()).await,
+            Ok(e) => {
+                let detail = format!("schema {:?} is not {ASSET_CHANGED_SCHEMA}", e.schema);
+                return self.reject(&p, DeadLetterReason::InvalidAssetEvent, detail, Some(&e.tenant)).await;
+            }
+            Err(e) => return self.reject(&p, DeadLetterReason::InvalidAssetEvent, e.to_string(), None).await,
         };
         match self.import(&event.tenant, &event.responses, true).await {
             Ok(report) => {
@@ -369,13 +582,31 @@ impl Scheduler {
                 let _ = p.acker.ack().await;
             }
             Err(e) if e.code == ErrorCode::ServiceUnavailable => drop(p.acker.nak(Duration::from_secs(2)).await),
-            Err(e) => self.drop_event(p, &format!("{}: {}", e.code, e.message)).await,
+            Err(e) => {
+                let detail = format!("{}: {}", e.code, e.message);
+                self.reject(&p, DeadLetterReason::InvalidAssetEvent, detail, Some(&event.tenant)).await;
+            }
         }
     }
+}
 
-    async fn drop_event(&self, p: Pulled, why: &str) {
-        tracing::warn!(subject = %p.subject, reason = why, "rejected an asset-change event");
-        self.metrics.dead_letters.with_label_values(&["invalid_asset_event"]).inc();
-        let _ = p.acker.term().await;
-    }
+/// Serializes each job once and records what its plan entry must hold.
+fn prepare(plan: &plan::Plan) -> Result<Vec<Prepared>, DomainError> {
+    plan.jobs
+        .iter()
+        .zip(&plan.units_per_job)
+        .map(|(job, units)| {
+            let payload = Bytes::from(serde_json::to_vec(job).map_err(unavailable)?);
+            let keys: Vec<String> = job.instances.iter().map(cspm_assets::Asset::key).collect();
+            let planned = PlannedJob {
+                job_id: job.job_id.clone(),
+                item_id: job.item_id.clone(),
+                units: *units,
+                instances: job.instances.len() as u64,
+                payload_digest: sha256_hex(&payload),
+                instances_digest: instances_digest(&job.item_id, keys.iter().map(String::as_str)),
+            };
+            Ok(Prepared { job: job.clone(), payload, planned })
+        })
+        .collect()
 }

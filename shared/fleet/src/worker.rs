@@ -1,17 +1,21 @@
-//! The scan-worker loop: pull a job → check the tenant's entitlement →
-//! reserve its billable units → evaluate → publish the results → commit what
-//! was consumed → ack.
+//! The scan-worker loop: pull a job → check it against its task's plan and
+//! the tenant's entitlement → reserve its billable units → evaluate → commit
+//! what was consumed → publish the results → ack.
 //!
-//! Why this order: results are published (and stored by the stream) before
-//! the charge is committed, and the commit comes before the ack. A worker
-//! that dies anywhere leaves a job that is redelivered: before the commit,
-//! the redelivery finds its reservation (or reserves again) and produces the
-//! same results under the same message id, which the stream de-duplicates;
-//! after the commit, the ledger answers "already committed" and the
-//! redelivery only acknowledges. Either way the job is charged once.
+//! Why this order: the charge is committed before the results that report it
+//! are published, and both come before the ack, so nothing is acknowledged
+//! before it is durable and a result never claims a charge the ledger does
+//! not hold. A worker that dies anywhere leaves a job that is redelivered:
+//! before the commit, the redelivery finds its reservation (or reserves
+//! again) and runs it; after the commit, the ledger answers "already
+//! committed" with the units charged, and the redelivery evaluates again and
+//! publishes results carrying exactly that charge, under the same message id
+//! (the stream and the scheduler de-duplicate them). Either way the job is
+//! charged once.
 
 use crate::messages::*;
 use crate::metrics::FleetMetrics;
+use crate::store::{FleetStore, JobGate, PlannedJob, sha256_hex};
 use bytes::Bytes;
 use chrono::Utc;
 use cspm_accounts::AccountStore;
@@ -39,6 +43,9 @@ pub struct WorkerSettings {
     pub poll: Duration,
     /// Artificial work per evaluation, for tests and benchmarks that need long jobs.
     pub evaluation_delay: Duration,
+    /// How long a job of a task that is still being started is held before
+    /// it is handed back.
+    pub start_wait: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -48,6 +55,7 @@ impl Default for WorkerSettings {
             concurrency: 4,
             poll: Duration::from_secs(1),
             evaluation_delay: Duration::ZERO,
+            start_wait: Duration::from_secs(20),
         }
     }
 }
@@ -58,6 +66,8 @@ pub struct Worker {
     pub bus: Arc<dyn Bus>,
     pub ledger: Arc<dyn QuotaLedger>,
     pub accounts: Arc<dyn AccountStore>,
+    /// The scheduler's store, where the worker reads each job's plan.
+    pub store: Arc<dyn FleetStore>,
     pub metrics: FleetMetrics,
     pub settings: WorkerSettings,
 }
@@ -142,9 +152,9 @@ impl Worker {
 
     async fn process(&self, pulled: &Pulled) -> (&'static str, Outcome) {
         let job = match self.validate(pulled).await {
-            Ok(Ok((job, check))) => {
+            Ok(Ok((job, check, planned))) => {
                 tracing::Span::current().record("job_id", job.job_id.as_str());
-                return (kind_of(job.action), self.run_job(pulled, job, check).await);
+                return (kind_of(job.action), self.run_job(pulled, job, check, planned).await);
             }
             Ok(Err(p)) => p,
             Err(()) => {
@@ -157,9 +167,40 @@ impl Worker {
         (kind, Outcome::DeadLetter)
     }
 
+    /// The job's plan, waiting (and keeping the delivery alive) while its task
+    /// is still being started; `Err(())` when the store is unreachable or the
+    /// start takes too long (the job is handed back).
+    async fn planned(&self, pulled: &Pulled, job: &JobMessage) -> Result<Result<PlannedJob, Poison>, ()> {
+        let deadline = Instant::now() + self.settings.start_wait;
+        loop {
+            match self.store.job_gate(&job.tenant, &job.task_id, &job.job_id).await {
+                Ok(JobGate::Open(planned)) if planned.payload_digest == sha256_hex(&pulled.payload) => {
+                    return Ok(Ok(planned));
+                }
+                Ok(JobGate::Open(_)) => {
+                    let detail = "the job message is not the one its task planned";
+                    return Ok(Err(poison(DeadLetterReason::Unplanned, detail, Some(job.clone()))));
+                }
+                Ok(JobGate::Unplanned) => {
+                    let detail = "no live task planned this job (forged, or left by a start that failed)";
+                    return Ok(Err(poison(DeadLetterReason::Unplanned, detail, Some(job.clone()))));
+                }
+                Ok(JobGate::Starting) if Instant::now() < deadline => {
+                    let _ = pulled.acker.progress().await;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Ok(JobGate::Starting) => return Err(()),
+                Err(e) => {
+                    tracing::warn!(error = %e, "scheduler store unreachable; the job will be retried");
+                    return Err(());
+                }
+            }
+        }
+    }
+
     /// The job and its check item, or why it can never run; `Err(())` for a
     /// transient failure (the account store is unreachable).
-    async fn validate(&self, pulled: &Pulled) -> Result<Result<(JobMessage, &'static Check), Poison>, ()> {
+    async fn validate(&self, pulled: &Pulled) -> Result<Result<(JobMessage, &'static Check, PlannedJob), Poison>, ()> {
         let job: JobMessage = match serde_json::from_slice(&pulled.payload) {
             Ok(j) => j,
             Err(e) => return Ok(Err(poison(DeadLetterReason::Malformed, format!("not a job message: {e}"), None))),
@@ -187,8 +228,12 @@ impl Worker {
         if let Err(e) = check.validate_params(&job.params) {
             return malformed(e);
         }
+        let planned = match self.planned(pulled, &job).await? {
+            Ok(p) => p,
+            Err(p) => return Ok(Err(p)),
+        };
         match self.accounts.load(&job.tenant).await {
-            Ok(Some(_)) => Ok(Ok((job, check))),
+            Ok(Some(_)) => Ok(Ok((job, check, planned))),
             Ok(None) => {
                 let detail = format!("tenant {} does not exist", job.tenant);
                 Ok(Err(poison(DeadLetterReason::TenantGone, detail, Some(job))))
@@ -200,7 +245,7 @@ impl Worker {
         }
     }
 
-    async fn run_job(&self, pulled: &Pulled, job: JobMessage, check: &'static Check) -> Outcome {
+    async fn run_job(&self, pulled: &Pulled, job: JobMessage, check: &'static Check, planned: PlannedJob) -> Outcome {
         let tenant = job.tenant.clone();
         let Ok(job_id) = JobId::new(job.job_id.clone()) else { return Outcome::Retry };
         // Entitlement now (authorization or billing may have changed since the task started).
@@ -217,32 +262,30 @@ impl Worker {
                 let reason = format!("{}: {}", e.code, e.message);
                 let results =
                     job.instances.iter().map(|a| result_of(a, Evaluation::not_check(reason.clone()), false)).collect();
-                return self.finish(pulled, &job, results, 0, None, Outcome::Refused).await;
+                return self.publish(pulled, &job, results, 0, Outcome::Refused).await;
             }
         };
+        // Never more than the plan allows, whatever the message asks.
         let billable = if charge == Charge::PerEvaluation {
-            job.instances.iter().filter(|a| a.billable()).count() as u64
+            (job.instances.iter().filter(|a| a.billable()).count() as u64).min(planned.units)
         } else {
             0
         };
-        let granted = if billable == 0 {
-            0
+        let (granted, committed_before) = if billable == 0 {
+            (0, None)
         } else {
             match self.ledger.reserve(&tenant, &job_id, ReserveRequest::up_to(billable, self.settings.lease)).await {
                 Ok(ReserveOutcome::Reserved { units, repeated, .. }) => {
                     if !repeated {
                         self.metrics.quota_units.with_label_values(&["reserved"]).inc_by(units);
                     }
-                    units
+                    (units, None)
                 }
-                Ok(ReserveOutcome::AlreadyCommitted { .. }) => {
-                    // An earlier delivery published and committed; only the ack was lost.
-                    let _ = pulled.acker.ack().await;
-                    return Outcome::Duplicate;
-                }
+                // An earlier delivery committed; its results were not (all) acknowledged.
+                Ok(ReserveOutcome::AlreadyCommitted { units }) => (units, Some(units)),
                 Ok(ReserveOutcome::Refused { needed, .. }) => {
                     self.metrics.quota_units.with_label_values(&["refused"]).inc_by(needed);
-                    0
+                    (0, None)
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "quota ledger unreachable; the job will be retried");
@@ -250,9 +293,9 @@ impl Worker {
                 }
             }
         };
-        let (results, charged) = tokio::select! {
+        let (mut results, charged) = tokio::select! {
             r = self.evaluate(&job, check, charge, granted) => r,
-            never = self.heartbeat(pulled, &tenant, &job_id, granted > 0) => match never {},
+            never = self.heartbeat(pulled, &tenant, &job_id, granted > 0 && committed_before.is_none()) => match never {},
         };
         let outcome = if results.iter().any(|r| {
             r.evaluation.reason.as_deref().is_some_and(|x| x.starts_with(ErrorCode::AuthorizationExhaust.as_str()))
@@ -261,8 +304,31 @@ impl Worker {
         } else {
             Outcome::Done
         };
-        let commit = (granted > 0).then_some((job_id, charged));
-        self.finish(pulled, &job, results, charged, commit, outcome).await
+        // The ledger's word on the charge is what the results report.
+        let charged = match committed_before {
+            Some(units) => units,
+            None if granted > 0 => match self.ledger.commit(&tenant, &job_id, charged).await {
+                Ok(c) => {
+                    if !c.repeated {
+                        self.metrics.quota_units.with_label_values(&["committed"]).inc_by(c.charged);
+                    }
+                    self.metrics.quota_units.with_label_values(&["released"]).inc_by(c.returned);
+                    c.charged
+                }
+                Err(e) => {
+                    // Nothing is published or acknowledged: the job runs again.
+                    tracing::warn!(error = %e, "commit failed; the job will be retried");
+                    let _ = self.ledger.release(&tenant, &job_id).await;
+                    return self.retry(pulled).await;
+                }
+            },
+            None => 0,
+        };
+        limit_charged(&mut results, charged);
+        if committed_before.is_some() {
+            return self.publish(pulled, &job, results, charged, Outcome::Duplicate).await;
+        }
+        self.publish(pulled, &job, results, charged, outcome).await
     }
 
     /// Evaluates every instance in order; checks of billable instances beyond
@@ -308,7 +374,7 @@ impl Worker {
     }
 
     /// Keeps the job's ack-wait (and, when it holds quota, its lease) alive
-    /// while it works; runs until the evaluation beside it finishes.
+    /// while it works, well inside both; runs until the evaluation beside it finishes.
     async fn heartbeat(
         &self,
         pulled: &Pulled,
@@ -317,8 +383,9 @@ impl Worker {
         holds_quota: bool,
     ) -> std::convert::Infallible {
         let lease = self.settings.lease;
+        let every = lease.min(self.topology.job_ack_wait()) / 3;
         loop {
-            tokio::time::sleep(lease / 3).await;
+            tokio::time::sleep(every).await;
             if holds_quota && let Err(e) = self.ledger.extend(tenant, job, lease).await {
                 tracing::warn!(error = %e, "could not extend the quota lease");
             }
@@ -328,14 +395,13 @@ impl Worker {
         }
     }
 
-    /// Publishes the results, commits the charge, acknowledges.
-    async fn finish(
+    /// Publishes the results (their charge already committed), then acknowledges.
+    async fn publish(
         &self,
         pulled: &Pulled,
         job: &JobMessage,
         results: Vec<InstanceResult>,
         charged: u64,
-        commit: Option<(JobId, u64)>,
         outcome: Outcome,
     ) -> Outcome {
         let message = ResultMessage {
@@ -360,25 +426,9 @@ impl Worker {
             payload,
         };
         if let Err(e) = self.bus.send(out).await {
+            // The charge stands; the redelivery finds it committed and publishes again.
             tracing::warn!(error = %e, "publishing results failed; the job will be retried");
-            if let Some((job_id, _)) = &commit {
-                let _ = self.ledger.release(&job.tenant, job_id).await;
-            }
             return self.retry(pulled).await;
-        }
-        if let Some((job_id, units)) = commit {
-            match self.ledger.commit(&job.tenant, &job_id, units).await {
-                Ok(c) => {
-                    self.metrics.quota_units.with_label_values(&["committed"]).inc_by(if c.repeated {
-                        0
-                    } else {
-                        c.charged
-                    });
-                    self.metrics.quota_units.with_label_values(&["released"]).inc_by(c.returned);
-                }
-                // The lease ran out while working: the units went back; the results stand.
-                Err(e) => tracing::warn!(error = %e, "commit failed after the results were published"),
-            }
         }
         if let Err(e) = pulled.acker.ack().await {
             tracing::warn!(error = %e, "ack failed; the job will be redelivered and found committed");
@@ -394,7 +444,8 @@ impl Worker {
     /// Publishes the job to the dead-letter stream with its reason, returns
     /// any quota it held, and terminates it.
     async fn dead_letter(&self, pulled: &Pulled, p: Poison) {
-        let original = Original { subject: &pulled.subject, payload: &pulled.payload, deliveries: pulled.delivered };
+        let original =
+            Original { subject: &pulled.subject, payload: &pulled.payload, deliveries: pulled.delivered, tenant: None };
         publish_dead_letter(self.fleet_ports(), original, p.reason, p.detail, p.job).await;
         let _ = pulled.acker.term().await;
     }
@@ -405,6 +456,20 @@ pub(crate) fn kind_of(action: CheckAction) -> &'static str {
         CheckAction::Scan => "scan",
         CheckAction::Verify => "verify",
         CheckAction::Fix => "fix",
+    }
+}
+
+/// Keeps the first `units` charged flags: when the ledger charged fewer units
+/// than this delivery counted (an earlier delivery, or a settled job), the
+/// rows say so too.
+fn limit_charged(results: &mut [InstanceResult], units: u64) {
+    let mut left = units;
+    for r in results.iter_mut().filter(|r| r.charged) {
+        if left == 0 {
+            r.charged = false;
+        } else {
+            left -= 1;
+        }
     }
 }
 
@@ -432,6 +497,8 @@ pub struct Original<'a> {
     pub subject: &'a str,
     pub payload: &'a [u8],
     pub deliveries: u64,
+    /// Whose it is, when known without a readable job.
+    pub tenant: Option<&'a TenantId>,
 }
 
 impl Worker {
@@ -440,8 +507,8 @@ impl Worker {
     }
 }
 
-/// Publishes a dead letter (message id `dead-<job>` so repeats collapse),
-/// releases the job's quota, and counts it.
+/// Publishes a dead letter (message id `dead-<job>`, or a digest of the
+/// body, so repeats collapse), releases the job's quota, and counts it.
 pub async fn publish_dead_letter(
     ports: Ports<'_>,
     original: Original<'_>,
@@ -449,7 +516,7 @@ pub async fn publish_dead_letter(
     detail: String,
     job: Option<JobMessage>,
 ) {
-    let tenant = job.as_ref().map(|j| j.tenant.clone());
+    let tenant = job.as_ref().map(|j| j.tenant.clone()).or_else(|| original.tenant.cloned());
     if let Some(j) = &job
         && let Ok(id) = JobId::new(j.job_id.clone())
         && let Err(e) = ports.ledger.release(&j.tenant, &id).await
@@ -457,7 +524,8 @@ pub async fn publish_dead_letter(
         tracing::warn!(error = %e, "could not release a dead-lettered job's quota; its lease will");
     }
     let payload = original.payload;
-    let msg_id = job.as_ref().map_or_else(|| format!("dead-{}", short_hash(payload)), |j| format!("dead-{}", j.job_id));
+    let msg_id =
+        job.as_ref().map_or_else(|| format!("dead-{}", &sha256_hex(payload)[..32]), |j| format!("dead-{}", j.job_id));
     let letter = DeadLetter {
         schema: DEAD_LETTER_SCHEMA.to_owned(),
         reason,
@@ -480,10 +548,4 @@ pub async fn publish_dead_letter(
     if let Err(e) = ports.bus.send(out).await {
         tracing::error!(error = %e, "could not publish a dead letter");
     }
-}
-
-fn short_hash(bytes: &[u8]) -> String {
-    // FNV-1a: a stable id for a body we could not parse.
-    let h = bytes.iter().fold(0xcbf29ce484222325u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x100000001b3));
-    format!("{h:016x}")
 }

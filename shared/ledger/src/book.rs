@@ -170,6 +170,23 @@ impl TenantBook {
         }
     }
 
+    /// The units `job` committed, if it did (and is still remembered).
+    pub fn committed(&self, job: &JobId) -> Option<u64> {
+        self.done.get(job.as_str()).map(|(units, _)| *units)
+    }
+
+    /// Closes a job's account for good: the units it committed, or, when it
+    /// never committed, returns what it holds and records a commit of 0.
+    pub fn settle(&mut self, job: &JobId, now: i64) -> u64 {
+        self.sweep(now);
+        if let Some((units, _)) = self.done.get(job.as_str()) {
+            return *units;
+        }
+        self.release(job, now);
+        self.done.insert(job.as_str().to_owned(), (0, now));
+        0
+    }
+
     pub fn extend(&mut self, job: &JobId, lease_ms: i64, now: i64) -> Result<(), LedgerError> {
         self.sweep(now);
         match self.held.get_mut(job.as_str()) {

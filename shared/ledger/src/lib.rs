@@ -25,7 +25,7 @@ pub use book::TenantBook;
 pub use clock::Clock;
 pub use memory::MemoryLedger;
 pub use metered::{LedgerMetrics, MeteredLedger, error_label};
-pub use redis::{AccountSaveOutcome, FunctionLibrary, RedisLedger};
+pub use redis::{AccountSaveOutcome, FunctionLibrary, RedisLedger, RedisOptions, RedisPool};
 pub use types::*;
 
 use async_trait::async_trait;
@@ -50,6 +50,15 @@ pub trait QuotaLedger: Send + Sync {
 
     /// Returns everything `job` holds; returns 0 if it holds nothing.
     async fn release(&self, tenant: &TenantId, job: &JobId) -> Result<u64, LedgerError>;
+
+    /// The units `job` committed, or `None` if it has not committed.
+    async fn committed(&self, tenant: &TenantId, job: &JobId) -> Result<Option<u64>, LedgerError>;
+
+    /// Closes `job` for good, for work that was given up (its messages are
+    /// gone): returns the units it committed, or, when it never committed,
+    /// returns what it holds to the pool and records a commit of 0, so a
+    /// late worker's reserve answers `AlreadyCommitted` and its commit charges nothing.
+    async fn settle(&self, tenant: &TenantId, job: &JobId) -> Result<u64, LedgerError>;
 
     /// Renews `job`'s lease to end `lease` from now.
     async fn extend(&self, tenant: &TenantId, job: &JobId, lease: std::time::Duration) -> Result<(), LedgerError>;

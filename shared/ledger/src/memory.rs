@@ -57,6 +57,14 @@ impl QuotaLedger for MemoryLedger {
         Ok(self.with_book(tenant, |b, now| b.release(job, now)))
     }
 
+    async fn committed(&self, tenant: &TenantId, job: &JobId) -> Result<Option<u64>, LedgerError> {
+        Ok(self.with_book(tenant, |b, _| b.committed(job)))
+    }
+
+    async fn settle(&self, tenant: &TenantId, job: &JobId) -> Result<u64, LedgerError> {
+        Ok(self.with_book(tenant, |b, now| b.settle(job, now)))
+    }
+
     async fn extend(&self, tenant: &TenantId, job: &JobId, lease: Duration) -> Result<(), LedgerError> {
         validate_lease(lease)?;
         self.with_book(tenant, |b, now| b.extend(job, lease.as_millis() as i64, now))

@@ -119,6 +119,20 @@ impl QuotaLedger for MeteredLedger {
         r
     }
 
+    async fn committed(&self, tenant: &TenantId, job: &JobId) -> Result<Option<u64>, LedgerError> {
+        let t = Instant::now();
+        let r = self.inner.committed(tenant, job).await;
+        self.observe("committed", t, &r, ok);
+        r
+    }
+
+    async fn settle(&self, tenant: &TenantId, job: &JobId) -> Result<u64, LedgerError> {
+        let t = Instant::now();
+        let r = self.inner.settle(tenant, job).await;
+        self.observe("settle", t, &r, ok);
+        r
+    }
+
     async fn extend(&self, tenant: &TenantId, job: &JobId, lease: Duration) -> Result<(), LedgerError> {
         let t = Instant::now();
         let r = self.inner.extend(tenant, job, lease).await;

@@ -3,7 +3,7 @@
 //! rejections are such errors too.
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -31,7 +31,8 @@ pub fn status_of(code: ErrorCode) -> StatusCode {
         ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
         ErrorCode::Forbidden | ErrorCode::NotAuthorized | ErrorCode::NotEntitled => StatusCode::FORBIDDEN,
         ErrorCode::AuthorizationExhaust => StatusCode::PAYMENT_REQUIRED,
-        ErrorCode::TenantNotFound => StatusCode::NOT_FOUND,
+        ErrorCode::TenantNotFound | ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::Conflict => StatusCode::CONFLICT,
         ErrorCode::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         ErrorCode::InternalError => StatusCode::INTERNAL_SERVER_ERROR,
@@ -57,7 +58,16 @@ pub type ApiResult<T> = Result<Json<T>, ApiError>;
 
 /// The fallback for unknown routes.
 pub async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::InvalidParameter, "no such route; see the README for the API")
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such route; see the README for the API")
+}
+
+/// The fallback for a known route called with a method it does not take.
+pub async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this route does not take that method; see /openapi.json",
+    )
 }
 
 /// The bearer token of a request, if it sent one.
@@ -96,6 +106,25 @@ fn json_rejection(r: JsonRejection) -> ApiError {
     ApiError::new(status, ErrorCode::InvalidParameter, message)
 }
 
+/// `Path<T>` whose rejections (a segment that is not valid UTF-8 or not the
+/// expected type) are `{code: InvalidParameter, message}`, not plain text.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        axum::extract::Path::<T>::from_request_parts(parts, state).await.map(|p| ApiPath(p.0)).map_err(
+            |r: PathRejection| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    ErrorCode::InvalidParameter,
+                    format!("bad path: {}", r.body_text()),
+                )
+            },
+        )
+    }
+}
+
 /// `Query<T>` whose rejections are `{code: InvalidParameter, message}`.
 pub struct ApiQuery<T>(pub T);
 
@@ -114,11 +143,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// A service's API with `/metrics`, request metrics and a trace span per request.
-pub fn instrumented(api: axum::Router, registry: prometheus::Registry) -> axum::Router {
+/// A service's whole router: its API, `/metrics`, `/healthz` and `/readyz`,
+/// request metrics and a trace span per request, and `{code, message}`
+/// answers for unknown routes and for methods a route does not take.
+pub fn service(api: axum::Router, registry: prometheus::Registry, readiness: crate::health::Readiness) -> axum::Router {
     let metrics = crate::metrics::HttpMetrics::new(&registry);
     crate::metrics::router(registry)
         .merge(api)
+        .merge(crate::health::router(readiness))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(metrics, crate::metrics::track_http))
         .layer(axum::middleware::from_fn(crate::telemetry::trace_http))
 }

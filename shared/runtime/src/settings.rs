@@ -24,6 +24,28 @@ pub struct Http {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Redis {
     pub url: String,
+    /// Multiplexed connections per process: a large reply holds up only the
+    /// callers behind it on the same connection.
+    pub pool_size: usize,
+    /// Limit on opening a connection, in milliseconds.
+    pub connect_timeout_ms: u64,
+    /// Limit on one command's reply, in milliseconds.
+    pub response_timeout_ms: u64,
+    /// Extra connection attempts before a call fails (so a caller hears of an
+    /// outage within about a second and can answer 503).
+    pub reconnect_attempts: usize,
+}
+
+impl Redis {
+    pub fn options(&self) -> cspm_ledger::RedisOptions {
+        cspm_ledger::RedisOptions {
+            url: self.url.clone(),
+            pool_size: self.pool_size,
+            connect_timeout: std::time::Duration::from_millis(self.connect_timeout_ms.max(1)),
+            response_timeout: std::time::Duration::from_millis(self.response_timeout_ms.max(1)),
+            reconnect_attempts: self.reconnect_attempts,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -68,6 +90,10 @@ pub const COMMON_DEFAULTS: &str = r#"
 listen = "127.0.0.1:8080"
 [redis]
 url = "redis://127.0.0.1:6379"
+pool_size = 4
+connect_timeout_ms = 500
+response_timeout_ms = 2000
+reconnect_attempts = 1
 [nats]
 url = "nats://127.0.0.1:4222"
 subject_root = "cspm"

@@ -178,6 +178,26 @@ local function release(keys, args)
   return { 'released', held }
 end
 
+-- Closes a job for good: its committed units, or 0 after returning what it
+-- holds and recording a commit of 0 (a late holder can then charge nothing).
+-- ARGV: now, job
+local function settle(keys, args)
+  local now = now_ms(args[1])
+  local job = args[2]
+  sweep(keys, now)
+  local done = redis.call('HGET', keys[4], job)
+  if done then return { 'settled', done } end
+  local held = redis.call('HGET', keys[2], job)
+  if held then
+    redis.call('HDEL', keys[2], job)
+    redis.call('ZREM', keys[3], job)
+    redis.call('HINCRBY', keys[1], 'reserved', -num(held))
+  end
+  redis.call('HSET', keys[4], job, 0)
+  redis.call('ZADD', keys[5], now, job)
+  return { 'settled', '0' }
+end
+
 -- ARGV: now, job, lease_ms
 local function extend(keys, args)
   local now = now_ms(args[1])
@@ -213,10 +233,24 @@ local function account_save(keys, args)
   return { 'saved', next_version }
 end
 
+-- Makes a token digest the tenant's only read token, in one step: the index
+-- keeps both directions (digest -> tenant, "t:<tenant>" -> digest) in one
+-- hash, so concurrent rotations can never leave two tokens valid.
+-- KEYS[1] the token index; ARGV: tenant tag, new digest
+local function rotate_token(keys, args)
+  local tag, digest = args[1], args[2]
+  local old = redis.call('HGET', keys[1], 't:' .. tag)
+  if old then redis.call('HDEL', keys[1], old) end
+  redis.call('HSET', keys[1], digest, tag, 't:' .. tag, digest)
+  return { 'rotated' }
+end
+
 redis.register_function('cspm_grant', grant)
+redis.register_function('cspm_rotate_token', rotate_token)
 redis.register_function('cspm_reserve', reserve)
 redis.register_function('cspm_commit', commit)
 redis.register_function('cspm_release', release)
 redis.register_function('cspm_extend', extend)
+redis.register_function('cspm_settle', settle)
 redis.register_function('cspm_snapshot', snapshot)
 redis.register_function('cspm_account_save', account_save)

@@ -15,6 +15,9 @@ use cspm_domain::billing::{GrantLimit, QuotaGrant};
 use redis::aio::ConnectionManager;
 use std::time::Duration;
 
+mod pool;
+pub use pool::{RedisOptions, RedisPool};
+
 const LIBRARY: &str = include_str!("ledger.lua");
 
 /// The Redis keys of one tenant. They share the hash tag `{site:account}`, so
@@ -48,13 +51,13 @@ impl TenantKeys {
 /// `FUNCTION FLUSH`), after which the call is retried once.
 #[derive(Clone)]
 pub struct FunctionLibrary {
-    conn: ConnectionManager,
+    pool: RedisPool,
     code: &'static str,
 }
 
 impl FunctionLibrary {
-    pub async fn load(conn: ConnectionManager, code: &'static str) -> Result<Self, redis::RedisError> {
-        let lib = Self { conn, code };
+    pub async fn load(pool: RedisPool, code: &'static str) -> Result<Self, redis::RedisError> {
+        let lib = Self { pool, code };
         lib.reload().await?;
         Ok(lib)
     }
@@ -91,7 +94,11 @@ impl FunctionLibrary {
     }
 
     pub fn connection(&self) -> ConnectionManager {
-        self.conn.clone()
+        self.pool.get()
+    }
+
+    pub fn pool(&self) -> &RedisPool {
+        &self.pool
     }
 }
 
@@ -114,15 +121,14 @@ pub enum AccountSaveOutcome {
 }
 
 impl RedisLedger {
-    /// Connects and loads the function library.
+    /// Connects with default options and loads the function library.
     pub async fn connect(url: &str, clock: Clock) -> Result<Self, LedgerError> {
-        let client = redis::Client::open(url).map_err(backend)?;
-        let conn = ConnectionManager::new(client).await.map_err(backend)?;
-        Self::with_connection(conn, clock).await
+        Self::connect_with(&RedisOptions::new(url), clock).await
     }
 
-    pub async fn with_connection(conn: ConnectionManager, clock: Clock) -> Result<Self, LedgerError> {
-        Ok(Self { functions: FunctionLibrary::load(conn, LIBRARY).await.map_err(backend)?, clock })
+    pub async fn connect_with(options: &RedisOptions, clock: Clock) -> Result<Self, LedgerError> {
+        let pool = RedisPool::connect(options).await.map_err(backend)?;
+        Ok(Self { functions: FunctionLibrary::load(pool, LIBRARY).await.map_err(backend)?, clock })
     }
 
     /// Whether the server answers (for `/readyz`).
@@ -131,9 +137,14 @@ impl RedisLedger {
         redis::cmd("PING").query_async::<String>(&mut conn).await.map(drop).map_err(|e| e.to_string())
     }
 
-    /// The connection, for callers that keep their own data beside the ledger.
+    /// A connection, for callers that keep their own data beside the ledger.
     pub fn connection(&self) -> ConnectionManager {
         self.functions.connection()
+    }
+
+    /// The connections, for stores that load function libraries of their own.
+    pub fn pool(&self) -> RedisPool {
+        self.functions.pool().clone()
     }
 
     fn now_arg(&self) -> String {
@@ -170,6 +181,17 @@ impl RedisLedger {
                 Ok(AccountSaveOutcome::VersionConflict { current: field(&reply, 2)? })
             }
             _ => Err(error_reply(&reply, None)),
+        }
+    }
+
+    /// Makes `digest` the only token of the tenant `tag` in the token index
+    /// `index` (one atomic step; the previous token stops working).
+    pub async fn rotate_token(&self, index: &str, tag: &str, digest: &str) -> Result<(), LedgerError> {
+        let reply =
+            self.functions.call("cspm_rotate_token", &[index.to_owned()], &[tag.to_owned(), digest.to_owned()]).await;
+        match reply.map_err(backend)?.first().map(String::as_str) {
+            Some("rotated") => Ok(()),
+            _ => Err(LedgerError::Backend("unexpected reply to a token rotation".into())),
         }
     }
 
@@ -295,6 +317,25 @@ impl QuotaLedger for RedisLedger {
         let reply = self.fcall("cspm_release", TenantKeys::new(tenant).ledger(), &[job.to_string()]).await?;
         match reply.first().map(String::as_str) {
             Some("released") => field(&reply, 1),
+            _ => Err(error_reply(&reply, Some(job))),
+        }
+    }
+
+    async fn committed(&self, tenant: &TenantId, job: &JobId) -> Result<Option<u64>, LedgerError> {
+        let mut conn = self.connection();
+        let done: Option<u64> = redis::cmd("HGET")
+            .arg(&TenantKeys::new(tenant).0[3])
+            .arg(job.as_str())
+            .query_async(&mut conn)
+            .await
+            .map_err(backend)?;
+        Ok(done)
+    }
+
+    async fn settle(&self, tenant: &TenantId, job: &JobId) -> Result<u64, LedgerError> {
+        let reply = self.fcall("cspm_settle", TenantKeys::new(tenant).ledger(), &[job.to_string()]).await?;
+        match reply.first().map(String::as_str) {
+            Some("settled") => field(&reply, 1),
             _ => Err(error_reply(&reply, Some(job))),
         }
     }
