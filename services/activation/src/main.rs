@@ -18,7 +18,9 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-activation");
 
     let redis = RedisLedger::connect(&settings.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.common.nats.url, &[ACCOUNT_STREAM]).await.context("connecting to NATS")?;
+    let bus = NatsBus::connect_as(&settings.common.nats.url, settings.common.nats.credentials(), &[ACCOUNT_STREAM])
+        .await
+        .context("connecting to NATS")?;
 
     let registry = prometheus::Registry::new();
     let ledger = Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry)));

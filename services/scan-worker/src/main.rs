@@ -59,7 +59,9 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(settings = %serde_json::to_string(&redacted)?, "starting cspm-scan-worker");
 
     let redis = RedisLedger::connect(&s.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&s.common.nats.url, &[]).await.context("connecting to NATS")?;
+    let bus = NatsBus::connect_as(&s.common.nats.url, s.common.nats.credentials(), &[])
+        .await
+        .context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let worker = Arc::new(Worker {
         queue: bus.work_queue(&topology.jobs()).await?,

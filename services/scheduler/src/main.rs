@@ -22,7 +22,9 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(settings = %serde_json::to_string(&settings.redacted())?, "starting cspm-scheduler");
 
     let redis = RedisLedger::connect(&settings.common.redis.url, Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.common.nats.url, &[]).await.context("connecting to NATS")?;
+    let bus = NatsBus::connect_as(&settings.common.nats.url, settings.common.nats.credentials(), &[])
+        .await
+        .context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let metrics = FleetMetrics::new(&registry);
     let accounts = Arc::new(RedisStore::new(redis.clone()));
