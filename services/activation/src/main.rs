@@ -20,7 +20,8 @@ async fn main() -> anyhow::Result<()> {
     let redis = RedisLedger::connect_with(&settings.common.redis.options(), Clock::Real)
         .await
         .context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.common.nats.url, &[account_stream(&settings.common.nats.subject_root)])
+    let streams = [account_stream(&settings.common.nats.subject_root)];
+    let bus = NatsBus::connect_as(&settings.common.nats.url, settings.common.nats.credentials(), &streams)
         .await
         .context("connecting to NATS")?;
 

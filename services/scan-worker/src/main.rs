@@ -64,7 +64,9 @@ async fn main() -> anyhow::Result<()> {
 
     let redis =
         RedisLedger::connect_with(&s.common.redis.options(), Clock::Real).await.context("connecting to Redis")?;
-    let bus = NatsBus::connect(&s.common.nats.url, &[]).await.context("connecting to NATS")?;
+    let bus = NatsBus::connect_as(&s.common.nats.url, s.common.nats.credentials(), &[])
+        .await
+        .context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let worker = Arc::new(Worker {
         queue: bus.work_queue(&topology.jobs()).await?,

@@ -24,7 +24,9 @@ async fn main() -> anyhow::Result<()> {
     let redis = RedisLedger::connect_with(&settings.common.redis.options(), Clock::Real)
         .await
         .context("connecting to Redis")?;
-    let bus = NatsBus::connect(&settings.common.nats.url, &[]).await.context("connecting to NATS")?;
+    let bus = NatsBus::connect_as(&settings.common.nats.url, settings.common.nats.credentials(), &[])
+        .await
+        .context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
     let metrics = FleetMetrics::new(&registry);
     let accounts = Arc::new(RedisStore::new(redis.clone()));

@@ -26,11 +26,29 @@ pub struct NatsBus {
 impl NatsBus {
     /// Connects and makes sure `streams` exist.
     pub async fn connect(url: &str, streams: &[StreamSpec]) -> Result<Self, BusError> {
-        let client = async_nats::ConnectOptions::new()
-            .connection_timeout(Duration::from_secs(5))
-            .connect(url)
-            .await
-            .map_err(unavailable)?;
+        Self::connect_as(url, None, streams).await
+    }
+
+    /// Connects as `user` (user, password) when given, and makes sure
+    /// `streams` exist. A user's replies (JetStream acks, API answers, pulled
+    /// messages) come to `_INBOX.<user>.…`: the server lets each user read its
+    /// own inboxes only (`deploy/nats/nats-server.conf`), so no user sees
+    /// another's jobs or results through a shared `_INBOX.>`.
+    pub async fn connect_as(url: &str, user: Option<(&str, &str)>, streams: &[StreamSpec]) -> Result<Self, BusError> {
+        // async-nats 0.51 ignores `user:password@` in the URL and would
+        // connect without them: refuse instead of failing later, unexplained.
+        if url.parse::<async_nats::ServerAddr>().is_ok_and(|a| a.has_user_pass()) {
+            return Err(BusError::Unavailable(
+                "credentials in the NATS URL are ignored by the client: set nats.user and nats.password".into(),
+            ));
+        }
+        let mut options = async_nats::ConnectOptions::new().connection_timeout(Duration::from_secs(5));
+        if let Some((name, password)) = user {
+            let inbox = format!("_INBOX.{name}");
+            validate_subject(&inbox)?;
+            options = options.user_and_password(name.to_owned(), password.to_owned()).custom_inbox_prefix(inbox);
+        }
+        let client = options.connect(url).await.map_err(unavailable)?;
         let js = jetstream::new(client.clone());
         let bus = Self { client, js };
         for spec in streams {

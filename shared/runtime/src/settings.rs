@@ -60,6 +60,20 @@ pub struct Nats {
     /// redelivered (applies when the jobs consumer is first created).
     #[serde(default = "default_job_ack_wait")]
     pub job_ack_wait_seconds: u64,
+    /// The NATS user this service connects as; empty: no authentication.
+    /// Not in the URL: async-nats ignores `user:password@` there.
+    /// `deploy/nats/nats-server.conf` gives each service its own user.
+    #[serde(default)]
+    pub user: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+impl Nats {
+    /// `(user, password)` when a user is set.
+    pub fn credentials(&self) -> Option<(&str, &str)> {
+        (!self.user.is_empty()).then_some((self.user.as_str(), self.password.as_str()))
+    }
 }
 
 fn default_job_ack_wait() -> u64 {
@@ -151,6 +165,9 @@ impl Common {
         let mut c = self.clone();
         c.redis.url = redact_url(&c.redis.url);
         c.nats.url = redact_url(&c.nats.url);
+        if !c.nats.password.is_empty() {
+            c.nats.password = "***".into();
+        }
         c.telemetry.otlp_endpoint = redact_url(&c.telemetry.otlp_endpoint);
         c
     }
@@ -167,6 +184,19 @@ mod tests {
         assert_eq!(redact_url("nats://token@host"), "nats://***@host");
         assert_eq!(redact_url("redis://127.0.0.1:6379"), "redis://127.0.0.1:6379");
         assert_eq!(redact_url("http://h/path@x"), "http://h/path@x");
+    }
+
+    #[test]
+    fn the_nats_password_is_redacted() {
+        // The defaults alone: `load` would read the environment another test changes.
+        let defaults = config::File::from_str(COMMON_DEFAULTS, config::FileFormat::Toml);
+        let mut c: Common = config::Config::builder().add_source(defaults).build().unwrap().try_deserialize().unwrap();
+        assert_eq!(c.nats.credentials(), None, "no user: no authentication");
+        c.nats.user = "scan-worker".into();
+        c.nats.password = "s3cret".into();
+        assert_eq!(c.nats.credentials(), Some(("scan-worker", "s3cret")));
+        let logged = serde_json::to_string(&c.redacted()).unwrap();
+        assert!(logged.contains("scan-worker") && !logged.contains("s3cret"), "{logged}");
     }
 
     #[derive(Deserialize)]
