@@ -231,3 +231,25 @@ fn listeners_sharing_a_port_stay_apart_and_xml_errors_are_errors() {
     let err = ingest(&[with("oss:GetBucketTagging", ("BucketName", "b"), json!(xml))]).unwrap_err();
     assert!(err.to_string().contains("AccessDenied"), "{err}");
 }
+
+/// serde_json stops at 128 levels (nothing in the workspace disables its
+/// recursion limit): an import body nested 10,000 deep, and JSON carried as
+/// text inside a response (ACK `meta_data`) or a parameter (`InstanceIds`),
+/// is an error, not a stack overflow.
+#[test]
+fn deeply_nested_json_is_refused() {
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let body = format!(r#"[{{"api": "ecs:DescribeInstances", "response": {deep}}}]"#);
+    let err = serde_json::from_str::<Vec<ApiResponse>>(&body).unwrap_err();
+    assert!(err.to_string().contains("recursion limit"), "{err}");
+    let ack = with("cs:DescribeClusterDetail", ("ClusterId", "c-1"), json!({ "meta_data": deep }));
+    let err = ingest(&[ack]).unwrap_err().to_string();
+    assert!(err.contains("meta_data is not JSON") && err.contains("recursion limit"), "{err}");
+    let roles = with(
+        "ecs:DescribeInstanceRamRole",
+        ("InstanceIds", &deep),
+        json!({"InstanceRamRoleSets": {"InstanceRamRoleSet": []}}),
+    );
+    let err = ingest(&[roles]).unwrap_err().to_string();
+    assert!(err.contains("ecs:DescribeInstanceRamRole") && err.contains("InstanceIds"), "{err}");
+}
