@@ -380,3 +380,144 @@ resource "alicloud_api_gateway_domain" "orders" {
         Some(Slot::Known(json!(["api.example.com"])))
     );
 }
+
+/// How deep the hostile documents below nest: far beyond any template, and
+/// deep enough that a decoder recursing once per level overflows a 2 MiB stack.
+const HOSTILE_DEPTH: usize = 10_000;
+
+/// `open` repeated, `middle`, then `close` repeated: a document nested `HOSTILE_DEPTH` deep.
+fn nested(prefix: &str, open: &str, middle: &str, close: &str, suffix: &str) -> String {
+    format!("{prefix}{}{middle}{}{suffix}", open.repeat(HOSTILE_DEPTH), close.repeat(HOSTILE_DEPTH))
+}
+
+/// The error of loading `file` from a fresh folder holding only it.
+fn load_error(file: &str, text: &str) -> String {
+    let dir = dir_with(&[(file, text)]);
+    let target = if file.ends_with(".tf") { dir.clone() } else { dir.join(file) };
+    match load_path(&target) {
+        Ok(assets) => panic!("{file}: a document nested {HOSTILE_DEPTH} deep loaded ({} assets)", assets.len()),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn deeply_nested_ros_yaml_is_refused() {
+    let flow = nested(
+        "ROSTemplateFormatVersion: '2015-09-01'\nResources:\n  B:\n    Type: ALIYUN::OSS::Bucket\n    Properties:\n      Tags: ",
+        "[",
+        "1",
+        "]",
+        "\n",
+    );
+    let err = load_error("deep.yaml", &flow);
+    assert!(err.contains("deep.yaml") && err.contains("recursion limit"), "{err}");
+    let flow_maps = nested("ROSTemplateFormatVersion: '2015-09-01'\nResources: ", "{a: ", "1", "}", "\n");
+    let err = load_error("maps.yaml", &flow_maps);
+    assert!(err.contains("maps.yaml") && err.contains("recursion limit"), "{err}");
+    // Block style: indentation only, 1,000 levels (10,000 would be 50 MB of spaces).
+    let block: String = (0..1_000).map(|i| format!("{}a:\n", " ".repeat(i))).collect();
+    let err = load_error("block.yaml", &format!("ROSTemplateFormatVersion: '2015-09-01'\nResources:\n{block}"));
+    assert!(err.contains("block.yaml") && err.contains("recursion limit"), "{err}");
+}
+
+#[test]
+fn deeply_nested_ros_json_is_refused() {
+    let text = nested(r#"{"ROSTemplateFormatVersion": "2015-09-01", "Resources": "#, r#"{"a": "#, "1", "}", "}");
+    let err = load_error("deep.json", &text);
+    assert!(err.contains("deep.json") && err.contains("recursion limit"), "{err}");
+    // The same straight to the ROS reader, past the folder loader's first look.
+    let dir = dir_with(&[("deep.json", &text)]);
+    let err = ros::load_template(&dir.join("deep.json")).unwrap_err().to_string();
+    assert!(err.contains("recursion limit"), "{err}");
+}
+
+/// Aliases repeating aliases ("billion laughs") expand past any memory.
+#[test]
+fn yaml_alias_bombs_are_refused() {
+    let mut text = String::from("ROSTemplateFormatVersion: '2015-09-01'\nL0: &L0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..=9 {
+        text.push_str(&format!("L{i}: &L{i} [{}]\n", vec![format!("*L{}", i - 1); 10].join(", ")));
+    }
+    text.push_str("Resources:\n  B:\n    Type: ALIYUN::OSS::Bucket\n    Properties:\n      Tags: *L9\n");
+    let err = load_error("bomb.yaml", &text);
+    assert!(err.contains("bomb.yaml") && err.contains("repetition limit"), "{err}");
+}
+
+#[test]
+fn deeply_nested_terraform_plan_is_refused() {
+    let text = nested(r#"{"format_version": "1.2", "planned_values": "#, "[", "1", "]", "}");
+    let err = load_error("plan.json", &text);
+    assert!(err.contains("plan.json") && err.contains("recursion limit"), "{err}");
+    let dir = dir_with(&[("plan.json", &text)]);
+    let err = terraform::load_plan(&dir.join("plan.json")).unwrap_err().to_string();
+    assert!(err.contains("recursion limit"), "{err}");
+}
+
+#[test]
+fn deeply_nested_hcl_is_refused() {
+    let resource = |value: &str| format!("resource \"alicloud_oss_bucket\" \"b\" {{\n  tags = {value}\n}}\n");
+    for (what, text) in [
+        ("lists", resource(&nested("", "[", "1", "]", ""))),
+        ("objects", resource(&nested("", "{ a = ", "1", " }", ""))),
+        ("parentheses", resource(&nested("", "(", "1", ")", ""))),
+        ("function calls", resource(&nested("", "upper(", "\"x\"", ")", ""))),
+        ("negations", resource(&format!("{}true", "!".repeat(HOSTILE_DEPTH)))),
+        ("interpolations", resource(&nested("", "\"${", "1", "}\"", ""))),
+        ("binary operators", resource(&format!("1{}", " + 1".repeat(HOSTILE_DEPTH)))),
+        ("template directives", resource(&nested("<<EOT\n", "%{ if true }", "x", "%{ endif }", "\nEOT\n"))),
+        ("conditionals", resource(&format!("{}1{}", "true ? ".repeat(HOSTILE_DEPTH), " : 2".repeat(HOSTILE_DEPTH)))),
+        ("blocks", nested("resource \"alicloud_oss_bucket\" \"b\" {\n", "a {\n", "", "}\n", "}\n")),
+    ] {
+        let err = load_error("main.tf", &text);
+        assert!(err.contains("main.tf") && err.contains("at most"), "{what}: {err}");
+    }
+}
+
+#[test]
+fn nesting_is_measured_in_containers() {
+    use cspm_assets::iac::nests_deeper_than;
+    use serde_json::json;
+    assert!(!nests_deeper_than(&json!("x"), 0));
+    assert!(!nests_deeper_than(&json!([{"a": [1]}]), 3));
+    assert!(nests_deeper_than(&json!([{"a": [1]}]), 2));
+}
+
+/// The evaluator builds values too: a chain of locals each wrapping the one
+/// before is shallow text but a deep value.
+#[test]
+fn a_chain_of_locals_nesting_deeper_is_refused() {
+    let chain: String = (1..HOSTILE_DEPTH).map(|i| format!("  l{i} = [local.l{}]\n", i - 1)).collect();
+    let text = format!(
+        "locals {{\n  l0 = 1\n{chain}}}\nresource \"alicloud_oss_bucket\" \"b\" {{\n  tags = local.l{}\n}}\n",
+        HOSTILE_DEPTH - 1
+    );
+    let err = load_error("main.tf", &text);
+    assert!(err.contains("main.tf") && err.contains("local.l") && err.contains("nest"), "{err}");
+}
+
+/// A condition that names itself (or a chain of conditions thousands long)
+/// must not send the resolver round forever: it is unknown.
+#[test]
+fn ros_conditions_that_name_themselves_are_unknown() {
+    let template = r#"ROSTemplateFormatVersion: '2015-09-01'
+Conditions:
+  Loop: {"Fn::If": [Loop, true, false]}
+Resources:
+  Bucket:
+    Type: ALIYUN::OSS::Bucket
+    Properties:
+      BucketName: b
+      AccessControl: {"Fn::If": [Loop, public-read, private]}
+"#;
+    let dir = dir_with(&[("loop.yaml", template)]);
+    let resources = ros::load_template(&dir.join("loop.yaml")).unwrap();
+    assert!(cspm_assets::iac::is_unknown(&resources[0].properties["AccessControl"]), "{resources:?}");
+    let chain: String =
+        (0..HOSTILE_DEPTH).map(|i| format!("  C{i}: {{\"Fn::If\": [C{}, true, false]}}\n", i + 1)).collect();
+    let template = format!(
+        "ROSTemplateFormatVersion: '2015-09-01'\nConditions:\n{chain}Resources:\n  Bucket:\n    Type: ALIYUN::OSS::Bucket\n    Properties:\n      AccessControl: {{\"Fn::If\": [C0, public-read, private]}}\n"
+    );
+    let dir = dir_with(&[("chain.yaml", &template)]);
+    let resources = ros::load_template(&dir.join("chain.yaml")).unwrap();
+    assert!(cspm_assets::iac::is_unknown(&resources[0].properties["AccessControl"]), "{resources:?}");
+}

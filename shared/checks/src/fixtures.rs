@@ -179,3 +179,28 @@ fn a_policy_document_that_is_not_json_is_an_error() {
     assert_eq!(e.status, Status::Error);
     assert!(e.reason.unwrap().contains("PolicyDocument is not a JSON policy"));
 }
+
+/// A policy document is JSON text inside the response: read with serde_json's
+/// recursion limit, one nested 10,000 deep is an error, not a stack overflow.
+#[test]
+fn a_deeply_nested_policy_document_is_an_error() {
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let assets = ingest(&[
+        ApiResponse {
+            api: "ram:ListPolicies".into(),
+            params: BTreeMap::new(),
+            response: serde_json::json!({"Policies": {"Policy": [{"PolicyName": "p", "PolicyType": "Custom"}]}}),
+        },
+        ApiResponse {
+            api: "ram:GetPolicyVersion".into(),
+            params: [("PolicyName".to_owned(), "p".to_owned())].into(),
+            response: serde_json::json!({"PolicyVersion": {"PolicyDocument": deep}}),
+        },
+    ])
+    .unwrap();
+    let params = BTreeMap::new();
+    let ctx = Context { now: chrono::Utc::now(), params: &params, specs: &[] };
+    let e = find("ram-policy-no-statements-with-admin-access-check").unwrap().evaluate(&assets[0], &ctx);
+    assert_eq!(e.status, Status::Error);
+    assert!(e.reason.unwrap().contains("recursion limit"));
+}

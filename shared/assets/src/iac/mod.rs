@@ -86,6 +86,32 @@ pub fn referenced(v: &Value) -> Option<&str> {
     v.get(RESOURCE).and_then(Value::as_str)
 }
 
+/// The deepest a value evaluated from a template may nest (containers
+/// counted). The parsers stop at their own limits (serde_json and
+/// serde_yaml_ng 128, hcl-edit 64), but evaluation can build a deeper value
+/// from shallow text — a chain of Terraform locals, each wrapping the one
+/// before — and comparing, cloning, serialising and dropping values recurse
+/// once per level.
+pub const MAX_VALUE_DEPTH: usize = 64;
+
+/// Whether `v` nests more than `limit` arrays and objects deep; found
+/// without recursion, so it is safe on any value.
+pub fn nests_deeper_than(v: &Value, limit: usize) -> bool {
+    let mut stack = vec![(v, 1)];
+    while let Some((v, level)) = stack.pop() {
+        let inner: Vec<&Value> = match v {
+            Value::Array(items) => items.iter().collect(),
+            Value::Object(m) => m.values().collect(),
+            _ => continue,
+        };
+        if level > limit {
+            return true;
+        }
+        stack.extend(inner.into_iter().map(|i| (i, level + 1)));
+    }
+    false
+}
+
 /// A scalar as text (`"x"`, `3`, `true`); `None` for lists, objects and null.
 pub fn scalar_text(v: &Value) -> Option<String> {
     match v {

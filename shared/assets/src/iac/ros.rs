@@ -6,6 +6,8 @@
 
 use super::{IacError, IacResource, SourceRef, reference, scalar_text as scalar_string, unknown};
 use serde_json::{Map, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::path::Path;
 
 /// Reads one ROS template file.
@@ -33,6 +35,8 @@ pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
             .unwrap_or_default(),
         resources: resources.keys().cloned().collect(),
         conditions: doc.get("Conditions").and_then(Value::as_object).cloned().unwrap_or_default(),
+        resolved: Default::default(),
+        open: Default::default(),
     };
     let lines = resource_lines(&text);
     let parameters = doc.get("Parameters").and_then(Value::as_object).cloned().unwrap_or_default();
@@ -66,8 +70,8 @@ pub fn load_template(file: &Path) -> Result<Vec<IacResource>, IacError> {
 
 /// For every indented `Key:` (or `"Key":`) after `Resources`, its shallowest
 /// line: resource ids sit at the shallowest level. One pass over the text.
-fn resource_lines(text: &str) -> std::collections::HashMap<&str, (usize, usize)> {
-    let mut lines = std::collections::HashMap::new();
+fn resource_lines(text: &str) -> HashMap<&str, (usize, usize)> {
+    let mut lines = HashMap::new();
     let mut in_resources = false;
     for (i, l) in text.lines().enumerate() {
         let t = l.trim();
@@ -97,7 +101,17 @@ struct Template {
     params: Map<String, Value>,
     resources: Vec<String>,
     conditions: Map<String, Value>,
+    /// Each condition's value once resolved; `None` while it is being
+    /// resolved, so one that names itself (through `Fn::If`) is unknown.
+    resolved: RefCell<HashMap<String, Option<bool>>>,
+    /// How many conditions are being resolved one inside the other.
+    open: Cell<usize>,
 }
+
+/// How many conditions may be resolved one inside the other (a condition's
+/// `Fn::If` naming another). Real templates nest a few; past this the answer
+/// is unknown, so a chain thousands long cannot overflow the stack.
+const MAX_CONDITION_NESTING: usize = 32;
 
 impl Template {
     fn resolve(&self, v: &Value) -> Value {
@@ -162,8 +176,22 @@ impl Template {
         }
     }
 
+    /// A condition's value, resolved once (a condition named twice on each
+    /// level of a chain would otherwise be resolved exponentially often).
     fn condition(&self, name: &str) -> Option<bool> {
-        self.resolve(self.conditions.get(name)?).as_bool()
+        if let Some(known) = self.resolved.borrow().get(name) {
+            return *known;
+        }
+        let condition = self.conditions.get(name)?;
+        if self.open.get() >= MAX_CONDITION_NESTING {
+            return None;
+        }
+        self.resolved.borrow_mut().insert(name.to_owned(), None);
+        self.open.set(self.open.get() + 1);
+        let value = self.resolve(condition).as_bool();
+        self.open.set(self.open.get() - 1);
+        self.resolved.borrow_mut().insert(name.to_owned(), value);
+        value
     }
 
     fn substitute(&self, s: &str) -> Value {

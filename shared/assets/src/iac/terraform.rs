@@ -28,7 +28,7 @@ pub fn load_module(dir: &Path) -> Result<Vec<IacResource>, IacError> {
             hcl::parse(&text).map_err(|e| IacError::Parse { file: f.display().to_string(), problem: e.to_string() })?;
         parsed.push((f, text, body));
     }
-    Ok(Module::new(&parsed).resources(&parsed))
+    Ok(Module::new(&parsed)?.resources(&parsed))
 }
 
 /// Variables and locals of one module.
@@ -38,7 +38,7 @@ struct Module {
 }
 
 impl Module {
-    fn new(files: &[(PathBuf, String, hcl::Body)]) -> Self {
+    fn new(files: &[(PathBuf, String, hcl::Body)]) -> Result<Self, IacError> {
         let mut m = Module { vars: Map::new(), locals: Map::new() };
         for (_, _, body) in files {
             for b in body.blocks().filter(|b| b.identifier() == "variable") {
@@ -52,22 +52,34 @@ impl Module {
             }
         }
         // Locals may refer to each other: evaluate until nothing changes.
-        let locals: Vec<(String, Expression)> = files
+        let locals: Vec<(&Path, String, Expression)> = files
             .iter()
-            .flat_map(|(_, _, body)| body.blocks().filter(|b| b.identifier() == "locals"))
-            .flat_map(|b| b.body().attributes().map(|a| (a.key().to_owned(), a.expr().clone())).collect::<Vec<_>>())
+            .flat_map(|(file, _, body)| {
+                body.blocks().filter(|b| b.identifier() == "locals").flat_map(move |b| {
+                    b.body().attributes().map(move |a| (file.as_path(), a.key().to_owned(), a.expr().clone()))
+                })
+            })
             .collect();
         for _ in 0..=locals.len() {
             let before = m.locals.clone();
-            for (k, e) in &locals {
+            for (file, k, e) in &locals {
                 let v = m.eval(e, &Scope::default());
+                // Each local is at most MAX_VALUE_DEPTH deep, so one evaluation
+                // (of text itself at most 64 deep) cannot build a value deep
+                // enough to overflow the stack when compared, cloned or dropped.
+                if super::nests_deeper_than(&v, super::MAX_VALUE_DEPTH) {
+                    return Err(IacError::Parse {
+                        file: file.display().to_string(),
+                        problem: format!("local.{k} nests deeper than {} levels", super::MAX_VALUE_DEPTH),
+                    });
+                }
                 m.locals.insert(k.clone(), v);
             }
             if before == m.locals {
                 break;
             }
         }
-        m
+        Ok(m)
     }
 
     fn resources(&self, files: &[(PathBuf, String, hcl::Body)]) -> Vec<IacResource> {

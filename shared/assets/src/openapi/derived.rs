@@ -5,6 +5,7 @@
 //! their plain fields.
 
 use super::quirks::{parse_time, split_list, str_field};
+use super::shape::{self, At};
 use super::{ApiResponse, Builder, IngestError, malformed};
 use crate::model::{AssetKind, AssetSpec, Slot};
 use serde_json::Value;
@@ -99,9 +100,7 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
     }
     let Some(&(api, param, kind)) = CALLS.iter().find(|c| c.0 == r.api) else { return Ok(()) };
     let parts = param.split(',').map(|p| {
-        r.params
-            .get(p)
-            .map(String::as_str)
+        shape::param(api, &r.params, p)?
             .ok_or_else(|| malformed(api, format!("needs params.{p} (the resource asked about)")))
     });
     let id = parts.collect::<Result<Vec<_>, _>>()?.join(":");
@@ -141,7 +140,7 @@ pub(super) fn read(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> 
         }
         // The standby zone is that of a node in the standby sub-cluster.
         "polardb:DescribeDBClusterAttribute" => {
-            let nodes = body.get("DBNodes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+            let nodes = shape::list(api, &At::body(body), "DBNodes")?;
             let standby = nodes
                 .iter()
                 .find(|n| str_field(n, "SubCluster").is_some_and(|s| s.eq_ignore_ascii_case("Standby")))
@@ -209,25 +208,19 @@ fn known(v: Value) -> Slot {
     Slot::Known(v)
 }
 
-/// `outer.inner[]`, or `outer[]` when the API leaves out the inner wrapper.
-fn list<'a>(body: &'a Value, outer: &str, inner: &str) -> Vec<&'a Value> {
-    match body.get(outer) {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(wrapper) => wrapper.get(inner).and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default(),
-        None => Vec::new(),
-    }
+/// `outer.inner[]` of `at`, or `outer[]` when the API leaves out the inner
+/// wrapper (see [`shape::list`]); none when missing.
+fn list<'a>(api: &str, at: &At<'a>, outer: &str, inner: &str) -> Result<Vec<At<'a>>, IngestError> {
+    shape::list(api, at, &format!("{outer}.{inner}"))
 }
 
 /// Like [`list`], for a list the response must hold: its absence is a malformed response, not an empty list.
-fn required_list<'a>(api: &str, body: &'a Value, outer: &str, inner: &str) -> Result<Vec<&'a Value>, IngestError> {
-    if body.get(outer).is_none() {
-        return Err(malformed(api, format!("lacks {outer}")));
-    }
-    Ok(list(body, outer, inner))
+fn required_list<'a>(api: &str, body: &'a Value, outer: &str, inner: &str) -> Result<Vec<At<'a>>, IngestError> {
+    shape::required_list(api, &At::body(body), &format!("{outer}.{inner}"))
 }
 
 /// Every address of every whitelist group but the hidden (system) ones, as one list.
-fn whitelist(groups: &[&Value], ips: &str, attribute: &str) -> Slot {
+fn whitelist(groups: &[At], ips: &str, attribute: &str) -> Slot {
     let entries: Vec<Value> = groups
         .iter()
         .filter(|g| str_field(g, attribute).is_none_or(|a| !a.eq_ignore_ascii_case("hidden")))
@@ -244,17 +237,15 @@ fn whitelist(groups: &[&Value], ips: &str, attribute: &str) -> Slot {
 fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other("ACS::VPC::NetworkAcl");
     for acl in required_list(NETWORK_ACLS, body, "NetworkAcls", "NetworkAcl")? {
-        let Some(id) = str_field(acl, "NetworkAclId") else {
-            return Err(malformed(NETWORK_ACLS, "a network ACL lacks NetworkAclId"));
-        };
-        let custom = |outer: &str, inner: &str| -> Slot {
-            let entries = list(acl, outer, inner).into_iter();
+        let id = shape::id(NETWORK_ACLS, &acl, "NetworkAclId")?;
+        let custom = |outer: &str, inner: &str| -> Result<Slot, IngestError> {
+            let entries = list(NETWORK_ACLS, &acl, outer, inner)?.into_iter();
             let entries =
                 entries.filter(|e| str_field(e, "EntryType").is_none_or(|t| t.eq_ignore_ascii_case("custom")));
-            known(Value::Array(entries.cloned().collect()))
+            Ok(known(Value::Array(entries.map(|e| e.value.clone()).collect())))
         };
-        let ingress = custom("IngressAclEntries", "IngressAclEntry");
-        let egress = custom("EgressAclEntries", "EgressAclEntry");
+        let ingress = custom("IngressAclEntries", "IngressAclEntry")?;
+        let egress = custom("EgressAclEntries", "EgressAclEntry")?;
         let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
         asset.fields.insert("ingress_entries".into(), ingress);
         asset.fields.insert("egress_entries".into(), egress);
@@ -266,10 +257,8 @@ fn network_acls(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other("ACS::EIP::Address");
     for eip in required_list(EIPS, body, "EipAddresses", "EipAddress")? {
-        let Some(id) = str_field(eip, "AllocationId") else {
-            return Err(malformed(EIPS, "an EIP lacks AllocationId"));
-        };
-        let attached = str_field(eip, "InstanceId").is_some_and(|i| !i.is_empty());
+        let id = shape::id(EIPS, &eip, "AllocationId")?;
+        let attached = str_field(&eip, "InstanceId").is_some_and(|i| !i.is_empty());
         let asset = b.entry(kind, &id, || AssetSpec::Resource(kind.as_str().to_owned()));
         asset.fields.insert("attached".into(), known(Value::Bool(attached)));
     }
@@ -283,11 +272,12 @@ fn eips(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 /// unreported.
 fn slb_listeners(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other(SLB_LISTENER);
-    let listeners = body.get("Listeners").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
-    for l in listeners {
-        let (Some(lb), Some(port), Some(protocol)) =
-            (str_field(l, "LoadBalancerId"), str_field(l, "ListenerPort"), str_field(l, "ListenerProtocol"))
-        else {
+    for l in &shape::list(SLB_LISTENERS, &At::body(body), "Listeners")? {
+        let (Some(lb), Some(port), Some(protocol)) = (
+            shape::optional_id(SLB_LISTENERS, l, "LoadBalancerId")?,
+            str_field(l, "ListenerPort"),
+            str_field(l, "ListenerProtocol"),
+        ) else {
             return Err(malformed(SLB_LISTENERS, "a listener lacks LoadBalancerId, ListenerPort or ListenerProtocol"));
         };
         let protocol = protocol.to_ascii_lowercase();
@@ -314,13 +304,11 @@ fn slb_listeners(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 fn nas_mount_targets(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     const MOUNT_TARGET: &str = "ACS::NAS::MountTarget";
     for fs in required_list(NAS_FILE_SYSTEMS, body, "FileSystems", "FileSystem")? {
-        for target in list(fs, "MountTargets", "MountTarget") {
-            let Some(domain) = str_field(target, "MountTargetDomain") else {
-                return Err(malformed(NAS_FILE_SYSTEMS, "a mount target lacks MountTargetDomain"));
-            };
+        for target in list(NAS_FILE_SYSTEMS, &fs, "MountTargets", "MountTarget")? {
+            let domain = shape::id(NAS_FILE_SYSTEMS, &target, "MountTargetDomain")?;
             let kind = AssetKind::Other(MOUNT_TARGET);
             let asset = b.entry(kind, &domain, || AssetSpec::Resource(MOUNT_TARGET.to_owned()));
-            let group = str_field(target, "AccessGroupName").map_or(Slot::Absent, |g| known(Value::String(g)));
+            let group = str_field(&target, "AccessGroupName").map_or(Slot::Absent, |g| known(Value::String(g)));
             asset.fields.insert("access_group_name".into(), group);
         }
     }
@@ -333,21 +321,17 @@ fn nas_mount_targets(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 /// region and between standard and extreme file systems.
 fn nas_access_rules(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
     const ACCESS_RULE: &str = "ACS::NAS::AccessRule";
-    let group =
-        r.params.get("AccessGroupName").filter(|g| !g.is_empty()).ok_or_else(|| {
-            malformed(NAS_ACCESS_RULES, "needs params.AccessGroupName (the access group asked about)")
-        })?;
-    let region = r.params.get("RegionId").map_or("", String::as_str);
-    let fs_type = r.params.get("FileSystemType").map_or("standard", String::as_str);
+    let group = shape::param(NAS_ACCESS_RULES, &r.params, "AccessGroupName")?
+        .ok_or_else(|| malformed(NAS_ACCESS_RULES, "needs params.AccessGroupName (the access group asked about)"))?;
+    let region = shape::param(NAS_ACCESS_RULES, &r.params, "RegionId")?.unwrap_or("");
+    let fs_type = shape::param(NAS_ACCESS_RULES, &r.params, "FileSystemType")?.unwrap_or("standard");
     for rule in required_list(NAS_ACCESS_RULES, &r.response, "AccessRules", "AccessRule")? {
-        let Some(id) = str_field(rule, "AccessRuleId") else {
-            return Err(malformed(NAS_ACCESS_RULES, "a rule lacks AccessRuleId"));
-        };
+        let id = shape::id(NAS_ACCESS_RULES, &rule, "AccessRuleId")?;
         let kind = AssetKind::Other(ACCESS_RULE);
         let name = format!("{region}:{fs_type}:{group}:{id}");
         let asset = b.entry(kind, &name, || AssetSpec::Resource(ACCESS_RULE.to_owned()));
         for (field, key) in [("source_cidr_ip", "SourceCidrIp"), ("ipv6_source_cidr_ip", "Ipv6SourceCidrIp")] {
-            let value = str_field(rule, key).map_or(Slot::Absent, |v| known(Value::String(v)));
+            let value = str_field(&rule, key).map_or(Slot::Absent, |v| known(Value::String(v)));
             asset.fields.insert(field.into(), value);
         }
     }
@@ -374,13 +358,13 @@ fn trails(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
 /// Each listener using a custom policy (`RelateListeners`, named `lb:port`)
 /// gets the TLS versions the policy accepts.
 fn tls_policies(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
-    let policies = body.get("TLSCipherPolicies").and_then(Value::as_array);
-    let policies = policies.ok_or_else(|| malformed(TLS_POLICIES, "lacks TLSCipherPolicies"))?;
+    let policies = shape::required_list(TLS_POLICIES, &At::body(body), "TLSCipherPolicies")?;
     let kind = AssetKind::Other(SLB_LISTENER);
-    for policy in policies {
+    for policy in &policies {
         let versions = policy.get("TLSVersions").cloned().unwrap_or(Value::Array(Vec::new()));
-        for listener in policy.get("RelateListeners").and_then(Value::as_array).into_iter().flatten() {
-            let (Some(lb), Some(port)) = (str_field(listener, "LoadBalancerId"), str_field(listener, "Port")) else {
+        for listener in &shape::list(TLS_POLICIES, policy, "RelateListeners")? {
+            let lb = shape::optional_id(TLS_POLICIES, listener, "LoadBalancerId")?;
+            let (Some(lb), Some(port)) = (lb, str_field(listener, "Port")) else {
                 return Err(malformed(TLS_POLICIES, "a related listener lacks LoadBalancerId or Port"));
             };
             let asset = b.entry(kind, &format!("{lb}:{port}"), || AssetSpec::Resource(SLB_LISTENER.to_owned()));
@@ -422,7 +406,7 @@ fn instance_roles(b: &mut Builder, r: &ApiResponse) -> Result<(), IngestError> {
         None => seen.all = true,
     }
     for set in sets {
-        if let (Some(id), Some(role)) = (str_field(set, "InstanceId"), str_field(set, "RamRoleName")) {
+        if let (Some(id), Some(role)) = (str_field(&set, "InstanceId"), str_field(&set, "RamRoleName")) {
             seen.roles.insert(id, role);
         }
     }
@@ -447,9 +431,7 @@ pub(super) fn join_instance_roles(b: &mut Builder) {
 fn redis_renewal(b: &mut Builder, body: &Value) -> Result<(), IngestError> {
     let kind = AssetKind::Other(REDIS);
     for item in required_list(REDIS_RENEWAL, body, "Items", "Item")? {
-        let Some(id) = str_field(item, "DBInstanceId") else {
-            return Err(malformed(REDIS_RENEWAL, "an item lacks DBInstanceId"));
-        };
+        let id = shape::id(REDIS_RENEWAL, &item, "DBInstanceId")?;
         let on = item
             .get("AutoRenew")
             .is_some_and(|v| v == true || v.as_str().is_some_and(|s| s.eq_ignore_ascii_case("true")));

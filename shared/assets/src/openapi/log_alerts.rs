@@ -4,6 +4,7 @@
 //! become one field of the account-wide [`ALERTS`] asset.
 
 use super::quirks::str_field;
+use super::shape::{self, At};
 use super::{Builder, IngestError, malformed};
 use crate::model::{AssetKind, AssetSpec, Slot};
 use serde_json::Value;
@@ -12,15 +13,14 @@ use serde_json::Value;
 pub const ALERTS: &str = "ACS::SLS::AlertRules";
 
 pub(super) fn list_alerts(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let results = body.get("results").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks results"))?;
     let mut queries = Vec::new();
-    for alert in results {
+    for alert in &shape::required_list(api, &At::body(body), "results")? {
         let status = str_field(alert, "status").ok_or_else(|| malformed(api, "an alert lacks status"))?;
         if !status.eq_ignore_ascii_case("ENABLED") {
             continue;
         }
-        let list = alert.pointer("/configuration/queryList").and_then(Value::as_array);
-        queries.extend(list.into_iter().flatten().filter_map(|q| str_field(q, "query")).map(Value::String));
+        let list = shape::list(api, alert, "configuration.queryList")?;
+        queries.extend(list.iter().filter_map(|q| str_field(q, "query")).map(Value::String));
     }
     let kind = AssetKind::Other(ALERTS);
     let asset = b.entry(kind, "account", || AssetSpec::Resource(ALERTS.to_owned()));

@@ -11,6 +11,7 @@ mod database;
 mod network;
 mod storage;
 
+use super::shape::{self, At};
 use super::{ApiResponse, Builder, IngestError, malformed};
 use crate::model::{AssetKind, AssetSpec, Slot};
 use crate::schema;
@@ -79,43 +80,25 @@ pub(super) fn handles(api: &str) -> bool {
     APIS.contains(api)
 }
 
-/// The value at `path`; a key that itself holds dots (ESS answers
-/// `"SystemDisk.Encrypted"`) is matched whole before the path is split.
-fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    if path.is_empty() {
-        return Some(v);
+/// Like [`shape::get`], and `Foo.Bar[].Baz` reads `Baz` of every element of
+/// the `Foo.Bar` list (flattened); a list of the wrong type is malformed.
+fn project(api: &str, v: &At, path: &str) -> Result<Option<Value>, IngestError> {
+    let Some((list, rest)) = path.split_once("[].") else {
+        return Ok(shape::get(v, path.strip_suffix("[]").unwrap_or(path)).cloned());
+    };
+    let items = shape::list(api, v, list)?;
+    if shape::get(v, list).is_none() {
+        return Ok(None);
     }
-    if let Some(whole) = v.get(path) {
-        return Some(whole);
-    }
-    path.split('.').try_fold(v, |v, key| v.get(key))
-}
-
-/// Like `get`, and `Foo.Bar[].Baz` reads `Baz` of every element of the `Foo.Bar` list (flattened).
-fn project(v: &Value, path: &str) -> Option<Value> {
-    match path.split_once("[].") {
-        None => get(v, path.strip_suffix("[]").unwrap_or(path)).cloned(),
-        Some((list, rest)) => {
-            get(v, list)?;
-            let values = list_items(v, list).into_iter().filter_map(|item| project(item, rest));
-            Some(Value::Array(
-                values
-                    .flat_map(|x| match x {
-                        Value::Array(xs) => xs,
-                        x => vec![x],
-                    })
-                    .collect(),
-            ))
+    let mut values = Vec::new();
+    for item in &items {
+        match project(api, item, rest)? {
+            Some(Value::Array(xs)) => values.extend(xs),
+            Some(x) => values.push(x),
+            None => {}
         }
     }
-}
-
-fn list_items<'a>(v: &'a Value, path: &str) -> Vec<&'a Value> {
-    match get(v, path) {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(item @ Value::Object(_)) => vec![item],
-        _ => Vec::new(),
-    }
+    Ok(Some(Value::Array(values)))
 }
 
 /// Reads every mapped call into schema fields of the builder's assets, then
@@ -127,19 +110,21 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
         // Error bodies (`Code`) that `ingest` admits carry no mapped field.
         for r in responses.iter().filter(|r| super::error_code(&r.response).is_none()) {
             let api = r.api.as_str();
-            let mut found: Vec<(String, &Value)> = Vec::new();
+            let mut found: Vec<(String, At)> = Vec::new();
             if let Some(list) = m.list.as_ref().filter(|l| l.api == api) {
-                for item in list_items(&r.response, list.items) {
-                    let id = get(item, list.id)
-                        .and_then(crate::iac::scalar_text)
-                        .ok_or_else(|| malformed(api, format!("an item lacks {}", list.id)))?;
+                // Items that do not name their region are in the one the request asked.
+                let asked = shape::param(api, &r.params, "RegionId")?;
+                for item in shape::list(api, &At::body(&r.response), list.items)? {
+                    let id = shape::id(api, &item, list.id)?;
+                    let text = |k: &str| -> Result<Option<String>, IngestError> {
+                        let Some(v) = shape::get(&item, k).filter(|_| !k.is_empty()) else { return Ok(None) };
+                        shape::check_text(api, &item.join(k), v)?;
+                        Ok(crate::iac::scalar_text(v))
+                    };
+                    let (name, region) = (text(list.name)?, text(list.region)?);
                     let asset = b.entry(kind, &id, || AssetSpec::Resource(m.kind.to_owned()));
-                    let text =
-                        |k: &str| (!k.is_empty()).then(|| get(item, k).and_then(crate::iac::scalar_text)).flatten();
-                    asset.name = asset.name.take().or_else(|| text(list.name));
-                    // Items that do not name their region are in the one the request asked.
-                    let asked = || r.params.get("RegionId").filter(|v| !v.is_empty()).cloned();
-                    asset.region = asset.region.take().or_else(|| text(list.region)).or_else(asked);
+                    asset.name = asset.name.take().or(name);
+                    asset.region = asset.region.take().or(region).or_else(|| asked.map(str::to_owned));
                     found.push((id, item));
                 }
             }
@@ -149,22 +134,22 @@ pub(super) fn apply(responses: &[ApiResponse], b: &mut Builder) -> Result<(), In
                     .param
                     .split(',')
                     .map(|p| {
-                        r.params
-                            .get(p)
-                            .filter(|v| !v.is_empty())
-                            .cloned()
+                        shape::param(api, &r.params, p)?
                             .ok_or_else(|| malformed(api, format!("needs the request parameter {p} in \"params\"")))
                     })
                     .collect::<Result<Vec<_>, _>>()?
                     .join(":");
-                found.push((id, &r.response));
+                found.push((id, At::body(&r.response)));
             }
             for (id, source) in found {
                 let asset = b.entry(kind, &id, || AssetSpec::Resource(m.kind.to_owned()));
                 for (field, _, path) in m.fields.iter().filter(|f| f.1 == api) {
-                    let slot = match project(source, path) {
+                    let slot = match project(api, &source, path)? {
                         None | Some(Value::Null) => Slot::Absent,
-                        Some(v) => Slot::Known(v),
+                        Some(v) => {
+                            shape::check_document(api, &source.join(path), &v)?;
+                            Slot::Known(v)
+                        }
                     };
                     // A list read from several pages of one call (`Servers[].ServerId`
                     // over NextToken pages) is their union, not the last page; a page

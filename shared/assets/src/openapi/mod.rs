@@ -14,6 +14,7 @@ mod log_alerts;
 pub mod mapped;
 pub(crate) mod quirks;
 mod security_center;
+pub mod shape;
 pub mod xml;
 
 use crate::model::*;
@@ -22,6 +23,7 @@ pub use log_alerts::ALERTS;
 use quirks::*;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use shape::At;
 use std::collections::BTreeMap;
 
 /// One OpenAPI call's response.
@@ -81,6 +83,10 @@ pub enum IngestError {
     UnsupportedApi(String),
     #[error("{api}: {problem}")]
     Malformed { api: String, problem: String },
+    /// An asset built from the responses holds text no real response has
+    /// (see [`shape::check_assets`]).
+    #[error("{asset}: {problem}")]
+    Invalid { asset: String, problem: String },
 }
 
 pub(crate) fn malformed(api: &str, problem: impl Into<String>) -> IngestError {
@@ -232,6 +238,7 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
     }
     let mut assets: Vec<Asset> = b.assets.into_values().collect();
     crate::joins::apply(&mut assets);
+    shape::check_assets(&assets)?;
     Ok(assets)
 }
 
@@ -286,48 +293,51 @@ fn ack_cluster<'a>(b: &'a mut Builder, id: &str) -> &'a mut Asset {
 fn flow_logs(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     let mut vpcs = b.vpcs_with_flow_log.take().unwrap_or_default();
     for log in wrapped_list(api, body, "FlowLogs", "FlowLog")? {
-        let on_vpc = str_field(log, "ResourceType").is_some_and(|t| t.eq_ignore_ascii_case("VPC"));
-        let active = str_field(log, "Status").is_some_and(|s| s.eq_ignore_ascii_case("Active"));
+        let on_vpc = str_field(&log, "ResourceType").is_some_and(|t| t.eq_ignore_ascii_case("VPC"));
+        let active = str_field(&log, "Status").is_some_and(|s| s.eq_ignore_ascii_case("Active"));
         if on_vpc && active {
-            vpcs.push(required_str(api, log, "ResourceId")?);
+            vpcs.push(shape::id(api, &log, "ResourceId")?);
         }
     }
     b.vpcs_with_flow_log = Some(vpcs);
     Ok(())
 }
 
+/// The request parameter naming the resource a call answers about.
 fn param(r: &ApiResponse, name: &str) -> Result<String, IngestError> {
-    r.params
-        .get(name)
-        .filter(|v| !v.is_empty())
-        .cloned()
+    shape::param(&r.api, &r.params, name)?
+        .map(str::to_owned)
         .ok_or_else(|| malformed(&r.api, format!("needs the request parameter {name} in \"params\"")))
 }
 
+/// A text field the response must have (not an id: see [`shape::id`]).
 fn required_str(api: &str, v: &Value, field: &str) -> Result<String, IngestError> {
     str_field(v, field).ok_or_else(|| malformed(api, format!("an item lacks {field}")))
 }
 
 fn ecs_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     for i in wrapped_list(api, body, "Instances", "Instance")? {
-        let id = required_str(api, i, "InstanceId")?;
+        let id = shape::id(api, &i, "InstanceId")?;
+        let (name, region) = (shape::text(api, &i, "InstanceName")?, shape::text(api, &i, "RegionId")?);
+        let public_ips = shape::strings(api, &i, "PublicIpAddress.IpAddress")?;
+        let security_group_ids = shape::strings(api, &i, "SecurityGroupIds.SecurityGroupId")?;
         let asset = b.entry(AssetKind::EcsInstance, &id, || AssetSpec::EcsInstance(EcsInstance::default()));
-        asset.name = str_field(i, "InstanceName");
-        asset.region = str_field(i, "RegionId");
+        asset.name = name;
+        asset.region = region;
         let spec = spec_mut!(asset, EcsInstance);
-        spec.status = str_field(i, "Status");
-        spec.public_ips = string_list(i.get("PublicIpAddress"), "IpAddress");
+        spec.status = str_field(&i, "Status");
+        spec.public_ips = public_ips;
         spec.eip = i.get("EipAddress").and_then(|e| str_field(e, "IpAddress"));
-        spec.security_group_ids = string_list(i.get("SecurityGroupIds"), "SecurityGroupId");
+        spec.security_group_ids = security_group_ids;
         spec.vpc_id = i.get("VpcAttributes").and_then(|v| str_field(v, "VpcId"));
     }
     Ok(())
 }
 
 fn security_group(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let id = required_str(api, body, "SecurityGroupId")?;
+    let id = shape::id(api, &At::body(body), "SecurityGroupId")?;
     let mut rules = Vec::new();
-    for p in wrapped_list(api, body, "Permissions", "Permission")? {
+    for p in &wrapped_list(api, body, "Permissions", "Permission")? {
         let direction = match str_field(p, "Direction").map(|d| d.to_ascii_lowercase()).as_deref() {
             Some("egress") => Direction::Egress,
             Some("ingress") | None => Direction::Ingress,
@@ -345,9 +355,11 @@ fn security_group(b: &mut Builder, api: &str, body: &Value) -> Result<(), Ingest
             priority: u32_field(p, "Priority").unwrap_or(1),
         });
     }
+    let name = shape::text(api, &At::body(body), "SecurityGroupName")?;
+    let region = shape::text(api, &At::body(body), "RegionId")?;
     let asset = b.entry(AssetKind::SecurityGroup, &id, || AssetSpec::SecurityGroup(SecurityGroup::default()));
-    asset.name = str_field(body, "SecurityGroupName");
-    asset.region = str_field(body, "RegionId");
+    asset.name = name;
+    asset.region = region;
     let spec = spec_mut!(asset, SecurityGroup);
     spec.vpc_id = str_field(body, "VpcId");
     spec.rules = rules;
@@ -356,15 +368,16 @@ fn security_group(b: &mut Builder, api: &str, body: &Value) -> Result<(), Ingest
 
 fn disks(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     for d in wrapped_list(api, body, "Disks", "Disk")? {
-        let id = required_str(api, d, "DiskId")?;
+        let id = shape::id(api, &d, "DiskId")?;
+        let (name, region) = (shape::text(api, &d, "DiskName")?, shape::text(api, &d, "RegionId")?);
         let asset = b.entry(AssetKind::Disk, &id, || AssetSpec::Disk(Disk::default()));
-        asset.name = str_field(d, "DiskName");
-        asset.region = str_field(d, "RegionId");
+        asset.name = name;
+        asset.region = region;
         let spec = spec_mut!(asset, Disk);
-        spec.encrypted = bool_field(d, "Encrypted");
-        spec.kms_key_id = str_field(d, "KMSKeyId");
-        spec.disk_type = str_field(d, "Type");
-        spec.instance_id = str_field(d, "InstanceId");
+        spec.encrypted = bool_field(&d, "Encrypted");
+        spec.kms_key_id = str_field(&d, "KMSKeyId");
+        spec.disk_type = str_field(&d, "Type");
+        spec.instance_id = str_field(&d, "InstanceId");
     }
     Ok(())
 }
@@ -407,12 +420,12 @@ fn ram_user<'a>(b: &'a mut Builder, name: &str) -> &'a mut RamUser {
 
 fn ram_users(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     for u in wrapped_list(api, body, "Users", "User")? {
-        let name = required_str(api, u, "UserName")?;
+        let name = shape::id(api, &u, "UserName")?;
+        let display = shape::text(api, &u, "DisplayName")?;
         let user = ram_user(b, &name);
-        user.user_id = str_field(u, "UserId");
-        user.created_at = str_field(u, "CreateDate").and_then(|t| parse_time(&t));
-        user.updated_at = str_field(u, "UpdateDate").and_then(|t| parse_time(&t));
-        let display = str_field(u, "DisplayName");
+        user.user_id = str_field(&u, "UserId");
+        user.created_at = str_field(&u, "CreateDate").and_then(|t| parse_time(&t));
+        user.updated_at = str_field(&u, "UpdateDate").and_then(|t| parse_time(&t));
         if let Some(a) = b.assets.get_mut(&(AssetKind::RamUser, name)) {
             a.name = display;
         }
@@ -423,16 +436,16 @@ fn ram_users(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError
 /// `ram:GetUser` adds the last console logon; a user who never logged on has
 /// no (or an empty) `LastLoginDate`.
 fn get_user(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let u = body.get("User").ok_or_else(|| malformed(api, "lacks User"))?;
-    let name = required_str(api, u, "UserName")?;
-    let last_login = match str_field(u, "LastLoginDate").filter(|t| !t.is_empty()) {
+    let u = At::body(body).at("User").ok_or_else(|| malformed(api, "lacks User"))?;
+    let name = shape::id(api, &u, "UserName")?;
+    let last_login = match str_field(&u, "LastLoginDate").filter(|t| !t.is_empty()) {
         None => LastLogin::Never,
         Some(t) => {
             LastLogin::At(parse_time(&t).ok_or_else(|| malformed(api, format!("LastLoginDate {t:?} is not a time")))?)
         }
     };
-    let created_at = str_field(u, "CreateDate").and_then(|t| parse_time(&t));
-    let updated_at = str_field(u, "UpdateDate").and_then(|t| parse_time(&t));
+    let created_at = str_field(&u, "CreateDate").and_then(|t| parse_time(&t));
+    let updated_at = str_field(&u, "UpdateDate").and_then(|t| parse_time(&t));
     let user = ram_user(b, &name);
     user.last_login = Some(last_login);
     user.created_at = user.created_at.or(created_at);
@@ -441,8 +454,8 @@ fn get_user(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError>
 }
 
 fn login_profile(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let p = body.get("LoginProfile").ok_or_else(|| malformed(api, "lacks LoginProfile"))?;
-    let name = required_str(api, p, "UserName")?;
+    let p = At::body(body).at("LoginProfile").ok_or_else(|| malformed(api, "lacks LoginProfile"))?;
+    let name = shape::id(api, &p, "UserName")?;
     ram_user(b, &name).console_login = Some(true);
     Ok(())
 }
@@ -451,9 +464,9 @@ fn access_keys(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(
     let mut keys = Vec::new();
     for k in wrapped_list(api, body, "AccessKeys", "AccessKey")? {
         keys.push(AccessKey {
-            id: required_str(api, k, "AccessKeyId")?,
-            active: str_field(k, "Status").is_none_or(|s| s.eq_ignore_ascii_case("active")),
-            created_at: str_field(k, "CreateDate").and_then(|t| parse_time(&t)),
+            id: shape::id(api, &k, "AccessKeyId")?,
+            active: str_field(&k, "Status").is_none_or(|s| s.eq_ignore_ascii_case("active")),
+            created_at: str_field(&k, "CreateDate").and_then(|t| parse_time(&t)),
         });
     }
     ram_user(b, user).access_keys = Some(keys);
@@ -463,8 +476,8 @@ fn access_keys(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(
 fn user_policies(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(), IngestError> {
     let mut names = Vec::new();
     for p in wrapped_list(api, body, "Policies", "Policy")? {
-        let name = required_str(api, p, "PolicyName")?;
-        names.push(format!("{}:{name}", str_field(p, "PolicyType").unwrap_or_else(|| "Custom".into())));
+        let name = shape::id(api, &p, "PolicyName")?;
+        names.push(format!("{}:{name}", str_field(&p, "PolicyType").unwrap_or_else(|| "Custom".into())));
     }
     ram_user(b, user).direct_policies = Some(names);
     Ok(())
@@ -472,14 +485,14 @@ fn user_policies(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result
 
 fn user_groups(b: &mut Builder, api: &str, body: &Value, user: &str) -> Result<(), IngestError> {
     let groups = wrapped_list(api, body, "Groups", "Group")?;
-    let names = groups.into_iter().map(|g| required_str(api, g, "GroupName")).collect::<Result<_, _>>()?;
+    let names = groups.iter().map(|g| shape::id(api, g, "GroupName")).collect::<Result<_, _>>()?;
     ram_user(b, user).groups = Some(names);
     Ok(())
 }
 
 fn mfa_devices(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     let mut users = b.mfa_users.take().unwrap_or_default();
-    for d in wrapped_list(api, body, "VirtualMFADevices", "VirtualMFADevice")? {
+    for d in &wrapped_list(api, body, "VirtualMFADevices", "VirtualMFADevice")? {
         if let Some(name) = d.get("User").and_then(|u| str_field(u, "UserName")) {
             users.push(name);
         }
@@ -495,12 +508,12 @@ fn oss_bucket<'a>(b: &'a mut Builder, name: &str) -> &'a mut OssBucket {
 }
 
 fn bucket_info(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let bucket = body
-        .get("BucketInfo")
-        .and_then(|i| i.get("Bucket"))
+    let bucket = At::body(body)
+        .at("BucketInfo")
+        .and_then(|i| i.at("Bucket"))
         .ok_or_else(|| malformed(api, "lacks BucketInfo.Bucket"))?;
-    let name = required_str(api, bucket, "Name")?;
-    let region = str_field(bucket, "Location");
+    let name = shape::id(api, &bucket, "Name")?;
+    let region = shape::text(api, &bucket, "Location")?;
     let acl = bucket.get("AccessControlList").and_then(|a| str_field(a, "Grant"));
     let sse = bucket.get("ServerSideEncryptionRule").and_then(|s| str_field(s, "SSEAlgorithm"));
     let spec = oss_bucket(b, &name);
@@ -539,14 +552,15 @@ fn rds_instance<'a>(b: &'a mut Builder, id: &str) -> &'a mut RdsInstance {
 
 fn rds_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
     for i in wrapped_list(api, body, "Items", "DBInstance")? {
-        let id = required_str(api, i, "DBInstanceId")?;
+        let id = shape::id(api, &i, "DBInstanceId")?;
+        let (name, region) = (shape::text(api, &i, "DBInstanceDescription")?, shape::text(api, &i, "RegionId")?);
         let spec = rds_instance(b, &id);
-        spec.engine = str_field(i, "Engine");
-        spec.status = str_field(i, "DBInstanceStatus");
-        spec.net_type = str_field(i, "DBInstanceNetType");
+        spec.engine = str_field(&i, "Engine");
+        spec.status = str_field(&i, "DBInstanceStatus");
+        spec.net_type = str_field(&i, "DBInstanceNetType");
         if let Some(a) = b.assets.get_mut(&(AssetKind::RdsInstance, id)) {
-            a.name = str_field(i, "DBInstanceDescription");
-            a.region = str_field(i, "RegionId");
+            a.name = name;
+            a.region = region;
         }
     }
     Ok(())
@@ -555,7 +569,7 @@ fn rds_instances(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestE
 fn rds_whitelist(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
     let mut ips = Vec::new();
     for group in wrapped_list(api, body, "Items", "DBInstanceIPArray")? {
-        ips.extend(split_list(&str_field(group, "SecurityIPList").unwrap_or_default()));
+        ips.extend(split_list(&str_field(&group, "SecurityIPList").unwrap_or_default()));
     }
     rds_instance(b, id).security_ips = Some(ips);
     Ok(())
@@ -581,8 +595,8 @@ fn rds_endpoints(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(
 fn rds_parameters(b: &mut Builder, api: &str, body: &Value, id: &str) -> Result<(), IngestError> {
     let mut parameters = BTreeMap::new();
     for p in wrapped_list(api, body, "RunningParameters", "DBInstanceParameter")? {
-        let name = required_str(api, p, "ParameterName")?;
-        parameters.insert(name, str_field(p, "ParameterValue").unwrap_or_default());
+        let name = shape::id(api, &p, "ParameterName")?;
+        parameters.insert(name, str_field(&p, "ParameterValue").unwrap_or_default());
     }
     rds_instance(b, id).parameters = Some(parameters);
     Ok(())

@@ -1,9 +1,9 @@
 //! The OpenAPI's quirks, normalised once: booleans as `Yes`/`on`/`1`/
 //! `Enabled`, numbers as strings, lists wrapped in a singular container
-//! (`Users.User[]`, sometimes a lone object), port ranges as `22/22` with
+//! (`Users.User[]`, sometimes a lone object; read by `shape`), port ranges as `22/22` with
 //! `-1/-1` for all, comma-separated IP lists, and several time formats.
 
-use super::{IngestError, malformed};
+use super::IngestError;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::Value;
 
@@ -44,27 +44,15 @@ pub fn u32_field(v: &Value, field: &str) -> Option<u32> {
     u64_field(v, field).and_then(|n| u32::try_from(n).ok())
 }
 
-/// The items of `body[outer][inner]`: an array, a lone object, or nothing.
-pub fn wrapped_list<'a>(api: &str, body: &'a Value, outer: &str, inner: &str) -> Result<Vec<&'a Value>, IngestError> {
-    let Some(wrapper) = body.get(outer) else {
-        return Err(malformed(api, format!("lacks {outer}.{inner}")));
-    };
-    Ok(match wrapper.get(inner) {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(item @ Value::Object(_)) => vec![item],
-        _ => Vec::new(),
-    })
-}
-
-/// Strings of `v[inner]` where `v` wraps a list of strings (`{"IpAddress": [...]}`).
-pub fn string_list(v: Option<&Value>, inner: &str) -> Vec<String> {
-    match v.and_then(|w| w.get(inner)) {
-        Some(Value::Array(items)) => {
-            items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned).collect()
-        }
-        Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
-        _ => Vec::new(),
-    }
+/// The items of `body[outer][inner]` (an array, or a lone object), where
+/// the response must hold `outer`; see [`super::shape::list`] for the shapes.
+pub fn wrapped_list<'a>(
+    api: &str,
+    body: &'a Value,
+    outer: &str,
+    inner: &str,
+) -> Result<Vec<super::shape::At<'a>>, IngestError> {
+    super::shape::required_list(api, &super::shape::At::body(body), &format!("{outer}.{inner}"))
 }
 
 /// `22/22` → 22..=22; `-1/-1` (and empty) → all ports (`None`).

@@ -5,6 +5,7 @@
 //! agents and vulnerabilities are joined onto the ECS instances.
 
 use super::quirks::*;
+use super::shape::{self, At};
 use super::{ApiResponse, Builder, IngestError, malformed, required_str};
 use crate::model::{AssetKind, AssetSpec, EcsInstance, Slot};
 use serde_json::{Map, Value};
@@ -136,11 +137,12 @@ fn merge(b: &mut Builder, field: &str, entries: Map<String, Value>) {
 /// Each Alibaba Cloud ECS host's agent status. Hosts of other clouds or
 /// data centres (no ECS id) are not ECS assets.
 fn agents(b: &mut Builder, api: &str, body: &Value) -> Result<(), IngestError> {
-    let hosts = body.get("Instances").and_then(Value::as_array).ok_or_else(|| malformed(api, "lacks Instances"))?;
-    for h in hosts {
+    for h in &shape::required_list(api, &At::body(body), "Instances")? {
         // Vendor 0 is Alibaba Cloud.
-        let alibaba = str_field(h, "Vendor").is_none_or(|v| v == "0");
-        let Some(id) = str_field(h, "InstanceId").filter(|id| alibaba && id.starts_with("i-")) else { continue };
+        if str_field(h, "Vendor").is_some_and(|v| v != "0") {
+            continue;
+        }
+        let Some(id) = shape::optional_id(api, h, "InstanceId")?.filter(|id| id.starts_with("i-")) else { continue };
         if let Some(os) = str_field(h, "Os") {
             b.host_os.insert(id.clone(), os.to_ascii_lowercase());
         }

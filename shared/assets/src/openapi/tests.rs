@@ -231,3 +231,200 @@ fn listeners_sharing_a_port_stay_apart_and_xml_errors_are_errors() {
     let err = ingest(&[with("oss:GetBucketTagging", ("BucketName", "b"), json!(xml))]).unwrap_err();
     assert!(err.to_string().contains("AccessDenied"), "{err}");
 }
+
+/// serde_json stops at 128 levels (nothing in the workspace disables its
+/// recursion limit): an import body nested 10,000 deep, and JSON carried as
+/// text inside a response (ACK `meta_data`) or a parameter (`InstanceIds`),
+/// is an error, not a stack overflow.
+#[test]
+fn deeply_nested_json_is_refused() {
+    let deep = format!("{}1{}", "[".repeat(10_000), "]".repeat(10_000));
+    let body = format!(r#"[{{"api": "ecs:DescribeInstances", "response": {deep}}}]"#);
+    let err = serde_json::from_str::<Vec<ApiResponse>>(&body).unwrap_err();
+    assert!(err.to_string().contains("recursion limit"), "{err}");
+    let ack = with("cs:DescribeClusterDetail", ("ClusterId", "c-1"), json!({ "meta_data": deep }));
+    let err = ingest(&[ack]).unwrap_err().to_string();
+    assert!(err.contains("meta_data is not JSON") && err.contains("recursion limit"), "{err}");
+    let roles = with(
+        "ecs:DescribeInstanceRamRole",
+        ("InstanceIds", &deep),
+        json!({"InstanceRamRoleSets": {"InstanceRamRoleSet": []}}),
+    );
+    let err = ingest(&[roles]).unwrap_err().to_string();
+    assert!(err.contains("ecs:DescribeInstanceRamRole") && err.contains("InstanceIds"), "{err}");
+}
+
+/// A list the API answers (`Instances.Instance`, or its lone object) that
+/// holds another JSON type is refused with its path; it is not "no resources".
+#[test]
+fn a_list_of_the_wrong_type_is_refused() {
+    let err = |api: &str, body: Value| ingest(&[resp(api, body)]).unwrap_err().to_string();
+    let instances = "ecs:DescribeInstances: Instances.Instance must be a list";
+    assert_eq!(err("ecs:DescribeInstances", json!({"Instances": "x"})), format!("{instances}, got a string"));
+    assert_eq!(
+        err("ecs:DescribeInstances", json!({"Instances": {"Instance": "x"}})),
+        format!("{instances}, got a string")
+    );
+    assert_eq!(
+        err("ecs:DescribeInstances", json!({"Instances": {"Instance": 3}})),
+        format!("{instances}, got a number")
+    );
+    assert_eq!(
+        err("ecs:DescribeInstances", json!({"Instances": {"Instance": [{"InstanceId": "i-1"}, "i-2"]}})),
+        "ecs:DescribeInstances: Instances.Instance[1] must be an object, got a string"
+    );
+    // The same for the calls read by mappings and by the derived readers.
+    assert_eq!(
+        err("slb:DescribeLoadBalancers", json!({"LoadBalancers": {"LoadBalancer": true}})),
+        "slb:DescribeLoadBalancers: LoadBalancers.LoadBalancer must be a list, got a boolean"
+    );
+    assert_eq!(
+        err("vpc:DescribeEipAddresses", json!({"EipAddresses": 5})),
+        "vpc:DescribeEipAddresses: EipAddresses.EipAddress must be a list, got a number"
+    );
+    assert_eq!(
+        err("slb:DescribeLoadBalancerListeners", json!({"Listeners": "x"})),
+        "slb:DescribeLoadBalancerListeners: Listeners must be a list, got a string"
+    );
+    let alert = json!({"name": "a", "status": "ENABLED", "configuration": {"queryList": "* | select 1"}});
+    assert_eq!(
+        err("sls:ListAlerts", json!({ "results": [alert] })),
+        "sls:ListAlerts: results[0].configuration.queryList must be a list, got a string"
+    );
+    // A list a mapped field reads (`BackendServers.BackendServer[].ServerId`).
+    for servers in [json!("x"), json!({"BackendServer": "x"})] {
+        let detail =
+            with("slb:DescribeLoadBalancerAttribute", ("LoadBalancerId", "lb-1"), json!({"BackendServers": servers}));
+        assert_eq!(
+            ingest(&[detail]).unwrap_err().to_string(),
+            "slb:DescribeLoadBalancerAttribute: BackendServers.BackendServer must be a list, got a string"
+        );
+    }
+}
+
+/// A list the response leaves out, or leaves empty, is still an empty list.
+#[test]
+fn a_missing_or_empty_list_is_still_empty() {
+    for body in [
+        json!({"Instances": {}}),
+        json!({"Instances": {"Instance": []}}),
+        json!({"Instances": null}),
+        json!({"Instances": {"Instance": null}}),
+        // An empty XML element reads as "".
+        json!({"Instances": ""}),
+        json!({"Instances": {"Instance": ""}}),
+    ] {
+        assert_eq!(ingest(&[resp("ecs:DescribeInstances", body.clone())]).unwrap(), vec![], "{body}");
+    }
+}
+
+#[test]
+fn ids_are_short_printable_strings() {
+    let instances = |id: Value| {
+        let items = json!([{"InstanceId": "i-1"}, {"InstanceId": "i-2"}, {"InstanceId": id}]);
+        resp("ecs:DescribeInstances", json!({ "Instances": { "Instance": items } }))
+    };
+    let expected =
+        "ecs:DescribeInstances: Instances.Instance[2].InstanceId must be a string of 1 to 256 printable characters";
+    for id in [json!(42), json!("i".repeat(100_000)), json!("i-\u{0}3"), json!("i-\n3"), json!(""), json!(["i-3"])] {
+        let err = ingest(&[instances(id.clone())]).unwrap_err().to_string();
+        assert!(err.starts_with(expected), "{id}: {err}");
+    }
+    let err = ingest(&[instances(Value::Null)]).unwrap_err().to_string();
+    assert_eq!(err, "ecs:DescribeInstances: Instances.Instance[2] lacks InstanceId");
+    assert_eq!(ingest(&[instances(json!("i".repeat(256)))]).unwrap().len(), 3);
+    // In a list a mapping reads, in one a derived reader reads, and in the body.
+    let err = ingest(&[resp(
+        "slb:DescribeLoadBalancers",
+        json!({"LoadBalancers": {"LoadBalancer": [{"LoadBalancerId": 7}]}}),
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.starts_with("slb:DescribeLoadBalancers: LoadBalancers.LoadBalancer[0].LoadBalancerId must be"),
+        "{err}"
+    );
+    let err = ingest(&[resp(
+        "vpc:DescribeEipAddresses",
+        json!({"EipAddresses": {"EipAddress": [{"AllocationId": "eip-\u{7}"}]}}),
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("vpc:DescribeEipAddresses: EipAddresses.EipAddress[0].AllocationId must be"), "{err}");
+    let err = ingest(&[resp("ecs:DescribeSecurityGroupAttribute", json!({"SecurityGroupId": 12, "Permissions": {}}))])
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("ecs:DescribeSecurityGroupAttribute: SecurityGroupId must be"), "{err}");
+    // The request parameter naming the resource, for each kind of reader.
+    let bad = "x".repeat(300);
+    for r in [
+        with("ram:ListAccessKeys", ("UserName", "bob\u{0}"), json!({"AccessKeys": {"AccessKey": []}})),
+        with("rds:DescribeDBInstanceSSL", ("DBInstanceId", &bad), json!({"SSLEnabled": "on"})),
+        with("slb:DescribeLoadBalancerAttribute", ("LoadBalancerId", "lb-\r"), json!({})),
+        with("ram:ListPoliciesForRole", ("RoleName", &bad), json!({"Policies": {"Policy": []}})),
+    ] {
+        let err = ingest(std::slice::from_ref(&r)).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("{}: params.", r.api)) && err.contains("printable characters"), "{err}");
+    }
+}
+
+#[test]
+fn names_and_regions_are_bounded_printable_text() {
+    let instance = |name: &str, region: &str| {
+        let item = json!({"InstanceId": "i-1", "InstanceName": name, "RegionId": region});
+        resp("ecs:DescribeInstances", json!({ "Instances": { "Instance": [item] } }))
+    };
+    let long = "n".repeat(1025);
+    for (name, region, path) in [
+        (long.as_str(), "cn-hangzhou", "InstanceName"),
+        ("web\n1", "cn-hangzhou", "InstanceName"),
+        ("web", "cn-\u{0}", "RegionId"),
+    ] {
+        let err = ingest(&[instance(name, region)]).unwrap_err().to_string();
+        let expected = format!("ecs:DescribeInstances: Instances.Instance[0].{path} must be text of at most 1024");
+        assert!(err.starts_with(&expected), "{err}");
+    }
+    let assets = ingest(&[instance(&"n".repeat(1024), "cn-hangzhou")]).unwrap();
+    assert_eq!(assets[0].name.as_deref().map(str::len), Some(1024));
+    // A mapped list's names too.
+    let lb = json!({"LoadBalancers": {"LoadBalancer": [{"LoadBalancerId": "lb-1", "LoadBalancerName": "a\tb"}]}});
+    let err = ingest(&[resp("slb:DescribeLoadBalancers", lb)]).unwrap_err().to_string();
+    assert!(
+        err.starts_with("slb:DescribeLoadBalancers: LoadBalancers.LoadBalancer[0].LoadBalancerName must be"),
+        "{err}"
+    );
+}
+
+/// Other text an asset keeps may hold line breaks (policy documents do), but
+/// no other control character, and is bounded.
+#[test]
+fn other_text_keeps_line_breaks_but_no_other_control_characters() {
+    let policy = |document: &str| {
+        [
+            resp("ram:ListPolicies", json!({"Policies": {"Policy": [{"PolicyName": "p", "PolicyType": "Custom"}]}})),
+            with("ram:GetPolicyVersion", ("PolicyName", "p"), json!({"PolicyVersion": {"PolicyDocument": document}})),
+        ]
+    };
+    let document = "{\n  \"Version\": \"1\",\r\n\t\"Statement\": []\n}";
+    let assets = ingest(&policy(document)).unwrap();
+    assert_eq!(assets[0].fields.get("policy_document"), Some(&Slot::Known(json!(document))));
+    let err = ingest(&policy("{\u{0}}")).unwrap_err().to_string();
+    assert!(err.contains("ram:GetPolicyVersion") && err.contains("PolicyDocument"), "{err}");
+    let err = ingest(&policy(&"x".repeat(64 * 1024 + 1))).unwrap_err().to_string();
+    assert!(err.contains("PolicyDocument") && err.contains("65536"), "{err}");
+    // Where no mapping reads the value, the check of every asset still holds
+    // it; the asset and what is wrong are named. Alert queries span lines.
+    let alerts = |query: &str| {
+        let alert = json!({"name": "a", "status": "ENABLED", "configuration": {"queryList": [{"query": query}]}});
+        with("sls:ListAlerts", ("project", "p"), json!({ "results": [alert] }))
+    };
+    assert!(ingest(&[alerts("* | select\n  count(*)")]).is_ok());
+    let err = ingest(&[alerts("* | select \u{1b}[31m")]).unwrap_err();
+    assert!(matches!(err, IngestError::Invalid { .. }), "{err:?}");
+    let err = err.to_string();
+    assert!(err.starts_with("ACS::SLS::AlertRules \"account\": its enabled_alert_queries holds text"), "{err}");
+    // A mapped call's value is refused where it is read, with the call and path.
+    let disk = json!({"Disks": {"Disk": [{"DiskId": "d-1", "KMSKeyId": "key\u{1b}[31m"}]}});
+    let err = ingest(&[resp("ecs:DescribeDisks", disk)]).unwrap_err().to_string();
+    assert!(err.starts_with("ecs:DescribeDisks: Disks.Disk[0].KMSKeyId must be text"), "{err}");
+}
