@@ -160,3 +160,27 @@ pub fn sample_units(items: Option<&[&str]>) -> u64 {
     }
     units
 }
+
+/// The reference for paged results: `all` filtered as the API filters and
+/// ordered as the result index orders, by risk, then item and instance key
+/// as text; as (item, instance) pairs.
+pub fn filtered_results(
+    all: &[cspm_fleet::store::StoredResult],
+    filter: &cspm_fleet::store::ResultFilter,
+) -> Vec<(String, String)> {
+    let mut rows: Vec<(String, (String, String))> = all
+        .iter()
+        .filter_map(|r| Some((r, cspm_checks::find(&r.item_id)?)))
+        .filter(|(r, _)| filter.status.is_none_or(|s| r.status == s))
+        .filter(|(_, c)| filter.risk.is_none_or(|k| c.meta.risk == k))
+        .filter(|(_, c)| filter.product.as_deref().is_none_or(|p| c.meta.product.eq_ignore_ascii_case(p)))
+        .filter(|(r, _)| filter.item.as_deref().is_none_or(|i| r.item_id == i))
+        .map(|(r, c)| {
+            let key = cspm_fleet::store::result_key(r.resource_type, &r.instance_id);
+            let member = format!("{}|{}|{key}", cspm_fleet::store::risk_rank(c.meta.risk), r.item_id);
+            (member, (r.item_id.clone(), r.instance_id.clone()))
+        })
+        .collect();
+    rows.sort();
+    rows.into_iter().map(|(_, pair)| pair).collect()
+}

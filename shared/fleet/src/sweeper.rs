@@ -55,8 +55,8 @@ impl Scheduler {
                 }
                 continue;
             }
-            let overdue = now - task.created_at_ms > ms(self.limits.deadline);
-            let stalled = now - task.progress_at_ms > ms(self.limits.stall);
+            let overdue = now - task.created_at_ms >= ms(self.limits.deadline);
+            let stalled = now - task.progress_at_ms >= ms(self.limits.stall);
             if overdue || stalled {
                 swept += self.finish_lost_jobs(&task, jobs, overdue).await?;
             }
