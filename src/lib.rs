@@ -7,6 +7,9 @@
 use cspm_domain::{AccountId, Site, TenantId};
 use rand::Rng;
 
+pub mod fleet;
+pub mod servers;
+
 pub fn redis_url() -> String {
     std::env::var("CSPM_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }

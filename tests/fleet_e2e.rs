@@ -2,157 +2,12 @@
 //! cspm-scan-workers — over real NATS JetStream and Redis. Each test runs its
 //! own fleet under its own subject root (its own streams), and its own tenant.
 
-use cspm_tests::{ServiceProcess, free_port, nats_url, sample_inventory, sample_units, unique_tenant};
+use cspm_tests::fleet::{ADMIN, Fleet, FleetOptions, metric};
+use cspm_tests::{ServiceProcess, free_port, nats_url, sample_units};
 use futures::StreamExt;
 use rand::Rng;
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
-
-const ADMIN: &str = "e2e-admin-token-0123456789";
-
-struct Fleet {
-    root: String,
-    activation: ServiceProcess,
-    scheduler: ServiceProcess,
-    workers: Vec<ServiceProcess>,
-    tenant: cspm_domain::TenantId,
-    http: reqwest::Client,
-}
-
-impl Drop for Fleet {
-    /// Deletes the fleet's streams, so test runs leave nothing on the server.
-    fn drop(&mut self) {
-        let prefix = format!("{}_", self.root.to_uppercase());
-        let cleanup = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
-            rt.block_on(async {
-                let Ok(client) = async_nats::connect(nats_url()).await else { return };
-                let js = async_nats::jetstream::new(client);
-                for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS"] {
-                    let _ = js.delete_stream(format!("{prefix}{kind}")).await;
-                }
-            });
-        });
-        let _ = cleanup.join();
-    }
-}
-
-/// Settings every process of one fleet shares.
-fn fleet_env(root: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("CSPM__NATS__SUBJECT_ROOT", root.to_owned()),
-        ("CSPM__NATS__JOB_ACK_WAIT_SECONDS", "2".into()),
-        ("CSPM__ACTIVATION__ADMIN_TOKEN", ADMIN.into()),
-        ("CSPM__SCHEDULER__ADMIN_TOKEN", ADMIN.into()),
-    ]
-}
-
-async fn start_worker(root: &str, evaluation_delay_ms: u64) -> ServiceProcess {
-    start_worker_with(root, evaluation_delay_ms, &[]).await
-}
-
-async fn start_worker_with(root: &str, evaluation_delay_ms: u64, extra: &[(&'static str, String)]) -> ServiceProcess {
-    let mut env = fleet_env(root);
-    env.extend_from_slice(extra);
-    env.push(("CSPM__WORKER__EVALUATION_DELAY_MS", evaluation_delay_ms.to_string()));
-    env.push(("CSPM__WORKER__CONCURRENCY", "1".into()));
-    env.push(("CSPM__WORKER__LEASE_SECONDS", "3".into()));
-    ServiceProcess::start("cspm-scan-worker", free_port(), &env).await
-}
-
-impl Fleet {
-    async fn start(workers: &[u64]) -> Self {
-        Self::start_with(workers, &[]).await
-    }
-
-    async fn start_with(workers: &[u64], extra: &[(&'static str, String)]) -> Self {
-        let root = format!("e2e{}", rand::rng().random::<u32>());
-        let mut env = fleet_env(&root);
-        env.extend_from_slice(extra);
-        let activation = ServiceProcess::start("cspm-activation", free_port(), &env).await;
-        let scheduler = ServiceProcess::start("cspm-scheduler", free_port(), &env).await;
-        let mut ws = Vec::new();
-        for delay in workers {
-            ws.push(start_worker_with(&root, *delay, extra).await);
-        }
-        let fleet = Fleet {
-            root,
-            activation,
-            scheduler,
-            workers: ws,
-            tenant: unique_tenant(cspm_domain::Site::Cn),
-            http: reqwest::Client::new(),
-        };
-        fleet.activation_call("PUT", "", None).await.expect("tenant created");
-        fleet
-    }
-
-    fn path(&self) -> String {
-        format!("/v1/tenants/{}/{}", self.tenant.site, self.tenant.account_id)
-    }
-
-    async fn call(&self, base: &str, method: &str, path: &str, body: Option<Value>) -> Result<Value, (u16, Value)> {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.http.request(method, format!("{base}{}{path}", self.path())).bearer_auth(ADMIN);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let resp = req.send().await.expect("service reachable");
-        let status = resp.status().as_u16();
-        let v: Value = resp.json().await.unwrap_or(Value::Null);
-        if (200..300).contains(&status) { Ok(v) } else { Err((status, v)) }
-    }
-
-    async fn activation_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, (u16, Value)> {
-        self.call(&self.activation.base, method, path, body).await
-    }
-
-    async fn scheduler_call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, (u16, Value)> {
-        self.call(&self.scheduler.base, method, path, body).await
-    }
-
-    async fn authorize_and_buy(&self, quota: u64) {
-        self.activation_call("PUT", "/authorization", Some(json!({"client_token": "e2e"}))).await.unwrap();
-        self.activation_call("PUT", "/cspm/subscription", Some(json!({"quota": quota, "months": 12}))).await.unwrap();
-    }
-
-    async fn import_sample(&self) {
-        let body = json!({"responses": sample_inventory()});
-        self.scheduler_call("POST", "/assets", Some(body)).await.unwrap();
-    }
-
-    async fn scan(&self, body: Value) -> Value {
-        let task = self.scheduler_call("POST", "/scans", Some(body)).await.unwrap();
-        self.wait(task["task_id"].as_str().unwrap()).await
-    }
-
-    async fn wait(&self, task_id: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let t = self.scheduler_call("GET", &format!("/tasks/{task_id}"), None).await.unwrap();
-            if t["state"] != "running" {
-                return t;
-            }
-            assert!(Instant::now() < deadline, "task did not finish: {t}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    async fn quota(&self) -> Value {
-        self.activation_call("GET", "/quota", None).await.unwrap()
-    }
-
-    async fn results(&self, query: &str) -> Value {
-        self.scheduler_call("GET", &format!("/results?page_size=500&{query}"), None).await.unwrap()
-    }
-}
-
-fn metric(text: &str, prefix: &str) -> u64 {
-    text.lines()
-        .filter(|l| l.starts_with(prefix))
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
-        .sum::<f64>() as u64
-}
+use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quota_used_equals_the_billable_evaluations() {
@@ -225,7 +80,7 @@ async fn a_worker_killed_mid_job_is_replaced_and_the_job_charged_once() {
     let reserved = f.quota().await["reserved"].as_u64().unwrap();
     assert!(reserved > 0, "the worker holds a reservation when it dies");
     f.workers.pop().unwrap().kill();
-    f.workers.push(start_worker(&f.root, 0).await);
+    f.workers.push(f.start_worker(0, &[]).await);
     let done = f.wait(task["task_id"].as_str().unwrap()).await;
     assert_eq!(done["state"], "done", "{done}");
     assert_eq!(done["finished"], done["total"]);
@@ -305,7 +160,9 @@ fn hex_bytes(hex: &str) -> Vec<u8> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_trace_runs_from_the_scan_request_through_nats_to_the_worker() {
     let (otlp, bodies) = collector().await;
-    let mut f = Fleet::start_with(&[0], &[("CSPM__TELEMETRY__OTLP_ENDPOINT", otlp)]).await;
+    let mut options = FleetOptions::new(&[0]);
+    options.env.push(("CSPM__TELEMETRY__OTLP_ENDPOINT", otlp));
+    let mut f = Fleet::start_with(options).await;
     f.authorize_and_buy(3000).await;
     f.import_sample().await;
     let client = async_nats::connect(nats_url()).await.unwrap();
@@ -335,10 +192,8 @@ async fn one_trace_runs_from_the_scan_request_through_nats_to_the_worker() {
     assert_eq!(header_trace(&result).as_deref(), Some(trace_id.as_str()), "the worker's result continues it");
     f.wait(task["task_id"].as_str().unwrap()).await;
     // Stopping flushes the exporters; both services exported spans of this trace.
-    let scheduler = std::mem::replace(
-        &mut f.scheduler,
-        ServiceProcess::start("cspm-scheduler", free_port(), &fleet_env(&f.root)).await,
-    );
+    let replacement = ServiceProcess::start("cspm-scheduler", free_port(), &f.env()).await;
+    let scheduler = std::mem::replace(&mut f.scheduler, replacement);
     assert!(scheduler.stop().success());
     assert!(f.workers.pop().unwrap().stop().success());
     let wanted = hex_bytes(&trace_id);

@@ -4,11 +4,14 @@
 //! large reply delays all the others behind it; a handful of connections
 //! spreads that out. Each reconnects by itself after an outage, trying only
 //! briefly: a caller waiting for Redis should get an error within about a
-//! second (and answer 503), not wait through a long backoff.
+//! second (and answer 503), not wait through a long backoff. A connection
+//! notices that Redis went away only when it is used, so a keep-alive pings
+//! each one every second: after a restart, the pings (not callers) meet the
+//! dead connections and have them reopened.
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 /// How to reach Redis; every value has a sane default ([`RedisOptions::new`]).
@@ -56,12 +59,27 @@ impl RedisPool {
         for _ in 0..options.pool_size.clamp(1, 64) {
             connections.push(ConnectionManager::new_with_config(client.clone(), config.clone()).await?);
         }
-        Ok(Self { connections: connections.into(), next: Arc::default() })
+        let connections: Arc<[ConnectionManager]> = connections.into();
+        tokio::spawn(keep_alive(Arc::downgrade(&connections)));
+        Ok(Self { connections, next: Arc::default() })
     }
 
     /// The next connection in turn (cheap: a handle to a shared connection).
     pub fn get(&self) -> ConnectionManager {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.connections.len();
         self.connections[i].clone()
+    }
+}
+
+/// Pings every connection each second until the pool is dropped.
+async fn keep_alive(connections: Weak<[ConnectionManager]>) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let Some(all) = connections.upgrade() else { return };
+        for conn in all.iter() {
+            let mut conn = conn.clone();
+            let ping = redis::cmd("PING");
+            let _ = tokio::time::timeout(Duration::from_millis(500), ping.query_async::<()>(&mut conn)).await;
+        }
     }
 }
