@@ -48,7 +48,7 @@ async fn real_messages_match_the_asyncapi_document() {
     let doc = document();
     assert_eq!(doc["asyncapi"], "2.6.0");
     for channel in [
-        "cspm.v1.job.{site}.{account_id}.{item_id}",
+        "cspm.v1.job.{site}.{account_id}.{item_id}.{job_id}",
         "cspm.v1.result.{site}.{account_id}",
         "cspm.v1.dead.{site}.{account_id}",
         "cspm.v1.asset.{site}.{account_id}.changed",

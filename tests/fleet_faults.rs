@@ -26,7 +26,7 @@ fn quick_sweeps() -> Vec<(&'static str, String)> {
 
 /// The body of start `i`: some reserve up front, some scan a pack only.
 fn start_body(i: usize, token: &str) -> Value {
-    let mut body = json!({"client_token": token, "reserve_upfront": i % 3 == 0});
+    let mut body = json!({"client_token": token, "reserve_upfront": i.is_multiple_of(3)});
     if i % 2 == 1 {
         body["pack"] = json!("security-group-best-practice");
     }
