@@ -245,8 +245,9 @@ impl Scheduler {
         if let Created::Existing(first) = self.store.create_task(&record, &planned).await.map_err(store_error)? {
             return Ok(Err(first));
         }
-        if let Err(e) = self.launch(tenant, &record, &plan, &prepared).await {
-            self.abandon(tenant, &record, &planned).await;
+        let mut published = 0;
+        if let Err(e) = self.launch(tenant, &record, &plan, &prepared, &mut published).await {
+            self.abandon(tenant, &record, &planned[..published.min(planned.len())], &planned).await;
             return Err(e);
         }
         self.metrics.tasks.with_label_values(&[crate::worker::kind_of(action), trigger]).inc();
@@ -255,13 +256,15 @@ impl Scheduler {
         task.map(Ok).ok_or_else(|| unavailable("the task was removed while starting"))
     }
 
-    /// Reserves (when asked), publishes every job, and opens the task.
+    /// Reserves (when asked), publishes every job (counting them in
+    /// `published`), and opens the task.
     async fn launch(
         &self,
         tenant: &TenantId,
         record: &TaskRecord,
         plan: &plan::Plan,
         prepared: &[Prepared],
+        published: &mut usize,
     ) -> Result<(), DomainError> {
         if record.reserve_upfront {
             self.reserve_upfront(tenant, plan).await?;
@@ -275,6 +278,8 @@ impl Scheduler {
                     headers: headers.clone(),
                     payload: p.payload.clone(),
                 };
+                // Counted before sending: a send that fails may still have been stored.
+                *published += 1;
                 self.bus.send(out).await?;
             }
             Ok::<(), BusError>(())
@@ -290,10 +295,17 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Undoes a start that failed: returns reserved quota, removes published
-    /// jobs, deletes the task. Best effort: whatever fails here, workers
-    /// refuse the task's jobs (it never opened) and the sweeper deletes it.
-    pub(crate) async fn abandon(&self, tenant: &TenantId, record: &TaskRecord, plan: &[PlannedJob]) {
+    /// Undoes a start that failed: returns reserved quota, removes the jobs
+    /// that may have been published, deletes the task. Best effort: whatever
+    /// fails here, workers refuse the task's jobs (it never opened) and the
+    /// sweeper deletes it.
+    pub(crate) async fn abandon(
+        &self,
+        tenant: &TenantId,
+        record: &TaskRecord,
+        published: &[PlannedJob],
+        plan: &[PlannedJob],
+    ) {
         tracing::warn!(%tenant, task_id = %record.task_id, "undoing a start that failed");
         for job in plan {
             let Ok(id) = JobId::new(job.job_id.clone()) else { continue };
@@ -304,7 +316,7 @@ impl Scheduler {
             }
         }
         if let Ok(jobs) = self.jobs_queue().await {
-            for job in plan {
+            for job in published {
                 // The bus failing is often why the start failed: stop at the first error.
                 if jobs.remove(&self.topology.job_subject(tenant, &job.item_id, &job.job_id)).await.is_err() {
                     break;

@@ -69,7 +69,7 @@ impl Scheduler {
             return Ok(0);
         };
         let plan = self.store.unfinished_jobs(&task.tenant, &task.task_id).await.map_err(store_error)?;
-        self.abandon(&task.tenant, &progress.task, &plan).await;
+        self.abandon(&task.tenant, &progress.task, &plan, &plan).await;
         Ok(plan.len().max(1))
     }
 
