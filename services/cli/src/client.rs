@@ -19,6 +19,16 @@ impl Client {
     }
 
     async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+        self.call_status(method, path, body).await.map_err(|(_, e)| e)
+    }
+
+    /// Like `call`, with the HTTP status of a refusal (0: no answer).
+    async fn call_status(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, (u16, anyhow::Error)> {
         let url = format!("{}{path}", self.base);
         let mut req = self.http.request(method, &url);
         if let Some(t) = &self.token {
@@ -27,15 +37,35 @@ impl Client {
         if let Some(b) = body {
             req = req.json(&b);
         }
-        let resp = req.send().await.with_context(|| format!("cannot reach {} (is the service running?)", self.base))?;
+        let resp = req
+            .send()
+            .await
+            .with_context(|| format!("cannot reach {} (is the service running?)", self.base))
+            .map_err(|e| (0, e))?;
         let status = resp.status();
         let body: Value = resp.json().await.unwrap_or(Value::Null);
         if !status.is_success() {
             let code = body["code"].as_str().unwrap_or("HttpError");
             let message = body["message"].as_str().unwrap_or("no details");
-            bail!("{code}: {message} (HTTP {})", status.as_u16());
+            return Err((status.as_u16(), anyhow::anyhow!("{code}: {message} (HTTP {})", status.as_u16())));
         }
         Ok(body)
+    }
+
+    /// A POST whose body carries a client token, retried while the service
+    /// answers 503 (it did nothing, and the token makes a repeat run once).
+    pub async fn post_retrying(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        let mut attempt = 0;
+        loop {
+            match self.call_status(reqwest::Method::POST, path, Some(body.clone())).await {
+                Err((503, e)) if attempt < 4 => {
+                    attempt += 1;
+                    eprintln!("{e}; retrying");
+                    tokio::time::sleep(Duration::from_millis(500 * attempt)).await;
+                }
+                other => return other.map_err(|(_, e)| e),
+            }
+        }
     }
 
     pub async fn get(&self, path: &str) -> anyhow::Result<Value> {
@@ -87,7 +117,7 @@ fn read_file(f: &Path) -> anyhow::Result<Vec<Value>> {
     })
 }
 
-/// A progress bar over a task until it leaves `running`.
+/// A progress bar over a task until it is neither starting nor running.
 pub async fn follow(scheduler: &Client, task_path: &str) -> anyhow::Result<Value> {
     let bar = ProgressBar::new(1);
     bar.set_style(
@@ -100,7 +130,7 @@ pub async fn follow(scheduler: &Client, task_path: &str) -> anyhow::Result<Value
         bar.set_length(p["total"].as_u64().unwrap_or(0));
         bar.set_position(p["finished"].as_u64().unwrap_or(0));
         bar.set_message(format!("({})", p["state"].as_str().unwrap_or("?")));
-        if p["state"] != "running" {
+        if p["state"] != "running" && p["state"] != "starting" {
             bar.finish();
             return Ok(p);
         }

@@ -190,9 +190,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Scan { tenant: t, items, pack, instances, reserve_upfront, no_wait } => {
             let t = tenant(&t)?;
-            let body =
-                json!({"items": items, "pack": pack, "instances": instances, "reserve_upfront": reserve_upfront});
-            let task = scheduler.post(&format!("{}/scans", tenant_path(&t)), Some(body)).await?;
+            // One client token per invocation: a start retried after a 503 runs once.
+            let token = format!("cli-{:016x}", rand::random::<u64>());
+            let body = json!({"items": items, "pack": pack, "instances": instances,
+                "reserve_upfront": reserve_upfront, "client_token": token});
+            let task = scheduler.post_retrying(&format!("{}/scans", tenant_path(&t)), body).await?;
             if no_wait {
                 return output::json(&task);
             }
