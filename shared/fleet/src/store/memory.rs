@@ -162,11 +162,8 @@ impl FleetStore for MemoryFleetStore {
     }
 
     async fn apply_results(&self, msg: &ResultMessage, committed: u64) -> Result<Applied, FleetStoreError> {
-        if msg.units_charged != committed {
-            return Ok(Applied::Rejected(format!(
-                "it claims {} units charged; the quota ledger charged {committed}",
-                msg.units_charged
-            )));
+        if let Some(refused) = charge_mismatch(msg, committed) {
+            return Ok(refused);
         }
         let rows = rows(msg)?;
         let mut parsed = Vec::with_capacity(rows.len());

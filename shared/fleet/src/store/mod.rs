@@ -296,6 +296,16 @@ pub(crate) fn rows(msg: &ResultMessage) -> Result<Vec<ResultRow>, FleetStoreErro
         .collect()
 }
 
+/// A result whose charge is not the ledger's is refused by every store.
+pub(crate) fn charge_mismatch(msg: &ResultMessage, committed: u64) -> Option<Applied> {
+    (msg.units_charged != committed).then(|| {
+        Applied::Rejected(format!(
+            "it claims {} units charged; the quota ledger charged {committed}",
+            msg.units_charged
+        ))
+    })
+}
+
 /// The instance digest a result message claims.
 pub fn result_digest(msg: &ResultMessage) -> String {
     let keys: Vec<String> = msg.results.iter().map(|r| result_key(r.resource_type, &r.instance_id)).collect();
