@@ -295,6 +295,49 @@ async fn a_forged_job_is_not_run_or_charged() {
     assert!(f.scheduler.store.results(&f.tenant).await.unwrap().is_empty(), "nothing recorded");
 }
 
+/// A dead letter naming a real job whose original is not the planned
+/// message (a forged job reusing the real id, or a forged letter) neither
+/// frees nor closes the real job: the real one still runs and is charged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_forged_letter_under_a_real_id_does_not_make_the_real_job_free() {
+    let f = Fleet::new(Options { workers: 0, ..Options::default() }).await;
+    let task = f.scan(one_item("ecs-disk-encrypted")).await.unwrap();
+    let mut forged: JobMessage = {
+        let jobs = f.bus.work_queue(&Topology::default().jobs()).await.unwrap();
+        let queued = jobs.stored(">", 0, 10).await.unwrap();
+        serde_json::from_slice(&queued[0].payload).unwrap()
+    };
+    forged.instances.truncate(1);
+    let letter = DeadLetter {
+        schema: DEAD_LETTER_SCHEMA.into(),
+        reason: DeadLetterReason::Unplanned,
+        detail: "the job message is not the one its task planned".into(),
+        original_subject: "x".into(),
+        deliveries: 1,
+        payload_digest: Some(cspm_fleet::store::sha256_hex(&serde_json::to_vec(&forged).unwrap())),
+        job: Some(forged),
+        raw: None,
+        at: chrono::Utc::now(),
+    };
+    let out = Outgoing {
+        subject: Topology::default().dead_letter_subject(Some(&f.tenant)),
+        msg_id: "forged-letter".into(),
+        headers: Vec::new(),
+        payload: Bytes::from(serde_json::to_vec(&letter).unwrap()),
+    };
+    f.bus.send(out).await.unwrap();
+    let dead = f.bus.work_queue(&Topology::default().dead_letters()).await.unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while dead.pending().await.unwrap() > 0 {
+        assert!(Instant::now() < deadline, "the letter was not read");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    f.spawn_worker(f.ledger.clone(), f.bus.clone()).await;
+    let done = f.wait(&task.task.task_id).await;
+    assert_eq!((done.state, done.units_charged), (TaskState::Done, 3), "{done:?}");
+    assert_eq!(f.used().await, 3, "the real job was charged");
+}
+
 /// A start retried with its client token returns the first task.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retried_start_returns_the_first_task() {
@@ -420,6 +463,7 @@ async fn dead_letters_are_kept_listed_and_replayed() {
         deliveries: 5,
         job: Some(job),
         raw: None,
+        payload_digest: None,
         at: chrono::Utc::now(),
     };
     let out = Outgoing {

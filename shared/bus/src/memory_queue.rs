@@ -72,7 +72,7 @@ impl MemoryQueue {
         s.next_seq += 1;
         let seq = s.next_seq;
         s.stored.insert(seq, (subject.clone(), payload.clone()));
-        if s.stored.len() > KEPT_MESSAGES {
+        if self.spec().retention != Retention::WorkQueue && s.stored.len() > KEPT_MESSAGES {
             s.stored.pop_first();
         }
         s.ready.insert(seq, Entry { subject, headers, payload, delivered: 0, not_before: Instant::now() });

@@ -42,7 +42,8 @@ impl NatsQueue {
         spec: &QueueSpec,
     ) -> Result<Self, BusError> {
         let (retention, max_age, max_bytes) = match spec.retention {
-            Retention::WorkQueue => (stream::RetentionPolicy::WorkQueue, Duration::ZERO, -1),
+            // A work item nobody took in a week is dropped (its task ends by its deadline).
+            Retention::WorkQueue => (stream::RetentionPolicy::WorkQueue, Duration::from_secs(7 * 24 * 3600), -1),
             Retention::Limits { max_age, max_bytes } => (stream::RetentionPolicy::Limits, max_age, max_bytes),
         };
         let stream = js

@@ -46,7 +46,8 @@ impl Topology {
     }
 
     /// How long a worker may hold a job without acknowledging or signalling
-    /// progress before it is delivered to another (set when the consumer is created).
+    /// progress before it is delivered to another (the jobs consumer is
+    /// brought to it whenever a service opens the queue).
     pub fn with_job_ack_wait(mut self, ack_wait: Duration) -> Self {
         self.job_ack_wait = ack_wait.max(Duration::from_secs(1));
         self
@@ -80,12 +81,13 @@ impl Topology {
     /// would replace the ack wait of the first delivery; workers that fail
     /// for a moment nak with a delay instead.
     pub fn jobs(&self) -> QueueSpec {
-        self.queue("job", "JOBS", "scan-workers", self.job_ack_wait, 5)
+        // With `retry_delay`'s growing naps, 8 deliveries ride out about two minutes of outage.
+        self.queue("job", "JOBS", "scan-workers", self.job_ack_wait, 8)
     }
 
-    /// Results, followed by the scheduler.
+    /// Results, followed by the scheduler (which retries a result until it is applied).
     pub fn results(&self) -> QueueSpec {
-        self.queue("result", "RESULTS", "scheduler", Duration::from_secs(30), 10)
+        self.queue("result", "RESULTS", "scheduler", Duration::from_secs(30), 100)
     }
 
     /// Dead letters: messages that can never succeed, with the reason. Kept
@@ -99,7 +101,7 @@ impl Topology {
 
     /// Asset-change events from outside publishers.
     pub fn assets(&self) -> QueueSpec {
-        self.queue("asset", "ASSETS", "scheduler", Duration::from_secs(30), 5)
+        self.queue("asset", "ASSETS", "scheduler", Duration::from_secs(30), 100)
     }
 
     /// `cspm.v1.job.<site>.<account>.<item>.<job>`: one subject per job, so
@@ -224,6 +226,10 @@ pub struct DeadLetter {
     pub job: Option<JobMessage>,
     /// The first 4 KiB of the original body, when it could not.
     pub raw: Option<String>,
+    /// SHA-256 of the original body: a job's letter changes its task only
+    /// when this is the digest the task planned.
+    #[serde(default)]
+    pub payload_digest: Option<String>,
     pub at: DateTime<Utc>,
 }
 

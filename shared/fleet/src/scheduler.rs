@@ -11,14 +11,15 @@
 //! return the first task. The sweeper ([`crate::sweeper`]) finishes what a
 //! crash leaves behind.
 
+use crate::dead_letters::{Letterbox, Original};
 use crate::messages::*;
 use crate::metrics::FleetMetrics;
 use crate::plan::{self, PlanInput, ScanRequest};
 use crate::store::{
-    Applied, Created, DEAD_LETTER_REASON, FleetStore, FleetStoreError, PlannedJob, TaskProgress, TaskRecord, TaskState,
-    instances_digest, sha256_hex,
+    Applied, Created, DEAD_LETTER_REASON, FleetStore, FleetStoreError, JobGate, PlannedJob, TaskProgress, TaskRecord,
+    TaskState, instances_digest, sha256_hex,
 };
-use crate::worker::{Original, Ports, publish_dead_letter};
+use crate::worker::retry_delay;
 use bytes::Bytes;
 use chrono::Utc;
 use cspm_accounts::AccountStore;
@@ -111,6 +112,9 @@ pub(crate) fn unavailable(e: impl std::fmt::Display) -> DomainError {
     DomainError::new(ErrorCode::ServiceUnavailable, e.to_string())
 }
 
+/// Job publishes awaiting their acknowledgement at once during a start.
+const PUBLISHES_IN_FLIGHT: usize = 32;
+
 fn new_task_id() -> String {
     format!("t{}{:08x}", Utc::now().format("%Y%m%d%H%M%S"), rand::rng().random::<u32>())
 }
@@ -178,15 +182,8 @@ impl Scheduler {
             return Err(DomainError::invalid("fixes are not run by the scan pipeline"));
         }
         request.validate()?;
-        let _turn = tokio::time::timeout(self.limits.start_queue_wait, self.starts.acquire())
-            .await
-            .ok()
-            .and_then(Result::ok)
-            .ok_or_else(|| {
-                unavailable("too many scans are being started at once; retry shortly with the same client_token")
-            })?;
-        // A token whose first start is still under way: wait for it, or
-        // start anew if that start failed and was undone.
+        // A token whose first start is still under way: wait for it (without
+        // holding a turn), or start anew if that start failed and was undone.
         for _ in 0..2 {
             match self.start_once(tenant, action, &request, trigger).await? {
                 Ok(task) => return Ok(task),
@@ -208,6 +205,13 @@ impl Scheduler {
         request: &ScanRequest,
         trigger: &str,
     ) -> Result<Result<TaskProgress, String>, DomainError> {
+        let _turn = tokio::time::timeout(self.limits.start_queue_wait, self.starts.acquire())
+            .await
+            .ok()
+            .and_then(Result::ok)
+            .ok_or_else(|| {
+                unavailable("too many scans are being started at once; retry shortly with the same client_token")
+            })?;
         let account = self.account(tenant).await?;
         let snapshot = self.ledger.snapshot(tenant).await.map_err(unavailable)?;
         let inventory = self.store.assets(tenant).await.map_err(store_error)?;
@@ -245,49 +249,61 @@ impl Scheduler {
         if let Created::Existing(first) = self.store.create_task(&record, &planned).await.map_err(store_error)? {
             return Ok(Err(first));
         }
-        let mut published = 0;
-        if let Err(e) = self.launch(tenant, &record, &plan, &prepared, &mut published).await {
-            self.abandon(tenant, &record, &planned[..published.min(planned.len())], &planned).await;
-            return Err(e);
+        let mut published = false;
+        let launched = tokio::time::timeout(
+            self.limits.start_timeout,
+            self.launch(tenant, &record, &plan, &prepared, &mut published),
+        )
+        .await
+        .unwrap_or_else(|_| Err(unavailable("the start did not finish in time; nothing was started")));
+        if let Err(e) = launched {
+            // Whether the task opened (a lost reply) is decided atomically here.
+            match self.store.cancel_start(tenant, &task_id).await {
+                Ok(false) => tracing::info!(%tenant, task_id, "the task opened after all"),
+                Ok(true) => {
+                    self.abandon(tenant, &record, if published { &planned } else { &[] }, &planned).await;
+                    return Err(e);
+                }
+                // Unknown: the sweeper settles it (cancelling or finding it open).
+                Err(_) => return Err(e),
+            }
         }
         self.metrics.tasks.with_label_values(&[crate::worker::kind_of(action), trigger]).inc();
         tracing::info!(%tenant, task_id, jobs = plan.jobs.len(), evaluations = plan.evaluations, units = plan.units_needed, "task started");
-        let task = self.store.task(tenant, &task_id).await.map_err(store_error)?;
-        task.map(Ok).ok_or_else(|| unavailable("the task was removed while starting"))
+        // Built here, not read back: a failed read must not turn a started task into an error.
+        Ok(Ok(TaskProgress::new(record, &BTreeMap::new(), false, None)))
     }
 
-    /// Reserves (when asked), publishes every job (counting them in
-    /// `published`), and opens the task.
+    /// Reserves (when asked), publishes every job (`published` turns true
+    /// once the first may have been stored), and opens the task.
     async fn launch(
         &self,
         tenant: &TenantId,
         record: &TaskRecord,
         plan: &plan::Plan,
         prepared: &[Prepared],
-        published: &mut usize,
+        published: &mut bool,
     ) -> Result<(), DomainError> {
         if record.reserve_upfront {
             self.reserve_upfront(tenant, plan).await?;
         }
         let headers = crate::trace::current_headers();
-        let publish_all = async {
-            for p in prepared {
-                let out = Outgoing {
-                    subject: self.topology.job_subject(tenant, &p.job.item_id, &p.job.job_id),
-                    msg_id: p.job.job_id.clone(),
-                    headers: headers.clone(),
-                    payload: p.payload.clone(),
-                };
-                // Counted before sending: a send that fails may still have been stored.
-                *published += 1;
-                self.bus.send(out).await?;
-            }
-            Ok::<(), BusError>(())
-        };
-        match tokio::time::timeout(self.limits.start_timeout, publish_all).await {
-            Ok(Ok(())) => {}
-            Ok(Err(e)) => return Err(unavailable(format!("{e}; nothing was started"))),
-            Err(_) => return Err(unavailable("the message bus did not take the jobs in time; nothing was started")),
+        *published = true;
+        // Many publishes in flight at once: a large task does not wait for
+        // one acknowledgement after another.
+        let mut sends = Vec::with_capacity(prepared.len());
+        for p in prepared {
+            sends.push(self.bus.send(Outgoing {
+                subject: self.topology.job_subject(tenant, &p.job.item_id, &p.job.job_id),
+                msg_id: p.job.job_id.clone(),
+                headers: headers.clone(),
+                payload: p.payload.clone(),
+            }));
+        }
+        let sent: Vec<Result<(), BusError>> =
+            futures::stream::iter(sends).buffer_unordered(PUBLISHES_IN_FLIGHT).collect().await;
+        if let Some(Err(e)) = sent.into_iter().find(Result::is_err) {
+            return Err(unavailable(format!("{e}; nothing was started")));
         }
         if !self.store.open_task(tenant, &record.task_id).await.map_err(store_error)? {
             return Err(unavailable("the start took too long and was given up; nothing was started"));
@@ -295,10 +311,10 @@ impl Scheduler {
         Ok(())
     }
 
-    /// Undoes a start that failed: returns reserved quota, removes the jobs
-    /// that may have been published, deletes the task. Best effort: whatever
-    /// fails here, workers refuse the task's jobs (it never opened) and the
-    /// sweeper deletes it.
+    /// Undoes a cancelled start: returns reserved quota, removes the jobs
+    /// that may have been published, deletes the task. Only for a task that
+    /// `cancel_start` cancelled: no worker runs its jobs. Best effort:
+    /// whatever fails here, the sweeper finishes.
     pub(crate) async fn abandon(
         &self,
         tenant: &TenantId,
@@ -432,8 +448,9 @@ impl Scheduler {
                     let job: Option<JobMessage> = serde_json::from_slice(&e.payload).ok();
                     let detail = format!("delivered {} times without success", e.deliveries);
                     let original = Original { subject: &e.subject, payload: &e.payload, deliveries: e.deliveries, tenant: None };
-                    publish_dead_letter(self.ports(), original, DeadLetterReason::MaxDeliveries, detail, job).await;
-                    if let Err(err) = jobs.discard(e.sequence).await {
+                    // Without a stored letter the job stays in the stream; the task's deadline ends it.
+                    let posted = self.letterbox().post(original, DeadLetterReason::MaxDeliveries, detail, job).await;
+                    if posted.is_ok() && let Err(err) = jobs.discard(e.sequence).await {
                         tracing::warn!(error = %err, "could not remove an exhausted job");
                     }
                 }
@@ -459,8 +476,8 @@ impl Scheduler {
         }
     }
 
-    pub(crate) fn ports(&self) -> Ports<'_> {
-        Ports { topology: &self.topology, bus: &*self.bus, ledger: &*self.ledger, metrics: &self.metrics }
+    fn letterbox(&self) -> Letterbox<'_> {
+        Letterbox { topology: &self.topology, bus: &*self.bus, metrics: &self.metrics }
     }
 
     async fn consume<F, Fut>(
@@ -488,11 +505,13 @@ impl Scheduler {
         }
     }
 
-    /// Dead-letters a message that can never be applied, and terminates it.
+    /// Dead-letters a message that can never be applied, and terminates it
+    /// (or hands it back when the letter could not be stored).
     async fn reject(&self, p: &Pulled, reason: DeadLetterReason, detail: String, tenant: Option<&TenantId>) {
-        let original = Original { subject: &p.subject, payload: &p.payload, deliveries: p.delivered, tenant };
-        publish_dead_letter(self.ports(), original, reason, detail, None).await;
-        let _ = p.acker.term().await;
+        match self.letterbox().post(Original::of(p, tenant), reason, detail, None).await {
+            Ok(()) => drop(p.acker.term().await),
+            Err(_) => drop(p.acker.nak(retry_delay(p.delivered)).await),
+        }
     }
 
     async fn on_result(&self, p: Pulled) {
@@ -520,7 +539,7 @@ impl Scheduler {
             Ok(c) => c.unwrap_or(0),
             Err(e) => {
                 tracing::warn!(error = %e, "quota ledger unreachable; the result will be retried");
-                return drop(p.acker.nak(Duration::from_secs(1)).await);
+                return drop(p.acker.nak(retry_delay(p.delivered)).await);
             }
         };
         match self.store.apply_results(&msg, committed).await {
@@ -531,7 +550,7 @@ impl Scheduler {
             }
             Err(e) => {
                 tracing::warn!(error = %e, "storing results failed; retrying");
-                let _ = p.acker.nak(Duration::from_secs(1)).await;
+                let _ = p.acker.nak(retry_delay(p.delivered)).await;
             }
         }
     }
@@ -543,11 +562,17 @@ impl Scheduler {
             let _ = p.acker.ack().await;
             return;
         };
+        match self.verified(&letter, &job).await {
+            Ok(true) => {}
+            // Not the message its task planned (forged, or its task is gone): kept, nothing changed.
+            Ok(false) => return drop(p.acker.ack().await),
+            Err(_) => return drop(p.acker.nak(retry_delay(p.delivered)).await),
+        }
         let Ok(id) = JobId::new(job.job_id.clone()) else { return drop(p.acker.ack().await) };
         // Close the job in the ledger first: whatever it charged is what its task reports.
         let charged = match self.ledger.settle(&job.tenant, &id).await {
             Ok(c) => c,
-            Err(_) => return drop(p.acker.nak(Duration::from_secs(1)).await),
+            Err(_) => return drop(p.acker.nak(retry_delay(p.delivered)).await),
         };
         let reason = format!("{DEAD_LETTER_REASON}: {} ({})", letter.reason.as_str(), letter.detail);
         let msg = ResultMessage {
@@ -572,11 +597,18 @@ impl Scheduler {
             units_charged: charged,
             evaluated_at: letter.at,
         };
-        // A letter whose job no open task planned (forged, unplanned) changes no task.
         match self.store.apply_results(&msg, charged).await {
             Ok(_) => drop(p.acker.ack().await),
-            Err(_) => drop(p.acker.nak(Duration::from_secs(1)).await),
+            Err(_) => drop(p.acker.nak(retry_delay(p.delivered)).await),
         }
+    }
+
+    /// Whether a letter's job is the very message an open task planned.
+    async fn verified(&self, letter: &DeadLetter, job: &JobMessage) -> Result<bool, FleetStoreError> {
+        let gate = self.store.job_gate(&job.tenant, &job.task_id, &job.job_id).await?;
+        Ok(
+            matches!(gate, JobGate::Open(planned) if letter.payload_digest.as_deref() == Some(planned.payload_digest.as_str())),
+        )
     }
 
     async fn on_asset_event(&self, p: Pulled) {

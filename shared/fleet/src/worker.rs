@@ -13,6 +13,7 @@
 //! (the stream and the scheduler de-duplicate them). Either way the job is
 //! charged once.
 
+use crate::dead_letters::{Letterbox, Original};
 use crate::messages::*;
 use crate::metrics::FleetMetrics;
 use crate::store::{FleetStore, JobGate, PlannedJob, sha256_hex};
@@ -100,6 +101,14 @@ impl Outcome {
     }
 }
 
+/// A job that may run: its message, check item, plan entry, and the tenant's account as of now.
+struct Runnable {
+    job: JobMessage,
+    check: &'static Check,
+    planned: PlannedJob,
+    account: cspm_domain::Account,
+}
+
 /// A job that can never succeed.
 struct Poison {
     reason: DeadLetterReason,
@@ -152,19 +161,15 @@ impl Worker {
 
     async fn process(&self, pulled: &Pulled) -> (&'static str, Outcome) {
         let job = match self.validate(pulled).await {
-            Ok(Ok((job, check, planned))) => {
-                tracing::Span::current().record("job_id", job.job_id.as_str());
-                return (kind_of(job.action), self.run_job(pulled, job, check, planned).await);
+            Ok(Ok(runnable)) => {
+                tracing::Span::current().record("job_id", runnable.job.job_id.as_str());
+                return (kind_of(runnable.job.action), self.run_job(pulled, runnable).await);
             }
             Ok(Err(p)) => p,
-            Err(()) => {
-                let _ = pulled.acker.nak(Duration::from_secs(2)).await;
-                return ("unknown", Outcome::Retry);
-            }
+            Err(()) => return ("unknown", self.retry(pulled).await),
         };
         let kind = job.job.as_ref().map_or("unknown", |j| kind_of(j.action));
-        self.dead_letter(pulled, job).await;
-        (kind, Outcome::DeadLetter)
+        (kind, self.dead_letter(pulled, job).await)
     }
 
     /// The job's plan, waiting (and keeping the delivery alive) while its task
@@ -200,7 +205,7 @@ impl Worker {
 
     /// The job and its check item, or why it can never run; `Err(())` for a
     /// transient failure (the account store is unreachable).
-    async fn validate(&self, pulled: &Pulled) -> Result<Result<(JobMessage, &'static Check, PlannedJob), Poison>, ()> {
+    async fn validate(&self, pulled: &Pulled) -> Result<Result<Runnable, Poison>, ()> {
         let job: JobMessage = match serde_json::from_slice(&pulled.payload) {
             Ok(j) => j,
             Err(e) => return Ok(Err(poison(DeadLetterReason::Malformed, format!("not a job message: {e}"), None))),
@@ -233,7 +238,7 @@ impl Worker {
             Err(p) => return Ok(Err(p)),
         };
         match self.accounts.load(&job.tenant).await {
-            Ok(Some(_)) => Ok(Ok((job, check, planned))),
+            Ok(Some(v)) => Ok(Ok(Runnable { job, check, planned, account: v.account })),
             Ok(None) => {
                 let detail = format!("tenant {} does not exist", job.tenant);
                 Ok(Err(poison(DeadLetterReason::TenantGone, detail, Some(job))))
@@ -245,14 +250,11 @@ impl Worker {
         }
     }
 
-    async fn run_job(&self, pulled: &Pulled, job: JobMessage, check: &'static Check, planned: PlannedJob) -> Outcome {
+    async fn run_job(&self, pulled: &Pulled, runnable: Runnable) -> Outcome {
+        let Runnable { job, check, planned, account } = runnable;
         let tenant = job.tenant.clone();
         let Ok(job_id) = JobId::new(job.job_id.clone()) else { return Outcome::Retry };
         // Entitlement now (authorization or billing may have changed since the task started).
-        let account = match self.accounts.load(&tenant).await {
-            Ok(Some(v)) => v.account,
-            _ => return self.retry(pulled).await,
-        };
         let pricing = if check.meta.free { ItemPricing::Free } else { ItemPricing::Paid };
         let op = Operation::ConfigCheck { action: job.action, item: pricing };
         let unlimited = QuotaView { remaining: None };
@@ -262,7 +264,8 @@ impl Worker {
                 let reason = format!("{}: {}", e.code, e.message);
                 let results =
                     job.instances.iter().map(|a| result_of(a, Evaluation::not_check(reason.clone()), false)).collect();
-                return self.publish(pulled, &job, results, 0, Outcome::Refused).await;
+                let Ok(charged) = self.settle(&tenant, &job_id).await else { return self.retry(pulled).await };
+                return self.publish(pulled, &job, results, charged, Outcome::Refused).await;
             }
         };
         // Never more than the plan allows, whatever the message asks.
@@ -316,19 +319,32 @@ impl Worker {
                     c.charged
                 }
                 Err(e) => {
-                    // Nothing is published or acknowledged: the job runs again.
+                    // Nothing is published or acknowledged: the job runs again
+                    // (and finds its reservation held, or reserves anew once its lease ended).
                     tracing::warn!(error = %e, "commit failed; the job will be retried");
-                    let _ = self.ledger.release(&tenant, &job_id).await;
                     return self.retry(pulled).await;
                 }
             },
-            None => 0,
+            None => match self.settle(&tenant, &job_id).await {
+                Ok(units) => units,
+                Err(()) => return self.retry(pulled).await,
+            },
         };
         limit_charged(&mut results, charged);
         if committed_before.is_some() {
             return self.publish(pulled, &job, results, charged, Outcome::Duplicate).await;
         }
         self.publish(pulled, &job, results, charged, outcome).await
+    }
+
+    /// Closes a job that reserved nothing in the ledger (free, refused, or no
+    /// billable instance), so every finished job has a ledger record the
+    /// scheduler and the sweeper can rely on; returns what it charged (0,
+    /// unless an earlier delivery committed).
+    async fn settle(&self, tenant: &TenantId, job: &JobId) -> Result<u64, ()> {
+        self.ledger.settle(tenant, job).await.map_err(|e| {
+            tracing::warn!(error = %e, "quota ledger unreachable; the job will be retried");
+        })
     }
 
     /// Evaluates every instance in order; checks of billable instances beyond
@@ -346,9 +362,12 @@ impl Worker {
         let mut slots = granted;
         let mut charged = 0;
         let mut results = Vec::with_capacity(job.instances.len());
-        for asset in &job.instances {
+        for (i, asset) in job.instances.iter().enumerate() {
             if !self.settings.evaluation_delay.is_zero() {
                 tokio::time::sleep(self.settings.evaluation_delay).await;
+            } else if i % 64 == 63 {
+                // Lets the heartbeat beside this run during a long job.
+                tokio::task::yield_now().await;
             }
             let evaluation = check.evaluate(asset, &ctx);
             // Only a check that ran costs a unit: an instance the item cannot
@@ -437,18 +456,30 @@ impl Worker {
     }
 
     async fn retry(&self, pulled: &Pulled) -> Outcome {
-        let _ = pulled.acker.nak(Duration::from_secs(2)).await;
+        let _ = pulled.acker.nak(retry_delay(pulled.delivered)).await;
         Outcome::Retry
     }
 
-    /// Publishes the job to the dead-letter stream with its reason, returns
-    /// any quota it held, and terminates it.
-    async fn dead_letter(&self, pulled: &Pulled, p: Poison) {
-        let original =
-            Original { subject: &pulled.subject, payload: &pulled.payload, deliveries: pulled.delivered, tenant: None };
-        publish_dead_letter(self.fleet_ports(), original, p.reason, p.detail, p.job).await;
-        let _ = pulled.acker.term().await;
+    /// Publishes the job to the dead-letter stream with its reason, then
+    /// terminates it (or, if the letter could not be stored, hands it back).
+    async fn dead_letter(&self, pulled: &Pulled, p: Poison) -> Outcome {
+        let letterbox = Letterbox { topology: &self.topology, bus: &*self.bus, metrics: &self.metrics };
+        let original = Original::of(pulled, None);
+        match letterbox.post(original, p.reason, p.detail, p.job).await {
+            Ok(()) => {
+                let _ = pulled.acker.term().await;
+                Outcome::DeadLetter
+            }
+            Err(_) => self.retry(pulled).await,
+        }
     }
+}
+
+/// How long a message that failed for a moment waits before its next
+/// delivery: 1, 2, 4 … seconds, at most 30, so an outage of a minute or two
+/// does not use up its deliveries.
+pub fn retry_delay(delivered: u64) -> Duration {
+    Duration::from_secs(1u64 << delivered.saturating_sub(1).min(5)).min(Duration::from_secs(30))
 }
 
 pub(crate) fn kind_of(action: CheckAction) -> &'static str {
@@ -481,71 +512,5 @@ fn result_of(asset: &Asset, evaluation: Evaluation, charged: bool) -> InstanceRe
         region: asset.region.clone(),
         evaluation,
         charged,
-    }
-}
-
-/// What publishing a dead letter touches.
-pub struct Ports<'a> {
-    pub topology: &'a Topology,
-    pub bus: &'a dyn Bus,
-    pub ledger: &'a dyn QuotaLedger,
-    pub metrics: &'a FleetMetrics,
-}
-
-/// The message being dead-lettered, as it was delivered.
-pub struct Original<'a> {
-    pub subject: &'a str,
-    pub payload: &'a [u8],
-    pub deliveries: u64,
-    /// Whose it is, when known without a readable job.
-    pub tenant: Option<&'a TenantId>,
-}
-
-impl Worker {
-    fn fleet_ports(&self) -> Ports<'_> {
-        Ports { topology: &self.topology, bus: &*self.bus, ledger: &*self.ledger, metrics: &self.metrics }
-    }
-}
-
-/// Publishes a dead letter (message id `dead-<job>`, or a digest of the
-/// body, so repeats collapse), releases the job's quota, and counts it.
-pub async fn publish_dead_letter(
-    ports: Ports<'_>,
-    original: Original<'_>,
-    reason: DeadLetterReason,
-    detail: String,
-    job: Option<JobMessage>,
-) {
-    let tenant = job.as_ref().map(|j| j.tenant.clone()).or_else(|| original.tenant.cloned());
-    if let Some(j) = &job
-        && let Ok(id) = JobId::new(j.job_id.clone())
-        && let Err(e) = ports.ledger.release(&j.tenant, &id).await
-    {
-        tracing::warn!(error = %e, "could not release a dead-lettered job's quota; its lease will");
-    }
-    let payload = original.payload;
-    let msg_id =
-        job.as_ref().map_or_else(|| format!("dead-{}", &sha256_hex(payload)[..32]), |j| format!("dead-{}", j.job_id));
-    let letter = DeadLetter {
-        schema: DEAD_LETTER_SCHEMA.to_owned(),
-        reason,
-        detail,
-        original_subject: original.subject.to_owned(),
-        deliveries: original.deliveries,
-        raw: job.is_none().then(|| String::from_utf8_lossy(&payload[..payload.len().min(4096)]).into_owned()),
-        job,
-        at: Utc::now(),
-    };
-    tracing::warn!(reason = reason.as_str(), detail = %letter.detail, "job dead-lettered");
-    ports.metrics.dead_letters.with_label_values(&[reason.as_str()]).inc();
-    let body = serde_json::to_vec(&letter).unwrap_or_default();
-    let out = Outgoing {
-        subject: ports.topology.dead_letter_subject(tenant.as_ref()),
-        msg_id,
-        headers: Vec::new(),
-        payload: Bytes::from(body),
-    };
-    if let Err(e) = ports.bus.send(out).await {
-        tracing::error!(error = %e, "could not publish a dead letter");
     }
 }

@@ -57,7 +57,8 @@ pub struct Nats {
     #[serde(default = "default_subject_root")]
     pub subject_root: String,
     /// Seconds a worker may hold a job without a sign of life before it is
-    /// redelivered (applies when the jobs consumer is first created).
+    /// redelivered (the jobs consumer is updated to it when a service starts;
+    /// give the scheduler and the workers the same value).
     #[serde(default = "default_job_ack_wait")]
     pub job_ack_wait_seconds: u64,
     /// The NATS user this service connects as; empty: no authentication.

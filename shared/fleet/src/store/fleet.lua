@@ -5,7 +5,7 @@ starts, results and sweeps never see a task half-changed. Every key of a
 call belongs to one tenant (one hash tag), so this also runs on Cluster.
 
 Per tenant:
-  task:<id>   hash: record (JSON), state (starting|open), total, counters
+  task:<id>   hash: record (JSON), state (starting|open|cancelled), total, counters
               (finished, charged, dead, exhausted, s:<STATUS>), progress_at, reason
   plan:<id>   hash: job id -> "units|instances|payload digest|instances digest|item"
   tasks       zset: task id -> created (ms)
@@ -44,15 +44,33 @@ local function create_task(keys, args)
   return { 'created' }
 end
 
+-- Opens a starting task; idempotent (an open task answers '1' again), so a
+-- caller whose reply was lost can ask once more. A cancelled or missing task: '0'.
 -- KEYS: task;  ARGV: none
 local function open_task(keys, args)
-  if redis.call('HGET', keys[1], 'state') ~= 'starting' then return { '0' } end
+  local state = redis.call('HGET', keys[1], 'state')
+  if state == 'open' then return { '1' } end
+  if state ~= 'starting' then return { '0' } end
   redis.call('HSET', keys[1], 'state', 'open')
   return { '1' }
 end
 
+-- Gives up a start: 'starting' becomes 'cancelled' (workers then refuse its
+-- jobs). Refused ('0') once the task is open: then the start succeeded, and
+-- nothing may be undone. This is what makes opening and undoing exclusive.
+-- KEYS: task;  ARGV: none
+local function cancel_start(keys, args)
+  local state = redis.call('HGET', keys[1], 'state')
+  if state == 'open' then return { '0' } end
+  if state then redis.call('HSET', keys[1], 'state', 'cancelled') end
+  return { '1' }
+end
+
+-- Deletes a cancelled task (never an open one).
 -- KEYS: task, plan, tasks, open, ctokens;  ARGV: task id, client token or ''
 local function delete_task(keys, args)
+  local state = redis.call('HGET', keys[1], 'state')
+  if state == 'open' or state == 'starting' then return { '0' } end
   redis.call('DEL', keys[1], keys[2])
   redis.call('ZREM', keys[3], args[1])
   redis.call('ZREM', keys[4], args[1])
@@ -146,6 +164,7 @@ end
 
 redis.register_function('cspm_fleet_create_task', create_task)
 redis.register_function('cspm_fleet_open_task', open_task)
+redis.register_function('cspm_fleet_cancel_start', cancel_start)
 redis.register_function('cspm_fleet_delete_task', delete_task)
 redis.register_function('cspm_fleet_apply_results', apply_results)
 redis.register_function('cspm_fleet_apply_lost', apply_lost)

@@ -7,9 +7,16 @@ use super::*;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Mutex, PoisonError};
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Starting,
+    Open,
+    Cancelled,
+}
+
 struct Task {
     record: TaskRecord,
-    starting: bool,
+    phase: Phase,
     counters: BTreeMap<String, u64>,
     plan: BTreeMap<String, PlannedJob>,
     progress_at_ms: i64,
@@ -45,7 +52,7 @@ impl MemoryFleetStore {
 }
 
 fn progress(t: &Task) -> TaskProgress {
-    TaskProgress::new(t.record.clone(), &t.counters, t.starting, t.reason.clone())
+    TaskProgress::new(t.record.clone(), &t.counters, t.phase != Phase::Open, t.reason.clone())
 }
 
 fn finish(t: &mut Task, n: u64, charged: u64) {
@@ -87,7 +94,7 @@ impl FleetStore for MemoryFleetStore {
             }
             t.tasks.push(Task {
                 record: task.clone(),
-                starting: true,
+                phase: Phase::Starting,
                 counters: BTreeMap::new(),
                 plan: plan.iter().map(|j| (j.job_id.clone(), j.clone())).collect(),
                 progress_at_ms: task.created_at.timestamp_millis(),
@@ -99,18 +106,31 @@ impl FleetStore for MemoryFleetStore {
 
     async fn open_task(&self, tenant: &TenantId, task_id: &str) -> Result<bool, FleetStoreError> {
         Ok(self.with(tenant, |t| match t.task_mut(task_id) {
-            Some(task) if task.starting => {
-                task.starting = false;
+            Some(task) if task.phase != Phase::Cancelled => {
+                task.phase = Phase::Open;
                 true
             }
             _ => false,
         }))
     }
 
+    async fn cancel_start(&self, tenant: &TenantId, task_id: &str) -> Result<bool, FleetStoreError> {
+        Ok(self.with(tenant, |t| match t.task_mut(task_id) {
+            Some(task) if task.phase == Phase::Open => false,
+            Some(task) => {
+                task.phase = Phase::Cancelled;
+                true
+            }
+            None => true,
+        }))
+    }
+
     async fn delete_task(&self, tenant: &TenantId, task_id: &str) -> Result<(), FleetStoreError> {
         self.with(tenant, |t| {
-            t.tasks.retain(|task| task.record.task_id != task_id);
-            t.client_tokens.retain(|_, id| id != task_id);
+            if t.tasks.iter().any(|task| task.record.task_id == task_id && task.phase == Phase::Cancelled) {
+                t.tasks.retain(|task| task.record.task_id != task_id);
+                t.client_tokens.retain(|_, id| id != task_id);
+            }
         });
         Ok(())
     }
@@ -125,10 +145,10 @@ impl FleetStore for MemoryFleetStore {
 
     async fn job_gate(&self, tenant: &TenantId, task_id: &str, job_id: &str) -> Result<JobGate, FleetStoreError> {
         Ok(self.with(tenant, |t| match t.task_mut(task_id) {
-            Some(task) => match task.plan.get(job_id) {
-                Some(_) if task.starting => JobGate::Starting,
-                Some(job) => JobGate::Open(job.clone()),
-                None => JobGate::Unplanned,
+            Some(task) => match (task.plan.get(job_id), task.phase) {
+                (Some(_), Phase::Starting) => JobGate::Starting,
+                (Some(job), Phase::Open) => JobGate::Open(job.clone()),
+                _ => JobGate::Unplanned,
             },
             None => JobGate::Unplanned,
         }))
@@ -150,12 +170,14 @@ impl FleetStore for MemoryFleetStore {
         Ok(all
             .iter()
             .flat_map(|(tenant, t)| {
-                t.tasks.iter().filter(|x| x.starting || progress(x).finished < x.record.total).map(|x| OpenTask {
-                    tenant: tenant.clone(),
-                    task_id: x.record.task_id.clone(),
-                    starting: x.starting,
-                    created_at_ms: x.record.created_at.timestamp_millis(),
-                    progress_at_ms: x.progress_at_ms,
+                t.tasks.iter().filter(|x| x.phase != Phase::Open || progress(x).finished < x.record.total).map(|x| {
+                    OpenTask {
+                        tenant: tenant.clone(),
+                        task_id: x.record.task_id.clone(),
+                        starting: x.phase != Phase::Open,
+                        created_at_ms: x.record.created_at.timestamp_millis(),
+                        progress_at_ms: x.progress_at_ms,
+                    }
                 })
             })
             .collect())
@@ -174,7 +196,7 @@ impl FleetStore for MemoryFleetStore {
         }
         let digest = result_digest(msg);
         Ok(self.with(&msg.tenant, |t| {
-            let Some(task) = t.tasks.iter().find(|x| x.record.task_id == msg.task_id && !x.starting) else {
+            let Some(task) = t.tasks.iter().find(|x| x.record.task_id == msg.task_id && x.phase == Phase::Open) else {
                 return Applied::Rejected("no open task planned this job".into());
             };
             let Some(job) = task.plan.get(&msg.job_id) else {

@@ -10,7 +10,8 @@
 //! idempotent by job id, so a result message delivered twice counts once.
 //!
 //! Every read the API makes is bounded: results and assets come a page at a
-//! time from sorted indexes, item roll-ups from counters, never a whole hash.
+//! time from sorted indexes, item roll-ups from counters. Only planning reads
+//! a whole inventory, in bounded chunks.
 
 mod memory;
 mod query;
@@ -338,11 +339,16 @@ pub trait FleetStore: Send + Sync {
     /// used, creates nothing and names the first task.
     async fn create_task(&self, task: &TaskRecord, plan: &[PlannedJob]) -> Result<Created, FleetStoreError>;
 
-    /// Marks a starting task open (its jobs are all published); `false` when
-    /// it no longer exists (it was given up).
+    /// Marks a starting task open (its jobs are all published); idempotent.
+    /// `false` when it was cancelled or no longer exists.
     async fn open_task(&self, tenant: &TenantId, task_id: &str) -> Result<bool, FleetStoreError>;
 
-    /// Removes a task that did not start: record, plan, indexes, client token.
+    /// Gives up a start unless the task is already open (`false`: it is,
+    /// so the start succeeded and nothing may be undone). Opening and
+    /// cancelling are exclusive.
+    async fn cancel_start(&self, tenant: &TenantId, task_id: &str) -> Result<bool, FleetStoreError>;
+
+    /// Removes a cancelled task: record, plan, indexes, client token.
     async fn delete_task(&self, tenant: &TenantId, task_id: &str) -> Result<(), FleetStoreError>;
 
     async fn task(&self, tenant: &TenantId, task_id: &str) -> Result<Option<TaskProgress>, FleetStoreError>;

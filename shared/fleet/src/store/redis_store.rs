@@ -1,8 +1,9 @@
 //! The scheduler store in Redis. All keys of a tenant share its hash tag;
 //! multi-key changes are functions of the `cspm_fleet_v2` library
 //! (`fleet.lua`), each one atomic step. Reads are bounded: pages come from
-//! sorted indexes, whole hashes are only ever read in `HSCAN` chunks, and the
-//! inventory a plan needs is cached per tenant until it changes.
+//! sorted indexes, whole hashes (the inventory a plan needs, a task's plan)
+//! are only ever read in `HSCAN` chunks, and the inventory is cached per
+//! tenant until it changes.
 
 use super::query::{prefixes, slices};
 use super::*;
@@ -92,7 +93,7 @@ impl RedisFleetStore {
         let Some(record) = fields.get("record") else { return Ok(None) };
         let record: TaskRecord = serde_json::from_str(record).map_err(corrupt)?;
         let counters = fields.iter().filter_map(|(k, v)| Some((k.clone(), v.parse().ok()?))).collect();
-        let starting = fields.get("state").is_some_and(|s| s == "starting");
+        let starting = fields.get("state").is_some_and(|s| s != "open");
         Ok(Some(TaskProgress::new(record, &counters, starting, fields.get("reason").cloned())))
     }
 }
@@ -124,10 +125,10 @@ impl FleetStore for RedisFleetStore {
         {
             return Ok(inventory);
         }
-        let all = self.scan_hash(&key(tenant, "assets")).await?;
-        let mut inventory: Vec<Asset> =
-            all.iter().map(|(_, j)| serde_json::from_str(j).map_err(corrupt)).collect::<Result<_, _>>()?;
-        inventory.sort_by_key(Asset::key);
+        // HSCAN may return a field twice (while the hash rehashes): one per key.
+        let all: BTreeMap<String, String> = self.scan_hash(&key(tenant, "assets")).await?.into_iter().collect();
+        let inventory: Vec<Asset> =
+            all.values().map(|j| serde_json::from_str(j).map_err(corrupt)).collect::<Result<_, _>>()?;
         let inventory = Arc::new(inventory);
         let mut cache = self.inventories.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= CACHED_INVENTORIES && !cache.contains_key(tenant) {
@@ -138,6 +139,7 @@ impl FleetStore for RedisFleetStore {
     }
 
     async fn asset_page(&self, tenant: &TenantId, page: Page) -> Result<AssetPage, FleetStoreError> {
+        let page = Page { number: page.number.max(1), size: page.size.max(1) };
         let mut conn = self.conn();
         let (total, by_type): (usize, BTreeMap<String, u64>) = redis::pipe()
             .zcard(key(tenant, "aix"))
@@ -186,6 +188,11 @@ impl FleetStore for RedisFleetStore {
         Ok(self.call("cspm_fleet_open_task", &keys, &[]).await?.first().is_some_and(|r| r == "1"))
     }
 
+    async fn cancel_start(&self, tenant: &TenantId, task_id: &str) -> Result<bool, FleetStoreError> {
+        let keys = [key(tenant, &format!("task:{task_id}"))];
+        Ok(self.call("cspm_fleet_cancel_start", &keys, &[]).await?.first().is_some_and(|r| r == "1"))
+    }
+
     async fn delete_task(&self, tenant: &TenantId, task_id: &str) -> Result<(), FleetStoreError> {
         let token = match self.progress(tenant, task_id).await? {
             Some(p) => p.task.client_token.unwrap_or_default(),
@@ -224,7 +231,13 @@ impl FleetStore for RedisFleetStore {
     }
 
     async fn unfinished_jobs(&self, tenant: &TenantId, task_id: &str) -> Result<Vec<PlannedJob>, FleetStoreError> {
-        let plan = self.scan_hash(&key(tenant, &format!("plan:{task_id}"))).await?;
+        let plan: Vec<(String, String)> = self
+            .scan_hash(&key(tenant, &format!("plan:{task_id}")))
+            .await?
+            .into_iter()
+            .collect::<BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
         let mut out = Vec::new();
         for chunk in plan.chunks(SCAN_CHUNK) {
             let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
@@ -421,7 +434,7 @@ impl FleetStore for RedisFleetStore {
     }
 
     async fn results(&self, tenant: &TenantId) -> Result<Vec<StoredResult>, FleetStoreError> {
-        let all = self.scan_hash(&key(tenant, "results")).await?;
-        all.iter().map(|(_, j)| serde_json::from_str(j).map_err(corrupt)).collect()
+        let all: BTreeMap<String, String> = self.scan_hash(&key(tenant, "results")).await?.into_iter().collect();
+        all.values().map(|j| serde_json::from_str(j).map_err(corrupt)).collect()
     }
 }
