@@ -129,6 +129,7 @@ impl Fleet {
             batch: 20,
             upfront_lease: Duration::from_secs(600),
             starts: o.limits.turns(),
+            queues: Default::default(),
             limits: o.limits,
         });
         let (stop, shutdown) = watch::channel(false);

@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         batch: settings.scheduler.batch,
         upfront_lease: Duration::from_secs(settings.scheduler.upfront_lease_seconds),
         starts: limits.turns(),
+        queues: Default::default(),
         limits,
     });
 

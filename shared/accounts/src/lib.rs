@@ -106,7 +106,17 @@ impl AccountStore for RedisStore {
     }
 
     async fn rotate_token(&self, tenant: &TenantId, token_hash: &str) -> Result<(), StoreError> {
-        Ok(self.ledger.rotate_token(TOKENS_KEY, &tenant.hash_tag(), token_hash).await?)
+        self.ledger.rotate_token(TOKENS_KEY, &tenant.hash_tag(), token_hash).await?;
+        // Before rotation was one step, the current token was kept in a key of
+        // its own: retire a token issued then, so it stops working too.
+        let legacy = format!("cspm:{{{}}}:token", tenant.hash_tag());
+        let mut conn = self.ledger.connection();
+        let old: Option<String> = conn.get(&legacy).await.map_err(backend)?;
+        if let Some(old) = old.filter(|o| o != token_hash) {
+            let _: () = conn.hdel(TOKENS_KEY, old).await.map_err(backend)?;
+            let _: () = conn.del(&legacy).await.map_err(backend)?;
+        }
+        Ok(())
     }
 
     async fn tenant_of_token(&self, token_hash: &str) -> Result<Option<TenantId>, StoreError> {

@@ -188,6 +188,7 @@ async fn fleet_rate(
         batch: cspm_fleet::plan::DEFAULT_BATCH,
         upfront_lease: Duration::from_secs(600),
         starts: SchedulerLimits::default().turns(),
+        queues: Default::default(),
         limits: SchedulerLimits::default(),
     });
     let (stop, shutdown) = watch::channel(false);

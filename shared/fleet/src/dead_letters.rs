@@ -40,7 +40,7 @@ impl Scheduler {
         from: u64,
         limit: usize,
     ) -> Result<Vec<StoredLetter>, DomainError> {
-        let queue = self.bus.work_queue(&self.topology.dead_letters()).await.map_err(unavailable)?;
+        let queue = self.dead_letter_queue().await?;
         let filter = self.topology.dead_letters_filter(tenant);
         let stored = queue.stored(&filter, from, limit.clamp(1, MAX_LISTED)).await.map_err(unavailable)?;
         Ok(stored
@@ -57,7 +57,7 @@ impl Scheduler {
     /// item and instances (with the tenant's current inventory, entitlement
     /// and quota). Idempotent: replaying one letter twice returns the first task.
     pub async fn replay(&self, sequence: u64) -> Result<TaskProgress, DomainError> {
-        let queue = self.bus.work_queue(&self.topology.dead_letters()).await.map_err(unavailable)?;
+        let queue = self.dead_letter_queue().await?;
         let Some(stored) = queue.stored_at(sequence).await.map_err(unavailable)? else {
             return Err(DomainError::new(ErrorCode::NotFound, format!("no dead letter {sequence}")));
         };

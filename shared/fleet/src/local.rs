@@ -45,6 +45,7 @@ impl LocalFleet {
             batch: crate::plan::DEFAULT_BATCH,
             upfront_lease: Duration::from_secs(600),
             starts: limits.turns(),
+            queues: Default::default(),
             limits,
         });
         let (stop, shutdown) = watch::channel(false);

@@ -92,6 +92,14 @@ pub struct Scheduler {
     pub limits: SchedulerLimits,
     /// Turns to plan a start (`limits.concurrent_starts` of them).
     pub starts: Semaphore,
+    pub queues: QueueHandles,
+}
+
+/// Queues the scheduler reads besides following them, opened on first use.
+#[derive(Default)]
+pub struct QueueHandles {
+    jobs: tokio::sync::OnceCell<Arc<dyn WorkQueue>>,
+    dead_letters: tokio::sync::OnceCell<Arc<dyn WorkQueue>>,
 }
 
 /// What an import did.
@@ -102,10 +110,6 @@ pub struct ImportReport {
     pub by_type: BTreeMap<String, usize>,
     /// The re-scan started for changed assets, if any.
     pub rescan_task: Option<String>,
-}
-
-pub(crate) fn store_error(e: FleetStoreError) -> DomainError {
-    DomainError::new(ErrorCode::ServiceUnavailable, e.to_string())
 }
 
 pub(crate) fn unavailable(e: impl std::fmt::Display) -> DomainError {
@@ -138,8 +142,16 @@ impl Scheduler {
         }
     }
 
+    /// The jobs queue, opened once (opening touches the stream and consumer).
     pub(crate) async fn jobs_queue(&self) -> Result<Arc<dyn WorkQueue>, DomainError> {
-        self.bus.work_queue(&self.topology.jobs()).await.map_err(unavailable)
+        let open = || async { self.bus.work_queue(&self.topology.jobs()).await.map_err(unavailable) };
+        self.queues.jobs.get_or_try_init(open).await.cloned()
+    }
+
+    /// The dead-letter queue, opened once.
+    pub(crate) async fn dead_letter_queue(&self) -> Result<Arc<dyn WorkQueue>, DomainError> {
+        let open = || async { self.bus.work_queue(&self.topology.dead_letters()).await.map_err(unavailable) };
+        self.queues.dead_letters.get_or_try_init(open).await.cloned()
     }
 
     /// Imports OpenAPI responses as the tenant's inventory. With `rescan`,
@@ -150,23 +162,42 @@ impl Scheduler {
         responses: &[ApiResponse],
         rescan: bool,
     ) -> Result<ImportReport, DomainError> {
-        self.account(tenant).await?;
-        let assets = ingest(responses).map_err(|e| DomainError::invalid(e.to_string()))?;
-        let changed = self.store.put_assets(tenant, &assets).await.map_err(store_error)?;
-        let mut by_type = BTreeMap::new();
-        for a in &assets {
-            *by_type.entry(a.kind().as_str().to_owned()).or_default() += 1;
-        }
-        let mut report = ImportReport { assets: assets.len(), changed: changed.len(), by_type, rescan_task: None };
+        let (mut report, changed) = self.store_inventory(tenant, responses).await?;
         if rescan && !changed.is_empty() {
-            let request =
-                ScanRequest { instances: Some(changed.iter().map(|a| a.id.clone()).collect()), ..Default::default() };
-            match self.start(tenant, CheckAction::Scan, request, "asset_change").await {
+            match self.rescan(tenant, changed, None).await {
                 Ok(task) => report.rescan_task = Some(task.task.task_id),
                 Err(e) => tracing::info!(%tenant, code = %e.code, reason = %e.message, "no re-scan for changed assets"),
             }
         }
         Ok(report)
+    }
+
+    /// Stores the assets the responses describe; returns the report and the
+    /// ids of the assets that are new or changed.
+    async fn store_inventory(
+        &self,
+        tenant: &TenantId,
+        responses: &[ApiResponse],
+    ) -> Result<(ImportReport, Vec<String>), DomainError> {
+        self.account(tenant).await?;
+        let assets = ingest(responses).map_err(|e| DomainError::invalid(e.to_string()))?;
+        let changed = self.store.put_assets(tenant, &assets).await.map_err(unavailable)?;
+        let mut by_type = BTreeMap::new();
+        for a in &assets {
+            *by_type.entry(a.kind().as_str().to_owned()).or_default() += 1;
+        }
+        let report = ImportReport { assets: assets.len(), changed: changed.len(), by_type, rescan_task: None };
+        Ok((report, changed.into_iter().map(|a| a.id).collect()))
+    }
+
+    async fn rescan(
+        &self,
+        tenant: &TenantId,
+        instances: Vec<String>,
+        client_token: Option<String>,
+    ) -> Result<TaskProgress, DomainError> {
+        let request = ScanRequest { instances: Some(instances), client_token, ..Default::default() };
+        self.start(tenant, CheckAction::Scan, request, "asset_change").await
     }
 
     /// Starts a scan or verification: entitlement and quota forecast first,
@@ -214,7 +245,7 @@ impl Scheduler {
             })?;
         let account = self.account(tenant).await?;
         let snapshot = self.ledger.snapshot(tenant).await.map_err(unavailable)?;
-        let inventory = self.store.assets(tenant).await.map_err(store_error)?;
+        let inventory = self.store.assets(tenant).await.map_err(unavailable)?;
         let task_id = new_task_id();
         let plan = plan::plan(PlanInput {
             task_id: &task_id,
@@ -246,7 +277,7 @@ impl Scheduler {
             client_token: request.client_token.clone(),
         };
         let planned: Vec<PlannedJob> = prepared.iter().map(|p| p.planned.clone()).collect();
-        if let Created::Existing(first) = self.store.create_task(&record, &planned).await.map_err(store_error)? {
+        if let Created::Existing(first) = self.store.create_task(&record, &planned).await.map_err(unavailable)? {
             return Ok(Err(first));
         }
         let mut published = false;
@@ -305,7 +336,7 @@ impl Scheduler {
         if let Some(Err(e)) = sent.into_iter().find(Result::is_err) {
             return Err(unavailable(format!("{e}; nothing was started")));
         }
-        if !self.store.open_task(tenant, &record.task_id).await.map_err(store_error)? {
+        if !self.store.open_task(tenant, &record.task_id).await.map_err(unavailable)? {
             return Err(unavailable("the start took too long and was given up; nothing was started"));
         }
         Ok(())
@@ -350,7 +381,7 @@ impl Scheduler {
     async fn settled_task(&self, tenant: &TenantId, task_id: &str) -> Result<Option<TaskProgress>, DomainError> {
         let deadline = tokio::time::Instant::now() + self.limits.start_timeout * 2;
         loop {
-            match self.store.task(tenant, task_id).await.map_err(store_error)? {
+            match self.store.task(tenant, task_id).await.map_err(unavailable)? {
                 Some(t) if t.state == TaskState::Starting && tokio::time::Instant::now() < deadline => {
                     tokio::time::sleep(Duration::from_millis(100)).await;
                 }
@@ -620,17 +651,35 @@ impl Scheduler {
             }
             Err(e) => return self.reject(&p, DeadLetterReason::InvalidAssetEvent, e.to_string(), None).await,
         };
-        match self.import(&event.tenant, &event.responses, true).await {
-            Ok(report) => {
-                tracing::info!(tenant = %event.tenant, changed = report.changed, rescan = ?report.rescan_task, "asset change applied");
-                let _ = p.acker.ack().await;
+        let tenant = &event.tenant;
+        let changed = match self.store_inventory(tenant, &event.responses).await {
+            Ok((_, changed)) => changed,
+            Err(e) if e.code == ErrorCode::ServiceUnavailable => {
+                return drop(p.acker.nak(retry_delay(p.delivered)).await);
             }
-            Err(e) if e.code == ErrorCode::ServiceUnavailable => drop(p.acker.nak(Duration::from_secs(2)).await),
             Err(e) => {
                 let detail = format!("{}: {}", e.code, e.message);
-                self.reject(&p, DeadLetterReason::InvalidAssetEvent, detail, Some(&event.tenant)).await;
+                return self.reject(&p, DeadLetterReason::InvalidAssetEvent, detail, Some(tenant)).await;
+            }
+        };
+        // A redelivery finds the assets stored already: it re-scans all the
+        // event names, under the event's own token, so the re-scan runs once.
+        let targets = if p.delivered > 1 {
+            ingest(&event.responses).map(|a| a.into_iter().map(|a| a.id).collect()).unwrap_or_default()
+        } else {
+            changed
+        };
+        if !targets.is_empty() {
+            let token = format!("asset-{}", &sha256_hex(&p.payload)[..40]);
+            match self.rescan(tenant, targets, Some(token)).await {
+                Ok(task) => tracing::info!(%tenant, task_id = %task.task.task_id, "asset change re-scanned"),
+                Err(e) if e.code == ErrorCode::ServiceUnavailable => {
+                    return drop(p.acker.nak(retry_delay(p.delivered)).await);
+                }
+                Err(e) => tracing::info!(%tenant, code = %e.code, reason = %e.message, "no re-scan for changed assets"),
             }
         }
+        let _ = p.acker.ack().await;
     }
 }
 

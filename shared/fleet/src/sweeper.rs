@@ -16,7 +16,7 @@
 //! task's charge stays equal to the ledger's. Sweeping is idempotent, so
 //! several scheduler replicas may sweep at once.
 
-use crate::scheduler::{Scheduler, store_error, unavailable};
+use crate::scheduler::{Scheduler, unavailable};
 use crate::store::OpenTask;
 use chrono::Utc;
 use cspm_bus::WorkQueue;
@@ -49,7 +49,7 @@ impl Scheduler {
     pub async fn sweep_once(&self, jobs: &dyn WorkQueue) -> Result<usize, DomainError> {
         let now = Utc::now().timestamp_millis();
         let mut swept = 0;
-        for task in self.store.open_tasks().await.map_err(store_error)? {
+        for task in self.store.open_tasks().await.map_err(unavailable)? {
             let done = if task.starting {
                 // Twice the start's time limit, and the cancelling step after it.
                 if now - task.created_at_ms <= 2 * ms(self.limits.start_timeout) + 5_000 {
@@ -76,13 +76,13 @@ impl Scheduler {
 
     async fn undo_start(&self, task: &OpenTask) -> Result<usize, DomainError> {
         // Exclusive with opening: a task that opened meanwhile is left alone.
-        if !self.store.cancel_start(&task.tenant, &task.task_id).await.map_err(store_error)? {
+        if !self.store.cancel_start(&task.tenant, &task.task_id).await.map_err(unavailable)? {
             return Ok(0);
         }
-        let Some(progress) = self.store.task(&task.tenant, &task.task_id).await.map_err(store_error)? else {
+        let Some(progress) = self.store.task(&task.tenant, &task.task_id).await.map_err(unavailable)? else {
             return Ok(0);
         };
-        let plan = self.store.unfinished_jobs(&task.tenant, &task.task_id).await.map_err(store_error)?;
+        let plan = self.store.unfinished_jobs(&task.tenant, &task.task_id).await.map_err(unavailable)?;
         self.abandon(&task.tenant, &progress.task, &plan, &plan).await;
         Ok(plan.len().max(1))
     }
@@ -95,7 +95,7 @@ impl Scheduler {
     ) -> Result<usize, DomainError> {
         let tenant = &task.tenant;
         let mut swept = 0;
-        for job in self.store.unfinished_jobs(tenant, &task.task_id).await.map_err(store_error)? {
+        for job in self.store.unfinished_jobs(tenant, &task.task_id).await.map_err(unavailable)? {
             let Ok(id) = JobId::new(job.job_id.clone()) else { continue };
             let subject = self.topology.job_subject(tenant, &job.item_id, &job.job_id);
             let reason = if overdue {
@@ -111,7 +111,7 @@ impl Scheduler {
                 "JobLost: a job's message is gone from the jobs stream before its results came".to_owned()
             };
             let charged = self.ledger.settle(tenant, &id).await.map_err(unavailable)?;
-            if self.store.apply_lost(tenant, &task.task_id, &job, charged, &reason).await.map_err(store_error)? {
+            if self.store.apply_lost(tenant, &task.task_id, &job, charged, &reason).await.map_err(unavailable)? {
                 let what = if overdue { "job_timed_out" } else { "job_lost" };
                 self.metrics.swept.with_label_values(&[what]).inc();
                 tracing::warn!(%tenant, task_id = %task.task_id, job_id = %job.job_id, %reason, "finished a job as failed");

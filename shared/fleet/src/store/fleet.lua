@@ -78,10 +78,13 @@ local function delete_task(keys, args)
   return { '1' }
 end
 
--- KEYS: applied, task, results, results_at, rix, rcount, plan, open
+-- KEYS: applied, task, results, results_at, rix, rcount, plan, open, then
+--       rix:<S> for each status S (declared, so Cluster knows every key touched)
 -- ARGV: job id, task id, item, instances digest, charged, now ms, n,
 --       then n times: field, at ms, json, status, flag, rank
 local function apply_results(keys, args)
+  local by_status = {}
+  for i = 9, #keys do by_status[string.sub(keys[i], #keys[5] + 2)] = keys[i] end
   local job, task_id, item, digest, charged, now, n = args[1], args[2], args[3], args[4], args[5], args[6], tonumber(args[7])
   local entry = redis.call('HGET', keys[7], job)
   if not entry or redis.call('HGET', keys[2], 'state') ~= 'open' then return { 'rejected', 'no open task planned this job' } end
@@ -105,14 +108,14 @@ local function apply_results(keys, args)
       if prev_status then
         local old = prev_rank .. '|' .. field
         redis.call('ZREM', keys[5], old)
-        redis.call('ZREM', keys[5] .. ':' .. prev_status, old)
+        if by_status[prev_status] then redis.call('ZREM', by_status[prev_status], old) end
         redis.call('HINCRBY', keys[6], item .. '|' .. prev_status, -1)
       end
       local member = rank .. '|' .. field
       redis.call('HSET', keys[3], field, json)
       redis.call('HSET', keys[4], field, at .. '|' .. status .. '|' .. rank)
       redis.call('ZADD', keys[5], 0, member)
-      redis.call('ZADD', keys[5] .. ':' .. status, 0, member)
+      if by_status[status] then redis.call('ZADD', by_status[status], 0, member) end
       redis.call('HINCRBY', keys[6], item .. '|' .. status, 1)
     end
     redis.call('HINCRBY', keys[2], 's:' .. status, 1)

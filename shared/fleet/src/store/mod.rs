@@ -176,11 +176,10 @@ pub struct TaskProgress {
 impl TaskProgress {
     pub fn new(task: TaskRecord, counters: &BTreeMap<String, u64>, starting: bool, reason: Option<String>) -> Self {
         let get = |k: &str| counters.get(k).copied().unwrap_or(0);
-        let by_status: BTreeMap<Status, u64> =
-            [Status::Pass, Status::NotPass, Status::NotCheck, Status::Whitelist, Status::Error]
-                .into_iter()
-                .filter_map(|s| Some((s, get(&format!("s:{}", status_name(s))))).filter(|(_, n)| *n > 0))
-                .collect();
+        let by_status: BTreeMap<Status, u64> = ALL_STATUSES
+            .into_iter()
+            .filter_map(|s| Some((s, get(&format!("s:{}", status_name(s))))).filter(|(_, n)| *n > 0))
+            .collect();
         let finished = get("finished");
         let (exhausted, dead) = (get("exhausted"), get("dead"));
         let state = if starting {
@@ -206,6 +205,9 @@ impl TaskProgress {
         }
     }
 }
+
+pub(crate) const ALL_STATUSES: [Status; 5] =
+    [Status::Pass, Status::NotPass, Status::NotCheck, Status::Whitelist, Status::Error];
 
 pub fn status_name(s: Status) -> &'static str {
     match s {

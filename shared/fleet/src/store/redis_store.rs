@@ -308,7 +308,7 @@ impl FleetStore for RedisFleetStore {
             return Ok(refused);
         }
         let t = &msg.tenant;
-        let keys = vec![
+        let mut keys = vec![
             key(t, "applied"),
             key(t, &format!("task:{}", msg.task_id)),
             key(t, "results"),
@@ -318,6 +318,7 @@ impl FleetStore for RedisFleetStore {
             key(t, &format!("plan:{}", msg.task_id)),
             key(t, "open"),
         ];
+        keys.extend(ALL_STATUSES.map(|s| key(t, &format!("rix:{}", status_name(s)))));
         let rows = rows(msg)?;
         let mut args = vec![
             msg.job_id.clone(),
