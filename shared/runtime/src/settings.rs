@@ -107,7 +107,7 @@ listen = "127.0.0.1:8080"
 url = "redis://127.0.0.1:6379"
 pool_size = 4
 connect_timeout_ms = 500
-response_timeout_ms = 2000
+response_timeout_ms = 1000
 reconnect_attempts = 1
 [nats]
 url = "nats://127.0.0.1:4222"

@@ -11,7 +11,9 @@ Per tenant:
   tasks       zset: task id -> created (ms)
   open        zset: task ids not yet finished -> created (ms), for the sweeper
   ctokens     hash: client token -> task id
-  applied     set of job ids whose results were applied
+  applied:<id> set of the task's job ids whose results were applied
+  (a finished task's plan and applied set expire a week later: no result of
+  it can come any more that is not a duplicate)
   results     hash: "<item>|<kind>/<id>" -> latest result JSON
   results_at  hash: same field -> "<at ms>|<status>|<risk rank>" of that result
   rix         zset (all scores 0): "<rank>|<field>" of every latest result
@@ -21,10 +23,16 @@ Per tenant:
   atypes      hash: kind -> count;  aver: inventory version (incremented on change)
 ]]
 
-local function finish_if_done(task_key, open_key, task_id)
+local FINISHED_TASK_PLAN_TTL = 7 * 24 * 3600
+
+local function finish_if_done(task_key, open_key, task_id, plan_key, applied_key)
   local finished = tonumber(redis.call('HGET', task_key, 'finished') or '0')
   local total = tonumber(redis.call('HGET', task_key, 'total') or '0')
-  if finished >= total then redis.call('ZREM', open_key, task_id) end
+  if finished >= total then
+    redis.call('ZREM', open_key, task_id)
+    redis.call('EXPIRE', plan_key, FINISHED_TASK_PLAN_TTL)
+    redis.call('EXPIRE', applied_key, FINISHED_TASK_PLAN_TTL)
+  end
 end
 
 -- KEYS: task, plan, tasks, open, ctokens
@@ -124,12 +132,12 @@ local function apply_results(keys, args)
   redis.call('HINCRBY', keys[2], 'finished', n)
   redis.call('HINCRBY', keys[2], 'charged', tonumber(charged))
   redis.call('HSET', keys[2], 'progress_at', now)
-  finish_if_done(keys[2], keys[8], task_id)
+  finish_if_done(keys[2], keys[8], task_id, keys[7], keys[1])
   return { 'applied' }
 end
 
 -- A job whose messages are gone: its instances count as finished and failed.
--- KEYS: applied, task, open;  ARGV: job id, task id, instances, charged, reason, now ms
+-- KEYS: applied, task, open, plan;  ARGV: job id, task id, instances, charged, reason, now ms
 local function apply_lost(keys, args)
   if not redis.call('HGET', keys[2], 'record') then return { '0' } end
   if redis.call('SADD', keys[1], args[1]) == 0 then return { '0' } end
@@ -140,7 +148,7 @@ local function apply_lost(keys, args)
   redis.call('HINCRBY', keys[2], 'charged', tonumber(args[4]))
   redis.call('HSETNX', keys[2], 'reason', args[5])
   redis.call('HSET', keys[2], 'progress_at', args[6])
-  finish_if_done(keys[2], keys[3], args[2])
+  finish_if_done(keys[2], keys[3], args[2], keys[4], keys[1])
   return { '1' }
 end
 

@@ -242,7 +242,7 @@ impl FleetStore for RedisFleetStore {
         for chunk in plan.chunks(SCAN_CHUNK) {
             let ids: Vec<&str> = chunk.iter().map(|(id, _)| id.as_str()).collect();
             let applied: Vec<bool> = redis::cmd("SMISMEMBER")
-                .arg(key(tenant, "applied"))
+                .arg(key(tenant, &format!("applied:{task_id}")))
                 .arg(&ids)
                 .query_async(&mut self.conn())
                 .await
@@ -309,7 +309,7 @@ impl FleetStore for RedisFleetStore {
         }
         let t = &msg.tenant;
         let mut keys = vec![
-            key(t, "applied"),
+            key(t, &format!("applied:{}", msg.task_id)),
             key(t, &format!("task:{}", msg.task_id)),
             key(t, "results"),
             key(t, "results_at"),
@@ -355,7 +355,12 @@ impl FleetStore for RedisFleetStore {
         charged: u64,
         reason: &str,
     ) -> Result<bool, FleetStoreError> {
-        let keys = [key(tenant, "applied"), key(tenant, &format!("task:{task_id}")), key(tenant, "open")];
+        let keys = [
+            key(tenant, &format!("applied:{task_id}")),
+            key(tenant, &format!("task:{task_id}")),
+            key(tenant, "open"),
+            key(tenant, &format!("plan:{task_id}")),
+        ];
         let args = [
             job.job_id.clone(),
             task_id.to_owned(),

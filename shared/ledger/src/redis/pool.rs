@@ -34,7 +34,7 @@ impl RedisOptions {
             url: url.into(),
             pool_size: 4,
             connect_timeout: Duration::from_millis(500),
-            response_timeout: Duration::from_secs(2),
+            response_timeout: Duration::from_secs(1),
             reconnect_attempts: 1,
         }
     }
