@@ -11,13 +11,13 @@ const MAX_SERVICES: usize = 1_000;
 const MAX_INSTANCES_PER_SERVICE: u64 = 1_000_000;
 
 /// One cloud service and how many of its instances need scanning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServiceInstances {
     pub service: String,
     pub instances: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Recommendation {
     pub services: usize,
     pub instances: u64,

@@ -94,7 +94,7 @@ pub struct Scheduler {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub assets: usize,
     pub changed: usize,
