@@ -560,5 +560,7 @@ async fn exercise_scheduler(api: &Api, tenant: &TenantId, other: &TenantId, toke
     expect(api.call("post", replay, &at(without), a, Body::None).await, 400, None);
     expect(api.call("post", replay, "/v1/dead-letters/999999999/replay", a, Body::None).await, 404, Some("NotFound"));
     expect(api.call("post", replay, "/v1/dead-letters/first/replay", a, Body::None).await, 400, None);
+    // Sequences start at 1: 0 is a bad request, not the bus failing (it was a 503).
+    expect(api.call("post", replay, "/v1/dead-letters/0/replay", a, Body::None).await, 400, Some("InvalidParameter"));
     expect(api.call("post", replay, &at(with_job), t, Body::None).await, 403, None);
 }

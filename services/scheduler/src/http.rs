@@ -531,7 +531,7 @@ async fn all_dead_letters(
 /// current inventory, entitlement and quota); replaying a letter twice
 /// returns the first task.
 #[utoipa::path(post, path = "/v1/dead-letters/{sequence}/replay", tag = "dead letters",
-    params(("sequence" = u64, Path, minimum = 0, description = "The letter's stream sequence")),
+    params(("sequence" = u64, Path, minimum = 1, description = "The letter's stream sequence (from 1)")),
     security(("admin_token" = [])),
     responses(
         (status = 202, description = "The task, started", body = TaskProgress),
@@ -543,6 +543,11 @@ async fn replay(
     ApiPath(sequence): ApiPath<u64>,
 ) -> Result<Response, ApiError> {
     admin(&s, &headers).await?;
+    // Stream sequences start at 1; JetStream answers a request for 0 with an
+    // error of its own, which would read as the bus being unavailable (503).
+    if sequence == 0 {
+        return Err(DomainError::invalid("dead letter sequences start at 1").into());
+    }
     let task = s.scheduler.replay(sequence).await?;
     Ok((StatusCode::ACCEPTED, Json(task)).into_response())
 }
