@@ -35,8 +35,8 @@ pub struct ApiResponse {
     /// Request parameters the response does not repeat.
     #[serde(default)]
     pub params: BTreeMap<String, String>,
-    /// The call's JSON response body, as the cloud returned it.
-    #[schema(value_type = Object)]
+    /// The call's JSON response body, or the XML text as a JSON string where
+    /// that is what the API returns (OSS).
     pub response: Value,
 }
 
