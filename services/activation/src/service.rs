@@ -66,9 +66,11 @@ impl From<LedgerError> for ServiceError {
 
 /// The quota as the console shows it: **Remaining Quota** for a
 /// subscription, **Used Quota** for pay-as-you-go.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct QuotaReport {
     pub tenant: TenantId,
+    /// `none`, `subscription` or `pay_as_you_go` (`CspmBilling::method`).
+    #[schema(pattern = "^(none|subscription|pay_as_you_go)$")]
     pub billing_method: &'static str,
     pub headline: Headline,
     /// Units bought (subscription) — `None` otherwise.
@@ -83,8 +85,9 @@ pub struct QuotaReport {
     pub billing_period: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Headline {
+    #[schema(pattern = "^(Remaining Quota|Used Quota)$")]
     pub label: &'static str,
     pub value: u64,
 }

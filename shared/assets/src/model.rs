@@ -75,6 +75,20 @@ impl Serialize for AssetKind {
     }
 }
 
+/// Serialized as its resource type name (see `Serialize` above); the names
+/// of schema-only types grow with the schemas, so the document gives none.
+impl utoipa::PartialSchema for AssetKind {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some("An Alibaba Cloud resource type, e.g. `ACS::ECS::Instance`."))
+            .examples([serde_json::json!(AssetKind::EcsInstance.as_str())])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AssetKind {}
+
 impl<'de> Deserialize<'de> for AssetKind {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let name = String::deserialize(d)?;
@@ -89,7 +103,7 @@ impl fmt::Display for AssetKind {
 }
 
 /// One resource: identity plus its typed configuration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Asset {
     /// The resource id (`i-…`, `sg-…`, the bucket or user name; `account` for
     /// account-wide settings such as the password policy; the resource's
@@ -97,12 +111,16 @@ pub struct Asset {
     pub id: String,
     pub name: Option<String>,
     pub region: Option<String>,
+    /// `{"type": <kind>, "config": <the typed configuration>}`.
+    #[schema(value_type = Object)]
     pub spec: AssetSpec,
     /// The template and line it was declared at (infrastructure as code).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<crate::iac::SourceRef>,
     /// Properties described by the type's schema (see [`crate::schema`]).
+    /// By name: `{"state": "absent" | "unknown" | "unreported"}` or `{"state": "known", "value": …}`.
     #[serde(default, skip_serializing_if = "Fields::is_empty")]
+    #[schema(value_type = Object)]
     pub fields: Fields,
 }
 

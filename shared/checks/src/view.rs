@@ -6,7 +6,7 @@ use crate::{Check, CheckMeta};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CatalogueView {
     pub total: usize,
     pub by_product: BTreeMap<&'static str, usize>,
@@ -18,7 +18,7 @@ pub struct CatalogueView {
 }
 
 /// A compliance pack: its rules, and those of them the catalogue lacks.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PackView {
     pub id: &'static str,
     pub name: &'static str,

@@ -20,7 +20,7 @@ pub fn validate_client_token(token: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Authorization {
     pub role_name: String,
     pub service_name: String,

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_QUOTA: u64 = 100_000_000;
 pub const MAX_SUBSCRIPTION_MONTHS: u32 = 60;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum CspmBilling {
     #[default]

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 /// Instances one request may cover; more is a malformed request.
 pub const MAX_INSTANCES: u64 = 1_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckAction {
     Scan,
@@ -23,14 +23,14 @@ pub enum CheckAction {
 }
 
 /// Whether a check item is one of the free ones.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemPricing {
     Free,
     Paid,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Operation {
     ConfigCheck { action: CheckAction, item: ItemPricing },
@@ -39,7 +39,7 @@ pub enum Operation {
 }
 
 /// What an allowed operation costs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Charge {
     /// Nothing.
@@ -57,7 +57,7 @@ pub struct QuotaView {
     pub remaining: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Allowance {
     pub charge: Charge,
     /// The most units the request can consume.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The codes every API of the fleet may answer with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 pub enum ErrorCode {
     /// The tenant has not authorized the service-linked role.
     NotAuthorized,

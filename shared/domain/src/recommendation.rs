@@ -11,13 +11,16 @@ const MAX_SERVICES: usize = 1_000;
 const MAX_INSTANCES_PER_SERVICE: u64 = 1_000_000;
 
 /// One cloud service and how many of its instances need scanning.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ServiceInstances {
+    /// 1 to 64 bytes, not only spaces.
+    #[schema(min_length = 1, max_length = 64)]
     pub service: String,
+    #[schema(maximum = 1000000)]
     pub instances: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Recommendation {
     pub services: usize,
     pub instances: u64,

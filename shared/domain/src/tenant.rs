@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Site {
     /// China.
@@ -50,8 +50,10 @@ impl FromStr for Site {
 }
 
 /// An Alibaba Cloud account UID: 6 to 20 ASCII digits (real UIDs have 16).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(transparent)]
+// Keep the pattern in step with MIN_LEN and MAX_LEN.
+#[schema(pattern = "^[0-9]{6,20}$", example = "1234567890123456")]
 pub struct AccountId(String);
 
 impl AccountId {
@@ -90,7 +92,7 @@ impl fmt::Display for AccountId {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TenantId {
     pub site: Site,
     pub account_id: AccountId,

@@ -23,7 +23,7 @@ use serde::Serialize;
 pub const MAX_LISTED: usize = 100;
 
 /// A stored dead letter: its place in the stream and what it says.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StoredLetter {
     pub sequence: u64,
     pub subject: String,

@@ -136,7 +136,7 @@ impl Topology {
 }
 
 /// One batch of instances of one check item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JobMessage {
     pub schema: String,
@@ -183,7 +183,7 @@ pub struct ResultMessage {
 }
 
 /// Why a job was dead-lettered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeadLetterReason {
     /// Not JSON, wrong schema, or fields missing or invalid.
@@ -215,7 +215,7 @@ impl DeadLetterReason {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DeadLetter {
     pub schema: String,
     pub reason: DeadLetterReason,

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// enough that per-job overhead stays small.
 pub const DEFAULT_BATCH: usize = 20;
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScanRequest {
     /// Check items to run; all the tenant may run when absent.
@@ -33,6 +33,7 @@ pub struct ScanRequest {
     /// An idempotency key (1 to 64 of `A-Z a-z 0-9 _ - . :`): a start
     /// retried with the same token returns the first task instead of starting another.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_.:-]{1,64}$")]
     pub client_token: Option<String>,
 }
 
@@ -50,7 +51,7 @@ impl ScanRequest {
 }
 
 /// An item left out of a full scan, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Skipped {
     pub item_id: String,
     pub code: ErrorCode,

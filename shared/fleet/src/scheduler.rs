@@ -103,7 +103,7 @@ pub struct QueueHandles {
 }
 
 /// What an import did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub assets: usize,
     pub changed: usize,

@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cspm_domain::{DomainError, ErrorCode};
 use serde::de::DeserializeOwned;
-use serde_json::json;
 
 /// An API error: HTTP status plus `{code, message}`.
 #[derive(Debug)]
@@ -50,7 +49,7 @@ impl From<DomainError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({"code": self.error.code, "message": self.error.message}))).into_response()
+        (self.status, Json(crate::openapi::ErrorBody::from(self.error))).into_response()
     }
 }
 

@@ -4,10 +4,12 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use serde_json::json;
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use utoipa::ToSchema;
 
 type CheckFn = dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync;
 
@@ -35,38 +37,61 @@ impl Readiness {
         self.check(name, move || probe(target.clone()))
     }
 
-    async fn run(&self) -> (bool, serde_json::Value) {
+    async fn run(&self) -> (bool, BTreeMap<&'static str, String>) {
         let mut ok = true;
-        let mut report = serde_json::Map::new();
+        let mut report = BTreeMap::new();
         for (name, check) in &self.0 {
             let result = tokio::time::timeout(std::time::Duration::from_secs(2), check()).await;
             let status = match result {
-                Ok(Ok(())) => json!("ok"),
+                Ok(Ok(())) => "ok".to_owned(),
                 Ok(Err(e)) => {
                     ok = false;
-                    json!(e)
+                    e
                 }
                 Err(_) => {
                     ok = false;
-                    json!("timed out after 2 s")
+                    "timed out after 2 s".to_owned()
                 }
             };
-            report.insert((*name).to_owned(), status);
+            report.insert(*name, status);
         }
-        (ok, serde_json::Value::Object(report))
+        (ok, report)
     }
 }
 
 /// The `/healthz` and `/readyz` routes.
 pub fn router(readiness: Readiness) -> axum::Router {
-    axum::Router::new()
-        .route("/healthz", get(|| async { Json(json!({"status": "ok"})) }))
-        .route("/readyz", get(readyz))
-        .with_state(readiness)
+    axum::Router::new().route("/healthz", get(healthz)).route("/readyz", get(readyz)).with_state(readiness)
 }
 
-async fn readyz(State(readiness): State<Readiness>) -> (StatusCode, Json<serde_json::Value>) {
-    let (ok, checks) = readiness.run().await;
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(json!({"ready": ok, "checks": checks})))
+/// `/healthz`: the process answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
+}
+
+/// `/readyz`: whether each dependency answered within 2 s.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReadinessReport {
+    pub ready: bool,
+    /// By dependency: `ok`, or why it is not ready.
+    pub checks: BTreeMap<&'static str, String>,
+}
+
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process answers", body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses(
+        (status = 200, description = "Every dependency answers", body = ReadinessReport),
+        (status = 503, description = "A dependency does not answer (`checks` says which)", body = ReadinessReport),
+    ))]
+pub async fn readyz(State(readiness): State<Readiness>) -> (StatusCode, Json<ReadinessReport>) {
+    let (ready, checks) = readiness.run().await;
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(ReadinessReport { ready, checks }))
 }

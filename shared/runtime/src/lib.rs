@@ -1,11 +1,13 @@
 //! What every service binary shares, so each `main.rs` reads like a table of
 //! contents: the JSON API edge ([`api`]), settings ([`settings`]), tracing with optional OTLP export
 //! ([`telemetry`]), Prometheus metrics and HTTP request metrics
-//! ([`metrics`]), `/healthz` + `/readyz` ([`health`]), and shutdown signals.
+//! ([`metrics`]), `/healthz` + `/readyz` ([`health`]), the shared parts of
+//! the OpenAPI document and `/openapi.json` ([`openapi`]), and shutdown signals.
 
 pub mod api;
 pub mod health;
 pub mod metrics;
+pub mod openapi;
 pub mod settings;
 pub mod telemetry;
 

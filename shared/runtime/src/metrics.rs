@@ -63,10 +63,17 @@ pub async fn track_http(State(m): State<HttpMetrics>, request: Request, next: Ne
 }
 
 /// `GET /metrics` in the Prometheus text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses(
+        (status = 200, description = "Prometheus text exposition format (not JSON)",
+            content_type = "text/plain; version=0.0.4", body = String),
+        crate::openapi::Internal,
+    ))]
 pub async fn render(State(registry): State<Registry>) -> Response {
     let mut body = Vec::new();
     if let Err(e) = TextEncoder::new().encode(&registry.gather(), &mut body) {
-        return (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()).into_response();
+        let code = cspm_domain::ErrorCode::InternalError;
+        return crate::api::ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code, e.to_string()).into_response();
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

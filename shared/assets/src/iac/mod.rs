@@ -17,8 +17,9 @@ use serde_json::{Value, json};
 use std::path::PathBuf;
 
 /// Where a resource came from, for findings.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SourceRef {
+    #[schema(value_type = String)]
     pub file: PathBuf,
     /// 1-based line of the resource's declaration, when the source has lines.
     pub line: Option<usize>,

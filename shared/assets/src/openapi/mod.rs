@@ -27,7 +27,7 @@ use shape::At;
 use std::collections::BTreeMap;
 
 /// One OpenAPI call's response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApiResponse {
     /// `<product>:<Api>`, e.g. `ecs:DescribeInstances`.
@@ -35,6 +35,8 @@ pub struct ApiResponse {
     /// Request parameters the response does not repeat.
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+    /// The call's JSON response body, or the XML text as a JSON string where
+    /// that is what the API returns (OSS).
     pub response: Value,
 }
 

@@ -43,7 +43,7 @@ pub enum FleetStoreError {
 }
 
 /// A task as planned.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskRecord {
     pub task_id: String,
     pub tenant: TenantId,
@@ -143,7 +143,7 @@ pub enum Applied {
     Rejected(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskState {
     /// Jobs are being published; not yet accepted.
@@ -158,7 +158,7 @@ pub enum TaskState {
 }
 
 /// A task and how far it got.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TaskProgress {
     #[serde(flatten)]
     pub task: TaskRecord,
@@ -229,7 +229,7 @@ pub fn risk_rank(r: Risk) -> u8 {
 }
 
 /// The latest result of one (item, instance).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredResult {
     pub item_id: String,
     pub instance_id: String,
