@@ -29,6 +29,7 @@ use cspm_runtime::openapi::{
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use tracing::Instrument;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -235,7 +236,14 @@ async fn start(
     request: ScanRequest,
 ) -> Result<Response, ApiError> {
     let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
-    let task = s.scheduler.start(&tenant, action, request, "api").await?;
+    // In a task of its own: a client that hangs up does not cut a start off
+    // half-way (it finishes, or is undone, either way).
+    let scheduler = s.scheduler.clone();
+    let started = tokio::spawn(
+        async move { scheduler.start(&tenant, action, request, "api").await }.instrument(tracing::Span::current()),
+    );
+    let task =
+        started.await.map_err(|e| ApiError::from(DomainError::new(ErrorCode::InternalError, e.to_string())))??;
     Ok((StatusCode::ACCEPTED, Json(task)).into_response())
 }
 
