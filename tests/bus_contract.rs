@@ -81,7 +81,6 @@ fn queue_spec(ack_wait_ms: u64, max_deliver: u32) -> QueueSpec {
         consumer: "workers".into(),
         ack_wait: Duration::from_millis(ack_wait_ms),
         max_deliver,
-        backoff: Vec::new(),
         max_ack_pending: 1000,
     }
 }

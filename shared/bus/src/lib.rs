@@ -7,7 +7,7 @@
 //!
 //! Work is distributed through a [`WorkQueue`]: a work-queue stream with one
 //! durable pull consumer shared by every worker (explicit ack, ack wait, max
-//! deliveries, backoff). A message that runs out of deliveries surfaces on
+//! deliveries). A message that runs out of deliveries surfaces on
 //! [`WorkQueue::exhausted`] so the fleet can dead-letter it.
 //!
 //! Two implementations of [`Bus`]: [`NatsBus`] (JetStream) for the fleet and

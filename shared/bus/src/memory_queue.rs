@@ -1,5 +1,5 @@
 //! The in-process work queue: the same delivery rules as the JetStream
-//! consumer (ack wait, redelivery with backoff, max deliveries, exhausted
+//! consumer (ack wait, redelivery after a nak's delay, max deliveries, exhausted
 //! messages kept until discarded), in memory.
 
 use crate::BusError;
@@ -87,12 +87,6 @@ impl MemoryQueue {
         }
     }
 
-    fn backoff(&self, delivered: u64) -> Duration {
-        let i = usize::try_from(delivered.saturating_sub(1)).unwrap_or(usize::MAX);
-        let backoff = self.spec().backoff;
-        backoff.get(i).or(backoff.last()).copied().unwrap_or(Duration::ZERO)
-    }
-
     /// Puts an unfinished delivery back, or retires it when it has had all its deliveries.
     fn requeue(&self, s: &mut State, seq: u64, mut entry: Entry, delay: Duration) {
         if entry.delivered >= u64::from(self.spec().max_deliver) {
@@ -117,8 +111,7 @@ impl MemoryQueue {
             s.inflight.iter().filter(|(_, (_, deadline))| *deadline <= now).map(|(seq, _)| *seq).collect();
         for seq in expired {
             if let Some((entry, _)) = s.inflight.remove(&seq) {
-                let delay = self.backoff(entry.delivered);
-                self.requeue(&mut s, seq, entry, delay);
+                self.requeue(&mut s, seq, entry, Duration::ZERO);
             }
         }
         let due: Vec<u64> =
@@ -152,7 +145,7 @@ impl WorkQueue for Arc<MemoryQueue> {
             if !got.is_empty() || Instant::now() >= deadline {
                 return Ok(got);
             }
-            // Wake on a new message, or soon enough to see timeouts and backoffs end.
+            // Wake on a new message, or soon enough to see ack waits and nak delays end.
             let nap = deadline.saturating_duration_since(Instant::now()).min(Duration::from_millis(20));
             let _ = tokio::time::timeout(nap, notified).await;
         }

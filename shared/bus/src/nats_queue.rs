@@ -34,7 +34,7 @@ pub(crate) fn headers_of(h: Option<&async_nats::HeaderMap>) -> Vec<(String, Stri
 
 impl NatsQueue {
     /// Creates the stream and its durable consumer, or brings an existing
-    /// consumer to `spec` (its ack wait, deliveries and backoff are what the
+    /// consumer to `spec` (its ack wait and deliveries are what the
     /// settings say, not what they said when it was first created).
     pub(crate) async fn open(
         client: async_nats::Client,
@@ -71,14 +71,14 @@ impl NatsQueue {
             ack_policy: consumer::AckPolicy::Explicit,
             ack_wait: spec.ack_wait,
             max_deliver: i64::from(spec.max_deliver),
-            backoff: spec.backoff.clone(),
+            // No backoff: on JetStream its first step would replace the ack wait.
             max_ack_pending: i64::from(spec.max_ack_pending),
             ..Default::default()
         };
         let existing = stream.consumer_info(&spec.consumer).await.ok().map(|i| i.config);
         let stale = existing.as_ref().is_some_and(|c| {
-            (c.ack_wait, c.max_deliver, &c.backoff, c.max_ack_pending)
-                != (config.ack_wait, config.max_deliver, &config.backoff, config.max_ack_pending)
+            (c.ack_wait, c.max_deliver, c.backoff.is_empty(), c.max_ack_pending)
+                != (config.ack_wait, config.max_deliver, true, config.max_ack_pending)
         });
         if stale {
             tracing::info!(consumer = %spec.consumer, stream = %spec.stream, "updating the consumer to the configured settings");

@@ -30,8 +30,6 @@ pub struct QueueSpec {
     pub ack_wait: Duration,
     /// Deliveries after which a message is exhausted.
     pub max_deliver: u32,
-    /// Delays before the 2nd, 3rd, … delivery after a timeout (the last repeats).
-    pub backoff: Vec<Duration>,
     /// Messages that may be in flight across all workers.
     pub max_ack_pending: u32,
 }

@@ -71,7 +71,6 @@ impl Topology {
             consumer: consumer.to_owned(),
             ack_wait,
             max_deliver,
-            backoff: Vec::new(),
             max_ack_pending: 1000,
         }
     }
