@@ -448,17 +448,19 @@ impl Scheduler {
 
     /// Applies results until `shutdown`; each message once.
     pub async fn follow_results(self: Arc<Self>, queue: Arc<dyn WorkQueue>, shutdown: watch::Receiver<bool>) {
-        self.consume(queue, shutdown, "results", |me, p| async move { me.on_result(p).await }).await;
+        // Results of different jobs are independent (each applies atomically, the newest evaluation wins).
+        self.consume(queue, shutdown, ("results", 8), |me, p| async move { me.on_result(p).await }).await;
     }
 
     /// Marks dead-lettered jobs' instances `ERROR` so their tasks end.
     pub async fn follow_dead_letters(self: Arc<Self>, queue: Arc<dyn WorkQueue>, shutdown: watch::Receiver<bool>) {
-        self.consume(queue, shutdown, "dead_letters", |me, p| async move { me.on_dead_letter(p).await }).await;
+        self.consume(queue, shutdown, ("dead_letters", 8), |me, p| async move { me.on_dead_letter(p).await }).await;
     }
 
     /// Re-imports assets that outside systems report changed, and re-scans them.
     pub async fn follow_asset_events(self: Arc<Self>, queue: Arc<dyn WorkQueue>, shutdown: watch::Receiver<bool>) {
-        self.consume(queue, shutdown, "assets", |me, p| async move { me.on_asset_event(p).await }).await;
+        // In order: a later event about a resource must win.
+        self.consume(queue, shutdown, ("assets", 1), |me, p| async move { me.on_asset_event(p).await }).await;
     }
 
     /// Dead-letters jobs that ran out of deliveries (a worker died holding
@@ -511,11 +513,12 @@ impl Scheduler {
         Letterbox { topology: &self.topology, bus: &*self.bus, metrics: &self.metrics }
     }
 
+    /// Handles what `queue` delivers, `at_once` messages at a time, until `shutdown`.
     async fn consume<F, Fut>(
         self: Arc<Self>,
         queue: Arc<dyn WorkQueue>,
         mut shutdown: watch::Receiver<bool>,
-        name: &'static str,
+        (name, at_once): (&'static str, usize),
         handle: F,
     ) where
         F: Fn(Arc<Self>, Pulled) -> Fut,
@@ -524,9 +527,11 @@ impl Scheduler {
         while !*shutdown.borrow_and_update() {
             match queue.pull(32, Duration::from_millis(500)).await {
                 Ok(batch) => {
-                    for p in batch {
-                        handle(self.clone(), p).await;
-                    }
+                    let me = &self;
+                    let handle = &handle;
+                    futures::stream::iter(batch)
+                        .for_each_concurrent(at_once, |p| async move { handle(me.clone(), p).await })
+                        .await;
                 }
                 Err(e) => {
                     tracing::warn!(queue = name, error = %e, "pull failed; retrying");
