@@ -1,0 +1,7 @@
+//! The Alibaba Cloud OpenAPI client.
+//!
+//! - [`sign`]: request signatures, V3 (`ACS3-HMAC-SHA256`, every RPC- and
+//!   ROA-style API) and OSS V4 (`OSS4-HMAC-SHA256`); signing and the
+//!   verification a server (the emulator) does with the same code.
+
+pub mod sign;
