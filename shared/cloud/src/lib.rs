@@ -3,5 +3,8 @@
 //! - [`sign`]: request signatures, V3 (`ACS3-HMAC-SHA256`, every RPC- and
 //!   ROA-style API) and OSS V4 (`OSS4-HMAC-SHA256`); signing and the
 //!   verification a server (the emulator) does with the same code.
+//! - [`credentials`]: where the AccessKey comes from (environment, CLI
+//!   profile, ECS instance role), refreshed before it expires, never printed.
 
+pub mod credentials;
 pub mod sign;
