@@ -5,6 +5,9 @@
 //!   verification a server (the emulator) does with the same code.
 //! - [`credentials`]: where the AccessKey comes from (environment, CLI
 //!   profile, ECS instance role), refreshed before it expires, never printed.
+//! - [`endpoints`]: each product's host per region and site, API version and
+//!   style, and the one base-URL override (emulator, proxies).
 
 pub mod credentials;
+pub mod endpoints;
 pub mod sign;
