@@ -7,7 +7,13 @@
 //!   profile, ECS instance role), refreshed before it expires, never printed.
 //! - [`endpoints`]: each product's host per region and site, API version and
 //!   style, and the one base-URL override (emulator, proxies).
+//! - [`error`]: answers mapped to stable meanings (denied, transient, final).
+//! - [`retry`]: exponential backoff with full jitter for transient failures.
+//! - [`paging`]: `PageNumber`, `NextToken` and `Marker` walks.
 
 pub mod credentials;
 pub mod endpoints;
+pub mod error;
+pub mod paging;
+pub mod retry;
 pub mod sign;
