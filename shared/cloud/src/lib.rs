@@ -9,11 +9,17 @@
 //!   style, and the one base-URL override (emulator, proxies).
 //! - [`error`]: answers mapped to stable meanings (denied, transient, final).
 //! - [`retry`]: exponential backoff with full jitter for transient failures.
-//! - [`paging`]: `PageNumber`, `NextToken` and `Marker` walks.
+//! - [`paging`]: `PageNumber`, `NextToken` and `Marker` walks;
+//!   [`catalogue`]: how each list call pages.
+//! - [`client`]: signed calls for one account, rate-limited per product,
+//!   bounded in flight, retried; [`sts`]: assuming the tenant's role.
+
+pub mod catalogue;
 
 pub mod credentials;
 pub mod endpoints;
 pub mod error;
 pub mod paging;
 pub mod retry;
+
 pub mod sign;
