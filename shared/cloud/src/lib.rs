@@ -15,11 +15,11 @@
 //!   bounded in flight, retried; [`sts`]: assuming the tenant's role.
 
 pub mod catalogue;
-
+pub mod client;
 pub mod credentials;
 pub mod endpoints;
 pub mod error;
 pub mod paging;
 pub mod retry;
-
 pub mod sign;
+pub mod sts;
