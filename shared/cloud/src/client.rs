@@ -3,6 +3,7 @@
 //! endpoint of each product and region, a rate limit per product, a bound on
 //! calls in flight, timeouts, and retries of what failed for now.
 
+use crate::catalogue;
 use crate::credentials::{Credentials, CredentialsProvider};
 use crate::endpoints::{self, Endpoints, Product};
 use crate::error::{self, CloudError};
@@ -17,6 +18,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::Semaphore;
+
+/// Pages one list walk may take (a service that never ends a walk must not keep the collector).
+const MAX_PAGES: usize = 10_000;
 
 /// How a client behaves; every value has a sane default.
 #[derive(Debug, Clone)]
@@ -100,6 +104,36 @@ impl Client {
         self.requests.load(Ordering::Relaxed)
     }
 
+    /// Every page of an RPC list call (one answer for any other call), as
+    /// the catalogue says it pages.
+    pub async fn all_pages(
+        &self,
+        product: &str,
+        action: &str,
+        region: &str,
+        params: &[(String, String)],
+    ) -> Result<Vec<Value>, CloudError> {
+        let paging = catalogue::paging(&format!("{product}:{action}"));
+        let mut asked = paging.first();
+        let mut pages = Vec::new();
+        loop {
+            let query: Vec<(String, String)> = params.iter().chain(&asked).cloned().collect();
+            let answer = self.call(&Call::rpc(product, action, region, query)).await?;
+            let next = paging.next(&asked, &answer);
+            pages.push(answer);
+            match next {
+                Some(n) if pages.len() < MAX_PAGES => asked = n,
+                Some(_) => {
+                    return Err(CloudError::Malformed {
+                        action: format!("{product}:{action}"),
+                        message: format!("more than {MAX_PAGES} pages"),
+                    });
+                }
+                None => return Ok(pages),
+            }
+        }
+    }
+
     /// Calls an operation, retrying what failed for now; the answer's JSON.
     pub async fn call(&self, call: &Call<'_>) -> Result<Value, CloudError> {
         let name = format!("{}:{}", call.product, call.action);
@@ -118,17 +152,21 @@ impl Client {
         let credentials = self.credentials.credentials().await?;
         let target = self.options.endpoints.target(product, call.region, &self.options.account_id);
         let body = match &call.body {
-            Some(v) => serde_json::to_vec(v).map_err(|e| CloudError::Malformed { action: name.into(), message: e.to_string() })?,
+            Some(v) => serde_json::to_vec(v)
+                .map_err(|e| CloudError::Malformed { action: name.into(), message: e.to_string() })?,
             None => Vec::new(),
         };
         let headers = request_headers(&target.host, product, call, &credentials, !body.is_empty());
-        let req = v3::Request { method: call.method, path: call.path, query: &call.query, headers: &headers, body: &body };
+        let req =
+            v3::Request { method: call.method, path: call.path, query: &call.query, headers: &headers, body: &body };
         let signed = v3::sign(&req, &credentials.access_key_id, credentials.access_key_secret.expose());
         let query = v3::canonical_query_string(&call.query);
+        // Sent exactly as signed: the path and query in V3's encoding.
+        let path = v3::canonical_uri(call.path);
         let url = if query.is_empty() {
-            format!("{}{}", target.base_url, call.path)
+            format!("{}{path}", target.base_url)
         } else {
-            format!("{}{}?{query}", target.base_url, call.path)
+            format!("{}{path}?{query}", target.base_url)
         };
         let method = reqwest::Method::from_bytes(call.method.as_bytes())
             .map_err(|e| CloudError::Malformed { action: name.into(), message: e.to_string() })?;

@@ -90,6 +90,23 @@ pub fn find(name: &str) -> Option<&'static Product> {
     PRODUCTS.iter().find(|p| p.name == name)
 }
 
+/// The product a host belongs to (`ecs.cn-hangzhou.aliyuncs.com` → ECS,
+/// `mongodb.…` → `dds`, `oss-cn-shanghai.…` → OSS), for servers that answer
+/// every product on one address.
+pub fn product_of_host(host: &str) -> Option<&'static Product> {
+    let host = host.split(':').next().unwrap_or(host);
+    let labels: Vec<&str> = host.split('.').collect();
+    let first = *labels.first()?;
+    if first.starts_with("oss-") {
+        return find("oss");
+    }
+    PRODUCTS.iter().find(|p| match p.scope {
+        PerSite { cn, intl } => host == cn || host == intl,
+        PerAccount => labels.get(2) == Some(&p.host),
+        _ => first == p.host,
+    })
+}
+
 /// The site an account is on: endpoints of some central services differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Site {

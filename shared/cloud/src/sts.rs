@@ -59,10 +59,8 @@ impl AssumeRole {
             params.push(("ExternalId".to_owned(), id.clone()));
         }
         let answer = self.client.call(&Call::rpc("sts", "AssumeRole", "cn-hangzhou", params)).await?;
-        let parsed: AssumeRoleAnswer = serde_json::from_value(answer).map_err(|e| CloudError::Malformed {
-            action: "sts:AssumeRole".into(),
-            message: e.to_string(),
-        })?;
+        let parsed: AssumeRoleAnswer = serde_json::from_value(answer)
+            .map_err(|e| CloudError::Malformed { action: "sts:AssumeRole".into(), message: e.to_string() })?;
         let c = parsed.credentials;
         Ok(Credentials {
             access_key_id: c.access_key_id,
