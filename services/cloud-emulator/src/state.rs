@@ -51,6 +51,12 @@ impl State {
         let Some(first) = docs.first() else {
             return Err(Failure::new(404, "ResourceNotFound", format!("{api}: nothing matches {params:?}")));
         };
+        // A document that holds an error body is answered as that error.
+        if let Some(code) = first.response.get("Code").and_then(Value::as_str) {
+            let status = if code.starts_with("EntityNotExist") || code.starts_with("NoSuch") { 404 } else { 400 };
+            let message = first.response.get("Message").and_then(Value::as_str).unwrap_or_default();
+            return Err(Failure::new(status, code, message));
+        }
         let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
         match catalogue::paging(api) {
             Paging::Single => Ok(first.response.clone()),

@@ -13,9 +13,11 @@
 //!   [`catalogue`]: how each list call pages.
 //! - [`client`]: signed calls for one account, rate-limited per product,
 //!   bounded in flight, retried; [`sts`]: assuming the tenant's role.
+//! - [`collect`]: which calls read an account, as import-format documents.
 
 pub mod catalogue;
 pub mod client;
+pub mod collect;
 pub mod credentials;
 pub mod endpoints;
 pub mod error;
