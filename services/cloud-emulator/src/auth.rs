@@ -36,7 +36,7 @@ impl Keys {
         self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).insert(id.to_owned(), key);
     }
 
-    fn get(&self, id: &str) -> Option<Key> {
+    pub fn lookup(&self, id: &str) -> Option<Key> {
         self.keys.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id).cloned()
     }
 
@@ -65,7 +65,8 @@ impl Keys {
             Failure::new(status, e.code(), e.to_string())
         };
         let auth = v3::parse_authorization(header("authorization").unwrap_or_default()).map_err(sign_failure)?;
-        let key = self.get(&auth.access_key_id).ok_or_else(|| sign_failure(SignError::InvalidAccessKeyIdNotFound))?;
+        let key =
+            self.lookup(&auth.access_key_id).ok_or_else(|| sign_failure(SignError::InvalidAccessKeyIdNotFound))?;
         v3::check_date(header("x-acs-date").unwrap_or_default(), now).map_err(sign_failure)?;
         v3::verify(req, &key.secret).map_err(sign_failure)?;
         if let Some(token) = &key.token {

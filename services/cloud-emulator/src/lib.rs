@@ -9,6 +9,7 @@
 
 pub mod answer;
 pub mod auth;
+pub mod oss;
 pub mod state;
 mod sts;
 
@@ -17,7 +18,7 @@ use auth::{Key, Keys};
 use axum::body::Bytes;
 use axum::extract::{Request, State as AxumState};
 use axum::http::HeaderMap;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use cspm_cloud::endpoints;
 use cspm_cloud::sign::v3;
@@ -96,6 +97,18 @@ impl Emulator {
         axum::serve(listener, self.router()).await
     }
 
+    /// The faults asked for: a denied action, or this call's share of throttling.
+    fn misbehave(&self, api: &str) -> Result<(), Failure> {
+        if self.faults.denied.contains(api) {
+            let message = format!("User not authorized to operate on the specified resource: {api}");
+            return Err(Failure::new(403, "Forbidden.RAM", message));
+        }
+        if self.faults.throttle > 0.0 && rand::rng().random_bool(self.faults.throttle.clamp(0.0, 1.0)) {
+            return Err(Failure::new(400, "Throttling.User", "Request was denied due to user flow control."));
+        }
+        Ok(())
+    }
+
     fn answer(
         &self,
         product: &str,
@@ -104,20 +117,40 @@ impl Emulator {
         key: &Key,
     ) -> Result<serde_json::Value, Failure> {
         let api = format!("{product}:{action}");
-        if self.faults.denied.contains(&api) {
-            return Err(Failure::new(
-                403,
-                "Forbidden.RAM",
-                format!("User not authorized to operate on the specified resource: {api}"),
-            ));
-        }
-        if self.faults.throttle > 0.0 && rand::rng().random_bool(self.faults.throttle.clamp(0.0, 1.0)) {
-            return Err(Failure::new(400, "Throttling.User", "Request was denied due to user flow control."));
-        }
+        self.misbehave(&api)?;
         match api.as_str() {
             "sts:AssumeRole" => sts::assume_role(&self.keys, &self.roles, params, key),
             "sts:GetCallerIdentity" => Ok(sts::caller_identity(key)),
             _ => self.state.answer(&api, params),
+        }
+    }
+}
+
+fn handle_oss(
+    emulator: &Emulator,
+    (bucket, region): (Option<&str>, &str),
+    query: &[(String, String)],
+    headers: &[(String, String)],
+    method: &str,
+) -> Response {
+    let req = cspm_cloud::sign::oss_v4::Request { method, bucket, key: None, query, headers };
+    let result = oss::authenticate(&emulator.keys, &req, region, Utc::now()).and_then(|_| {
+        let api = oss::api_of(bucket, query)
+            .ok_or_else(|| Failure::new(400, "InvalidArgument", "this emulator answers bucket sub-resources only"))?;
+        emulator.misbehave(api)?;
+        oss::answer(&emulator.state, api, bucket)
+    });
+    match result {
+        Ok(xml) => ([("content-type", "application/xml")], xml).into_response(),
+        Err(f) => {
+            let xml = format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><Error><Code>{}</Code><Message>{}</Message><RequestId>{}</RequestId></Error>"#,
+                f.code,
+                f.message,
+                answer::request_id()
+            );
+            let status = axum::http::StatusCode::from_u16(f.status).unwrap_or(axum::http::StatusCode::BAD_REQUEST);
+            (status, [("content-type", "application/xml")], xml).into_response()
         }
     }
 }
@@ -172,6 +205,9 @@ async fn handle(AxumState(emulator): AxumState<Arc<Emulator>>, request: Request)
     };
     let query = decode_query(parts.uri.query().unwrap_or_default());
     let headers = header_pairs(&parts.headers);
+    if let Some((bucket, region)) = oss::parse_host(&host) {
+        return handle_oss(&emulator, (bucket.as_deref(), &region), &query, &headers, parts.method.as_str());
+    }
     let path = percent_decode(parts.uri.path());
     let req = v3::Request { method: parts.method.as_str(), path: &path, query: &query, headers: &headers, body: &body };
     let key = match emulator.keys.authenticate(&req, Utc::now()) {

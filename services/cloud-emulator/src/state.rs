@@ -31,6 +31,10 @@ impl State {
         Self { documents }
     }
 
+    pub fn documents(&self) -> &[Document] {
+        &self.documents
+    }
+
     /// Whether a document of `doc` answers a call with `params`: every
     /// selecting parameter it knows (in its params or as a top-level field of
     /// its response) has the requested value.

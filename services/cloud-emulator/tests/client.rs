@@ -169,8 +169,9 @@ async fn collecting_a_seeded_account_yields_the_imported_assets() {
     let documents: Vec<Document> = serde_json::from_value(json!(seeded)).unwrap();
     let (base, _) = start(Emulator::new(documents, Faults { throttle: 0.2, ..Faults::default() })).await;
     let client = Client::new(operator(), options(&base));
-    let collected =
+    let mut collected =
         cspm_cloud::collect::collect(&client, &["cn-hangzhou".to_owned()], cspm_cloud::collect::PLANS).await;
+    cspm_cloud::collect::collect_oss(&client, "cn-hangzhou", &mut collected).await;
     // The sample does not describe every user and instance in every call: the
     // emulator answers those calls ResourceNotFound, and nothing else failed.
     assert!(collected.denied.is_empty(), "{:?}", collected.denied);

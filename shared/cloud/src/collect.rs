@@ -8,7 +8,7 @@
 //! security group). A call the credentials may not make is recorded as
 //! denied, naming the action, and the rest goes on.
 
-use crate::client::Client;
+use crate::client::{Client, OssCall};
 use crate::error::CloudError;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -138,6 +138,73 @@ pub fn values_at(answer: &Value, path: &str) -> Vec<String> {
             _ => None,
         })
         .collect()
+}
+
+/// OSS sub-resources read for each bucket, and error codes that are answers.
+pub const OSS_CALLS: &[(&str, &str)] = &[
+    ("bucketInfo", "oss:GetBucketInfo"),
+    ("acl", "oss:GetBucketAcl"),
+    ("stat", "oss:GetBucketStat"),
+    ("policy", "oss:GetBucketPolicy"),
+    ("referer", "oss:GetBucketReferer"),
+    ("tagging", "oss:GetBucketTagging"),
+    ("logging", "oss:GetBucketLogging"),
+    ("encryption", "oss:GetBucketEncryption"),
+    ("versioning", "oss:GetBucketVersioning"),
+];
+const OSS_ANSWERS: &[&str] = &["NoSuchBucketPolicy", "NoSuchServerSideEncryptionRule", "NoSuchTagSet"];
+
+/// `(name, region)` of each bucket a ListBuckets answer names (`oss-cn-hangzhou` → `cn-hangzhou`).
+pub fn buckets_in(xml: &str) -> Result<Vec<(String, String)>, String> {
+    let doc = roxmltree::Document::parse_with_options(
+        xml,
+        roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: 1_000_000, ..Default::default() },
+    )
+    .map_err(|e| e.to_string())?;
+    let text = |node: roxmltree::Node, tag: &str| {
+        node.children().find(|c| c.has_tag_name(tag)).and_then(|c| c.text()).unwrap_or_default().trim().to_owned()
+    };
+    Ok(doc
+        .descendants()
+        .filter(|n| n.has_tag_name("Bucket"))
+        .map(|b| {
+            let location = text(b, "Location");
+            (text(b, "Name"), location.strip_prefix("oss-").unwrap_or(&location).to_owned())
+        })
+        .filter(|(name, region)| !name.is_empty() && !region.is_empty())
+        .collect())
+}
+
+/// Reads every bucket's settings (listing the buckets from `region`).
+pub async fn collect_oss(client: &Client, region: &str, out: &mut Collected) {
+    let listing = OssCall { api: "oss:ListBuckets", region, bucket: None, query: Vec::new() };
+    let buckets = match client.oss(&listing).await.map(|xml| buckets_in(&xml)) {
+        Ok(Ok(b)) => b,
+        Ok(Err(why)) => return drop(out.failed.insert("oss:ListBuckets".into(), why)),
+        Err(CloudError::Denied { code, .. }) => return drop(out.denied.insert("oss:ListBuckets".into(), code)),
+        Err(e) => return drop(out.failed.insert("oss:ListBuckets".into(), e.to_string())),
+    };
+    for (bucket, region) in &buckets {
+        for (sub, api) in OSS_CALLS {
+            let call = OssCall { api, region, bucket: Some(bucket), query: vec![((*sub).to_owned(), String::new())] };
+            let params = BTreeMap::from([("BucketName".to_owned(), bucket.clone())]);
+            let response = match client.oss(&call).await {
+                Ok(xml) => Value::String(xml),
+                Err(CloudError::Api { code, message, .. }) if OSS_ANSWERS.contains(&code.as_str()) => {
+                    Value::String(format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>"))
+                }
+                Err(CloudError::Denied { code, .. }) => {
+                    out.denied.insert((*api).into(), code);
+                    continue;
+                }
+                Err(e) => {
+                    out.failed.insert((*api).into(), e.to_string());
+                    continue;
+                }
+            };
+            out.documents.push(Document { api: (*api).into(), params, response });
+        }
+    }
 }
 
 /// Reads the account through `client` in `regions`, making the calls of `plans`.
