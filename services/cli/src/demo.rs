@@ -1,7 +1,9 @@
 //! `cspm demo`: the whole fleet in this process — activation, scheduler and
-//! scan-workers on the in-process bus and quota ledger — over the bundled
-//! sample inventory. It authorizes a tenant, buys quota, scans, prints the
-//! risks found and the quota used, and exits 0.
+//! scan-workers on the in-process bus and quota ledger — and an Alibaba
+//! Cloud emulator holding the bundled sample account. It authorizes a
+//! tenant, reads its account over HTTP with signed calls (assuming a role in
+//! it), buys quota, scans, prints the risks found and the quota used, and
+//! exits 0.
 
 use crate::output;
 use cspm_activation::Activation;
@@ -21,6 +23,40 @@ use std::time::Duration;
 
 const SAMPLE: &str = include_str!("../../../shared/assets/samples/demo-inventory.json");
 
+/// The operator's key and account, and the role the sample account trusts it with.
+const OPERATOR: (&str, &str, &str) = ("LTAIdemooperator", "demo-operator-secret", "5555555555555555");
+
+/// Starts an emulator holding the sample account and reads it as a user
+/// would read a real one; returns the responses (plus the Log Service ones,
+/// taken from the sample: that service signs with a scheme not implemented
+/// yet), the API calls made, the emulator's address, and the assumed role.
+async fn read_emulated_account(tenant: &TenantId) -> anyhow::Result<(Vec<ApiResponse>, u64, String, String)> {
+    use cspm_cloud_emulator::{Emulator, Faults, state::Document};
+    let sample: Vec<serde_json::Value> = serde_json::from_str(SAMPLE)?;
+    let (log_service, account): (Vec<_>, Vec<_>) =
+        sample.into_iter().partition(|d| d["api"].as_str().is_some_and(|a| a.starts_with("sls:")));
+    let documents: Vec<Document> = serde_json::from_value(serde_json::Value::Array(account))?;
+    let role = format!("acs:ram::{}:role/cspm-scanner", tenant.account_id);
+    let emulator = Emulator::new(documents, Faults::default())
+        .with_key(OPERATOR.0, OPERATOR.1, OPERATOR.2)
+        .with_role(&role, &[OPERATOR.2]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let endpoint = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(std::sync::Arc::new(emulator).serve(listener));
+    let source = crate::collect::Source {
+        endpoints: cspm_cloud::endpoints::Endpoints::Override { base: endpoint.clone() },
+        account_id: tenant.account_id.to_string(),
+        role_arn: Some(role),
+        regions: vec!["cn-hangzhou".into()],
+    };
+    let operator = cspm_cloud::credentials::Credentials::new(OPERATOR.0, OPERATOR.1);
+    let (arn, collected, calls) =
+        crate::collect::read(&source, std::sync::Arc::new(cspm_cloud::credentials::Static(operator))).await?;
+    let mut responses: Vec<ApiResponse> = serde_json::from_value(serde_json::to_value(&collected.documents)?)?;
+    responses.extend(serde_json::from_value::<Vec<ApiResponse>>(serde_json::Value::Array(log_service))?);
+    Ok((responses, calls, endpoint, arn))
+}
+
 fn e(err: cspm_domain::DomainError) -> anyhow::Error {
     anyhow::anyhow!("{}: {}", err.code, err.message)
 }
@@ -39,12 +75,12 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
     activation.execute(&tenant, AccountCommand::Authorize { client_token: "demo".into() }).await.map_err(|x| e(x.0))?;
     output::say!("1. tenant {tenant} authorized the service-linked role AliyunServiceRoleForSasCspm");
 
-    let responses: Vec<ApiResponse> = serde_json::from_str(SAMPLE)?;
+    let (responses, calls, endpoint, arn) = read_emulated_account(&tenant).await?;
     let report = fleet.scheduler.import(&tenant, &responses, false).await.map_err(e)?;
     output::say!(
-        "2. imported the sample inventory: {} assets from {} OpenAPI responses",
+        "2. read the account from the Alibaba Cloud emulator at {endpoint} as {arn}: {calls} signed API calls, {} responses, {} assets",
+        responses.len(),
         report.assets,
-        responses.len()
     );
     for (kind, n) in &report.by_type {
         output::say!("     {n:>2} × {kind}");

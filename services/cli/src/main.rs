@@ -7,11 +7,13 @@
 
 mod check;
 mod client;
+mod collect;
 mod demo;
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use client::Client;
+use cspm_cloud::endpoints::{Endpoints, Site};
 use cspm_domain::TenantId;
 use serde_json::json;
 use std::path::PathBuf;
@@ -75,6 +77,27 @@ enum Command {
         tenant: String,
         #[arg(required = true)]
         paths: Vec<PathBuf>,
+    },
+    /// Read a tenant's Alibaba Cloud account with signed API calls (the operator's
+    /// credentials from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET or the aliyun CLI profile,
+    /// assuming --role-arn in the tenant's account), into import-format responses.
+    Collect {
+        tenant: String,
+        /// A RAM role in the tenant's account that trusts the operator's account.
+        #[arg(long)]
+        role_arn: Option<String>,
+        /// Regions to read (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "cn-hangzhou")]
+        regions: Vec<String>,
+        /// One base URL for every API (an emulator, a proxy) instead of Alibaba Cloud's endpoints.
+        #[arg(long)]
+        endpoint: Option<String>,
+        /// Write the responses here (they import with `cspm import`).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Import them as the tenant's inventory right away.
+        #[arg(long)]
+        import: bool,
     },
     /// Start a scan and follow it with a progress bar.
     Scan {
@@ -187,6 +210,31 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let responses = client::read_responses(&paths)?;
             let path = format!("{}/assets", tenant_path(&tenant(&t)?));
             output::json(&scheduler.post(&path, Some(json!({"responses": responses}))).await?)
+        }
+        Command::Collect { tenant: t, role_arn, regions, endpoint, out, import } => {
+            let t = tenant(&t)?;
+            let site = if t.site.to_string() == "intl" { Site::Intl } else { Site::Cn };
+            let mut source = collect::Source::real(site, t.account_id.to_string(), role_arn, regions);
+            if let Some(base) = endpoint {
+                source.endpoints = Endpoints::Override { base };
+            }
+            let (arn, collected, calls) = collect::read(&source, collect::operator_credentials()).await?;
+            output::say!("read {} responses with {calls} signed API calls as {arn}", collected.documents.len());
+            for (api, code) in &collected.denied {
+                output::say!("  not allowed: {api} ({code}); the items that need it will be NOT_CHECK");
+            }
+            for (api, why) in &collected.failed {
+                output::say!("  failed: {api}: {why}");
+            }
+            if let Some(path) = out {
+                std::fs::write(&path, serde_json::to_vec_pretty(&collected.documents)?)?;
+                output::say!("written to {}", path.display());
+            }
+            if import {
+                let path = format!("{}/assets", tenant_path(&t));
+                output::json(&scheduler.post(&path, Some(json!({"responses": collected.documents}))).await?)?;
+            }
+            Ok(())
         }
         Command::Scan { tenant: t, items, pack, instances, reserve_upfront, no_wait } => {
             let t = tenant(&t)?;

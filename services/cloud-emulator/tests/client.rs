@@ -159,13 +159,6 @@ async fn collecting_a_seeded_account_yields_the_imported_assets() {
     // OSS (its own API) and Log Service (its own signature) are collected elsewhere.
     seeded
         .retain(|d| !d["api"].as_str().unwrap().starts_with("oss:") && !d["api"].as_str().unwrap().starts_with("sls:"));
-    // The account's security groups, as DescribeSecurityGroups lists them.
-    let groups: Vec<_> = seeded
-        .iter()
-        .filter(|d| d["api"] == "ecs:DescribeSecurityGroupAttribute")
-        .map(|d| json!({"SecurityGroupId": d["response"]["SecurityGroupId"], "VpcId": d["response"]["VpcId"]}))
-        .collect();
-    seeded.push(json!({"api": "ecs:DescribeSecurityGroups", "response": {"TotalCount": groups.len(), "SecurityGroups": {"SecurityGroup": groups}}}));
     let documents: Vec<Document> = serde_json::from_value(json!(seeded)).unwrap();
     let (base, _) = start(Emulator::new(documents, Faults { throttle: 0.2, ..Faults::default() })).await;
     let client = Client::new(operator(), options(&base));
