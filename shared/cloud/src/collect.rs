@@ -10,6 +10,7 @@
 
 use crate::client::{Client, OssCall};
 use crate::error::CloudError;
+use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -208,13 +209,20 @@ pub async fn collect_oss(client: &Client, region: &str, out: &mut Collected) {
     }
 }
 
-/// Reads the account through `client` in `regions`, making the calls of `plans`.
+/// Reads the account through `client` in `regions`, making the calls of
+/// `plans` (up to 8 at once; the client's own bound applies too).
 pub async fn collect(client: &Client, regions: &[String], plans: &[Plan]) -> Collected {
+    collect_concurrently(client, regions, plans, 8).await
+}
+
+/// The same, with up to `at_once` calls of one plan in flight.
+pub async fn collect_concurrently(client: &Client, regions: &[String], plans: &[Plan], at_once: usize) -> Collected {
     let mut out = Collected::default();
     // Answers by call, for the calls that drive others.
     let mut answers: BTreeMap<&str, Vec<(Option<String>, Value)>> = BTreeMap::new();
     for plan in plans {
         let (product, action) = plan.api.split_once(':').unwrap_or((plan.api, ""));
+        let mut calls = Vec::new();
         let places: Vec<Option<&String>> = match plan.at {
             Where::Global => vec![None],
             Where::Regional => regions.iter().map(Some).collect(),
@@ -239,32 +247,39 @@ pub async fn collect(client: &Client, regions: &[String], plans: &[Plan]) -> Col
                 if let Some((k, v)) = &target {
                     params.insert((*k).to_owned(), v.clone());
                 }
+                calls.push((region.cloned(), params));
+            }
+        }
+        let results: Vec<_> = futures::stream::iter(calls)
+            .map(|(region, params)| async move {
                 let mut query: Vec<(String, String)> = params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-                if let Some(r) = region {
+                if let Some(r) = &region {
                     query.push(("RegionId".into(), r.clone()));
                 }
-                let at = region.map_or("cn-hangzhou", String::as_str);
-                match client.all_pages(product, action, at, &query).await {
-                    Ok(pages) => {
-                        for page in pages {
-                            answers.entry(plan.api).or_default().push((region.cloned(), page.clone()));
-                            out.documents.push(Document {
-                                api: plan.api.into(),
-                                params: params.clone(),
-                                response: page,
-                            });
-                        }
+                let at = region.as_deref().unwrap_or("cn-hangzhou");
+                let pages = client.all_pages(product, action, at, &query).await;
+                (region, params, pages)
+            })
+            .buffer_unordered(at_once.max(1))
+            .collect()
+            .await;
+        for (region, params, pages) in results {
+            match pages {
+                Ok(pages) => {
+                    for page in pages {
+                        answers.entry(plan.api).or_default().push((region.clone(), page.clone()));
+                        out.documents.push(Document { api: plan.api.into(), params: params.clone(), response: page });
                     }
-                    Err(CloudError::Api { ref code, .. }) if plan.answers.contains(&code.as_str()) => {
-                        let response = serde_json::json!({"Code": code});
-                        out.documents.push(Document { api: plan.api.into(), params: params.clone(), response });
-                    }
-                    Err(CloudError::Denied { code, .. }) => {
-                        out.denied.insert(plan.api.into(), code);
-                    }
-                    Err(e) => {
-                        out.failed.insert(plan.api.into(), e.to_string());
-                    }
+                }
+                Err(CloudError::Api { ref code, .. }) if plan.answers.contains(&code.as_str()) => {
+                    let response = serde_json::json!({"Code": code});
+                    out.documents.push(Document { api: plan.api.into(), params, response });
+                }
+                Err(CloudError::Denied { code, .. }) => {
+                    out.denied.insert(plan.api.into(), code);
+                }
+                Err(e) => {
+                    out.failed.insert(plan.api.into(), e.to_string());
                 }
             }
         }
