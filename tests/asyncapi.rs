@@ -63,7 +63,7 @@ async fn real_messages_match_the_asyncapi_document() {
     let activation = Activation::new(fleet.accounts.clone(), fleet.ledger.clone(), events, "asyncapi-admin-token-0123");
     let tenant = unique_tenant(Site::Intl);
     activation.create(&tenant).await.unwrap();
-    activation.execute(&tenant, AccountCommand::Authorize { client_token: "a".into() }).await.unwrap();
+    activation.execute(&tenant, AccountCommand::Authorize { client_token: "a".into(), role_arn: None }).await.unwrap();
     activation.execute(&tenant, AccountCommand::Subscribe { quota: 3, months: 1, client_token: None }).await.unwrap();
     fleet.scheduler.import(&tenant, &sample_inventory(), false).await.unwrap();
     fleet.scheduler.start(&tenant, CheckAction::Scan, ScanRequest::default(), "api").await.unwrap();

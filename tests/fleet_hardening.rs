@@ -146,7 +146,7 @@ impl Fleet {
         let tenant = unique_tenant(Site::Cn);
         let now = chrono::Utc::now();
         let mut account = Account::new(tenant.clone(), now);
-        account.apply(AccountCommand::Authorize { client_token: "t".into() }, now).unwrap();
+        account.apply(AccountCommand::Authorize { client_token: "t".into(), role_arn: None }, now).unwrap();
         account.apply(AccountCommand::Subscribe { quota: o.quota, months: 12, client_token: None }, now).unwrap();
         accounts.save(&account, 0, &[]).await.unwrap();
         scheduler.import(&tenant, &sample_inventory(), false).await.unwrap();

@@ -42,7 +42,7 @@ impl Setup {
     }
 
     async fn authorize_and_buy(&self, quota: u64) {
-        self.run(AccountCommand::Authorize { client_token: "t".into() }).await;
+        self.run(AccountCommand::Authorize { client_token: "t".into(), role_arn: None }).await;
         self.run(AccountCommand::Subscribe { quota, months: 12, client_token: None }).await;
     }
 
@@ -128,7 +128,7 @@ async fn without_cspm_only_free_items_run_and_quota_is_untouched() {
     let s = setup(1).await;
     let err = s.fleet.scheduler.start(&s.tenant, CheckAction::Scan, ScanRequest::default(), "api").await.unwrap_err();
     assert_eq!(err.code, ErrorCode::NotAuthorized);
-    s.run(AccountCommand::Authorize { client_token: "t".into() }).await;
+    s.run(AccountCommand::Authorize { client_token: "t".into(), role_arn: None }).await;
     let done = s.scan(ScanRequest::default()).await;
     assert_eq!(done.state, TaskState::Done);
     assert!(!done.task.skipped.is_empty());

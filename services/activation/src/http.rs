@@ -207,6 +207,12 @@ struct AuthorizeBody {
     /// Idempotency key: 1 to 64 printable ASCII characters without spaces.
     #[schema(pattern = "^[!-~]{1,64}$")]
     client_token: String,
+    /// A RAM role in the tenant's own account that trusts the operator's
+    /// account (`acs:ram::<account>:role/<name>`); the service assumes it once
+    /// to verify it before recording the authorization.
+    #[serde(default)]
+    #[schema(pattern = "^acs:ram::[0-9]{6,20}:role/[A-Za-z0-9._-]{1,64}$")]
+    role_arn: Option<String>,
 }
 
 /// Authorizes the service-linked role `AliyunServiceRoleForSasCspm`; a retry
@@ -224,7 +230,8 @@ async fn authorize(
     ApiPath(p): TenantPath,
     ApiJson(b): ApiJson<AuthorizeBody>,
 ) -> ApiResult<TenantView> {
-    command(&s, &headers, p, AccountCommand::Authorize { client_token: b.client_token }).await
+    let tenant = tenant_access(&s, &headers, p, Access::Manage).await?;
+    Ok(Json(s.activation.authorize(&tenant, b.client_token, b.role_arn).await?.into()))
 }
 
 /// Revokes the authorization: configuration checks stop; stored results stay readable.

@@ -11,6 +11,7 @@
 
 pub mod events;
 pub mod http;
+pub mod roles;
 pub mod service;
 pub mod settings;
 

@@ -6,6 +6,7 @@ use cspm_activation::events::EventPublisher;
 use cspm_activation::settings::Settings;
 use cspm_activation::{Activation, http};
 use cspm_bus::{NatsBus, account_stream};
+use cspm_cloud::credentials::{Chain, Refreshing};
 use cspm_ledger::{Clock, LedgerMetrics, MeteredLedger, RedisLedger};
 use cspm_runtime::{health, settings, shutdown_signal, telemetry};
 use std::sync::Arc;
@@ -30,7 +31,13 @@ async fn main() -> anyhow::Result<()> {
     let store = Arc::new(RedisStore::new(redis.clone()));
     let events =
         EventPublisher::new(store.clone(), Arc::new(bus.clone()), &settings.common.nats.subject_root, &registry);
-    let activation = Arc::new(Activation::new(store, ledger, events.clone(), &settings.activation.admin_token));
+    let roles = cspm_activation::roles::CloudRoles {
+        endpoint: settings.activation.cloud_endpoint.clone(),
+        operator: Arc::new(Refreshing::new(Arc::new(Chain::default_chain()))),
+    };
+    let activation = Arc::new(
+        Activation::new(store, ledger, events.clone(), &settings.activation.admin_token).with_roles(Arc::new(roles)),
+    );
 
     let retry_every = Duration::from_secs(settings.activation.event_retry_seconds.max(1));
     let retry_loop = tokio::spawn(events.retry_loop(retry_every, shutdown_signal()));

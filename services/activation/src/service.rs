@@ -97,6 +97,8 @@ pub struct Activation {
     ledger: Arc<dyn QuotaLedger>,
     events: EventPublisher,
     authenticator: Authenticator,
+    /// Checks the role a tenant names when it authorizes; `None`: naming one is refused.
+    roles: Option<Arc<dyn crate::roles::RoleVerifier>>,
 }
 
 impl Activation {
@@ -107,7 +109,34 @@ impl Activation {
         admin_token: &str,
     ) -> Self {
         let authenticator = Authenticator::new(admin_token, store.clone());
-        Self { store, ledger, events, authenticator }
+        Self { store, ledger, events, authenticator, roles: None }
+    }
+
+    /// Verifies roles named at authorization with `roles`.
+    pub fn with_roles(mut self, roles: Arc<dyn crate::roles::RoleVerifier>) -> Self {
+        self.roles = Some(roles);
+        self
+    }
+
+    /// Authorizes the tenant, after checking that the fleet can assume the
+    /// role it names (when it names one). Nothing is recorded when it cannot.
+    pub async fn authorize(
+        &self,
+        tenant: &TenantId,
+        client_token: String,
+        role_arn: Option<String>,
+    ) -> Result<Versioned, ServiceError> {
+        if let Some(arn) = &role_arn {
+            cspm_domain::authorization::validate_role_arn(arn, tenant.account_id.as_str())?;
+            let Some(roles) = &self.roles else {
+                return Err(ServiceError(DomainError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "this service is not set up to verify roles ([cloud] settings)",
+                )));
+            };
+            roles.verify(tenant, arn).await?;
+        }
+        self.execute(tenant, AccountCommand::Authorize { client_token, role_arn }).await
     }
 
     pub fn events(&self) -> &EventPublisher {

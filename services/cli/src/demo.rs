@@ -72,7 +72,10 @@ pub async fn run(workers: usize, quota: u64) -> anyhow::Result<()> {
     let tenant = TenantId::parse("cn", "1234567890123456").map_err(e)?;
 
     activation.create(&tenant).await.map_err(|x| e(x.0))?;
-    activation.execute(&tenant, AccountCommand::Authorize { client_token: "demo".into() }).await.map_err(|x| e(x.0))?;
+    activation
+        .execute(&tenant, AccountCommand::Authorize { client_token: "demo".into(), role_arn: None })
+        .await
+        .map_err(|x| e(x.0))?;
     output::say!("1. tenant {tenant} authorized the service-linked role AliyunServiceRoleForSasCspm");
 
     let (responses, calls, endpoint, arn) = read_emulated_account(&tenant).await?;

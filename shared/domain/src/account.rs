@@ -35,6 +35,9 @@ pub struct Account {
 pub enum AccountCommand {
     Authorize {
         client_token: String,
+        /// A role in the tenant's account to read it with (see [`crate::authorization::validate_role_arn`]).
+        #[serde(default)]
+        role_arn: Option<String>,
     },
     RevokeAuthorization,
     /// Buy or upgrade the subscription edition.
@@ -133,7 +136,7 @@ impl Account {
     fn apply_fresh(&mut self, command: AccountCommand, now: DateTime<Utc>) -> Result<Vec<AccountEvent>, DomainError> {
         use AccountCommand::*;
         match command {
-            Authorize { client_token } => self.authorize(client_token, now),
+            Authorize { client_token, role_arn } => self.authorize(client_token, role_arn, now),
             RevokeAuthorization => Ok(self.revoke(now)),
             SetEdition { edition } => self.set_edition(edition),
             EnableHostSecurity { bound_edition } => self.enable_host_security(bound_edition),
@@ -167,14 +170,25 @@ impl Account {
         Ok(events)
     }
 
-    fn authorize(&mut self, client_token: String, now: DateTime<Utc>) -> Result<Vec<AccountEvent>, DomainError> {
+    fn authorize(
+        &mut self,
+        client_token: String,
+        role_arn: Option<String>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AccountEvent>, DomainError> {
         validate_client_token(&client_token)?;
+        if let Some(arn) = &role_arn {
+            crate::authorization::validate_role_arn(arn, self.tenant.account_id.as_str())?;
+        }
         match &self.authorization {
             // A retry with the first token returns the first result unchanged.
             Some(existing) if existing.client_token == client_token => Ok(Vec::new()),
-            Some(existing) if existing.is_active() => Ok(Vec::new()),
+            // Already authorized: a new token changes nothing unless it names another role.
+            Some(existing) if existing.is_active() && (role_arn.is_none() || existing.role_arn == role_arn) => {
+                Ok(Vec::new())
+            }
             _ => {
-                self.authorization = Some(Authorization::new(client_token, now));
+                self.authorization = Some(Authorization::new(client_token, role_arn, now));
                 Ok(vec![AccountEvent::Authorized])
             }
         }
@@ -340,14 +354,16 @@ mod tests {
     #[test]
     fn authorize_is_idempotent_by_client_token_and_revocable() {
         let mut a = account();
-        let events = a.apply(AccountCommand::Authorize { client_token: "t1".into() }, now()).unwrap();
+        let events = a.apply(AccountCommand::Authorize { client_token: "t1".into(), role_arn: None }, now()).unwrap();
         assert_eq!(events, vec![AccountEvent::Authorized]);
         let first = a.authorization.clone().unwrap();
         assert_eq!(first.role_name, "AliyunServiceRoleForSasCspm");
         assert_eq!(first.service_name, "cspm.sas.aliyuncs.com");
 
         let later = now() + chrono::Duration::hours(1);
-        assert!(a.apply(AccountCommand::Authorize { client_token: "t1".into() }, later).unwrap().is_empty());
+        assert!(
+            a.apply(AccountCommand::Authorize { client_token: "t1".into(), role_arn: None }, later).unwrap().is_empty()
+        );
         assert_eq!(a.authorization.as_ref(), Some(&first), "a retry returns the first result");
 
         assert_eq!(
@@ -357,7 +373,7 @@ mod tests {
         assert!(!a.is_authorized());
         assert!(a.apply(AccountCommand::RevokeAuthorization, later).unwrap().is_empty());
 
-        a.apply(AccountCommand::Authorize { client_token: "t2".into() }, later).unwrap();
+        a.apply(AccountCommand::Authorize { client_token: "t2".into(), role_arn: None }, later).unwrap();
         assert!(a.is_authorized());
         assert_eq!(a.authorization.unwrap().authorized_at, later);
     }
@@ -365,7 +381,9 @@ mod tests {
     #[test]
     fn bad_client_tokens_are_refused() {
         for bad in ["", "has space", &"x".repeat(65)] {
-            let err = account().apply(AccountCommand::Authorize { client_token: bad.into() }, now()).unwrap_err();
+            let err = account()
+                .apply(AccountCommand::Authorize { client_token: bad.into(), role_arn: None }, now())
+                .unwrap_err();
             assert_eq!(err.code, ErrorCode::InvalidParameter);
         }
     }

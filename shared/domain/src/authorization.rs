@@ -20,21 +20,45 @@ pub fn validate_client_token(token: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
+/// A RAM role in the tenant's own account that the fleet assumes to read it
+/// (the self-hosted stand-in for the service-linked role):
+/// `acs:ram::<the tenant's account>:role/<name>`, the name 1 to 64 of
+/// `A-Z a-z 0-9 . _ -`.
+pub fn validate_role_arn(arn: &str, account_id: &str) -> Result<(), DomainError> {
+    let bad = |why: &str| {
+        DomainError::invalid(format!("role_arn {arn:?}: {why}; expected acs:ram::{account_id}:role/<name>"))
+    };
+    let rest = arn.strip_prefix("acs:ram::").ok_or_else(|| bad("not a RAM role ARN"))?;
+    let (account, role) = rest.split_once(":role/").ok_or_else(|| bad("not a RAM role ARN"))?;
+    if account != account_id {
+        return Err(bad("the role must be in the tenant's own account"));
+    }
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || ".-_".contains(c);
+    if role.is_empty() || role.len() > 64 || !role.chars().all(ok_char) {
+        return Err(bad("the role name is 1 to 64 of A-Z a-z 0-9 . _ -"));
+    }
+    Ok(())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Authorization {
     pub role_name: String,
     pub service_name: String,
     pub client_token: String,
+    /// The role in the tenant's account the fleet assumes to read it (verified when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
     pub authorized_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
 impl Authorization {
-    pub fn new(client_token: String, now: DateTime<Utc>) -> Self {
+    pub fn new(client_token: String, role_arn: Option<String>, now: DateTime<Utc>) -> Self {
         Self {
             role_name: SERVICE_LINKED_ROLE.to_owned(),
             service_name: SERVICE_NAME.to_owned(),
             client_token,
+            role_arn,
             authorized_at: now,
             revoked_at: None,
         }

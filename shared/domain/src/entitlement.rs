@@ -194,7 +194,7 @@ mod tests {
     fn account(authorized: bool, edition: Edition, cspm: Cspm) -> Account {
         let mut a = Account::new(TenantId::parse("cn", "1234567890123456").unwrap(), now());
         if authorized {
-            a.apply(AccountCommand::Authorize { client_token: "t".into() }, now()).unwrap();
+            a.apply(AccountCommand::Authorize { client_token: "t".into(), role_arn: None }, now()).unwrap();
         }
         a.apply(AccountCommand::SetEdition { edition }, now()).unwrap();
         match cspm {

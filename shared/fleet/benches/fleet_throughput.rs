@@ -169,7 +169,9 @@ async fn fleet_rate(
     // A tenant that may run everything, with plenty of quota.
     let now = Utc::now();
     let mut account = Account::new(tenant.clone(), now);
-    account.apply(AccountCommand::Authorize { client_token: "bench".into() }, now).because("authorize")?;
+    account
+        .apply(AccountCommand::Authorize { client_token: "bench".into(), role_arn: None }, now)
+        .because("authorize")?;
     account
         .apply(AccountCommand::Subscribe { quota: 10_000_000, months: 1, client_token: None }, now)
         .because("subscribe")?;

@@ -199,7 +199,7 @@ mod tests {
         let now = Utc::now();
         let mut a = Account::new(TenantId::parse("cn", "1234567890123456").unwrap(), now);
         if authorized {
-            a.apply(AccountCommand::Authorize { client_token: "t".into() }, now).unwrap();
+            a.apply(AccountCommand::Authorize { client_token: "t".into(), role_arn: None }, now).unwrap();
         }
         if cspm {
             a.apply(AccountCommand::Subscribe { quota: 100, months: 1, client_token: None }, now).unwrap();
