@@ -46,10 +46,10 @@ impl RoleVerifier for CloudRoles {
         let role = AssumeRole::new(self.operator.clone(), options.clone(), role_arn.to_owned());
         let client = Client::new(Arc::new(role), options);
         let identity = caller_identity(&client).await.map_err(|e| match e {
-            CloudError::Credentials(CredentialsError::NotFound(why)) => DomainError::new(
-                ErrorCode::ServiceUnavailable,
-                format!("the service has no Alibaba Cloud credentials of its own to assume roles with: {why}"),
-            ),
+            // A setup problem of this service, not a passing outage: retrying will not help.
+            CloudError::Credentials(CredentialsError::NotFound(why)) => DomainError::conflict(format!(
+                "the service has no Alibaba Cloud credentials of its own to assume roles with: {why}"
+            )),
             CloudError::Credentials(CredentialsError::Invalid(why)) => refused(role_arn, why),
             CloudError::Transport(..) | CloudError::Transient { .. } | CloudError::Credentials(_) => DomainError::new(
                 ErrorCode::ServiceUnavailable,

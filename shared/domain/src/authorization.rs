@@ -68,3 +68,22 @@ impl Authorization {
         self.revoked_at.is_none()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_must_be_of_the_tenants_own_account() {
+        assert!(validate_role_arn("acs:ram::1234567890123456:role/cspm-scanner", "1234567890123456").is_ok());
+        for bad in [
+            "acs:ram::6543210987654321:role/cspm-scanner",
+            "acs:ram::1234567890123456:user/alice",
+            "acs:ram::1234567890123456:role/",
+            "acs:ram::1234567890123456:role/has space",
+            "arn:aws:iam::1234567890123456:role/x",
+        ] {
+            assert!(validate_role_arn(bad, "1234567890123456").is_err(), "{bad}");
+        }
+    }
+}
