@@ -8,21 +8,9 @@ use crate::answer::Failure;
 use crate::auth::{Key, Keys};
 use crate::state::{Document, State};
 use chrono::{DateTime, Utc};
+use cspm_cloud::collect::OSS_CALLS;
 use cspm_cloud::sign::oss_v4;
 use serde_json::Value;
-
-/// Sub-resources and the calls they are.
-const CALLS: &[(&str, &str)] = &[
-    ("bucketInfo", "oss:GetBucketInfo"),
-    ("acl", "oss:GetBucketAcl"),
-    ("stat", "oss:GetBucketStat"),
-    ("policy", "oss:GetBucketPolicy"),
-    ("referer", "oss:GetBucketReferer"),
-    ("tagging", "oss:GetBucketTagging"),
-    ("logging", "oss:GetBucketLogging"),
-    ("encryption", "oss:GetBucketEncryption"),
-    ("versioning", "oss:GetBucketVersioning"),
-];
 
 /// What a missing document of a call means, as OSS says it.
 fn missing(api: &str) -> (&'static str, &'static str) {
@@ -67,7 +55,7 @@ pub fn api_of(bucket: Option<&str>, query: &[(String, String)]) -> Option<&'stat
     if bucket.is_none() {
         return Some("oss:ListBuckets");
     }
-    CALLS.iter().find(|(sub, _)| query.iter().any(|(k, _)| k == sub)).map(|(_, api)| *api)
+    OSS_CALLS.iter().find(|(sub, _)| query.iter().any(|(k, _)| k == sub)).map(|(_, api)| *api)
 }
 
 fn bucket_of(doc: &Document) -> Option<&str> {
