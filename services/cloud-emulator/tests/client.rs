@@ -182,5 +182,9 @@ async fn collecting_a_seeded_account_yields_the_imported_assets() {
     let imported = as_assets(json!(seeded));
     let got = as_assets(serde_json::to_value(&collected.documents).unwrap());
     assert!(imported.len() > 10, "{}", imported.len());
+    // RAM roles and groups are read through the calls their names drive.
+    for name in ["\"ops-admin\"", "\"contractors\""] {
+        assert!(got.iter().any(|a| a.contains(name)), "{name} not collected");
+    }
     assert_eq!(got, imported, "collected and imported assets differ");
 }

@@ -65,6 +65,8 @@ const fn each(api: &'static str, at: Where, source: &'static str, path: &'static
 }
 
 const USERS: (&str, &str, &str) = ("ram:ListUsers", "Users.User[].UserName", "UserName");
+const ROLES: (&str, &str, &str) = ("ram:ListRoles", "Roles.Role[].RoleName", "RoleName");
+const GROUPS: (&str, &str, &str) = ("ram:ListGroups", "Groups.Group[].GroupName", "GroupName");
 const RDS: (&str, &str, &str) = ("rds:DescribeDBInstances", "Items.DBInstance[].DBInstanceId", "DBInstanceId");
 
 /// The calls, in an order where each source comes before what it drives.
@@ -89,6 +91,14 @@ pub const PLANS: &[Plan] = &[
     },
     each("ram:ListAccessKeys", Where::Global, USERS.0, USERS.1, USERS.2),
     each("ram:ListPoliciesForUser", Where::Global, USERS.0, USERS.1, USERS.2),
+    each("ram:ListGroupsForUser", Where::Global, USERS.0, USERS.1, USERS.2),
+    once("ram:ListRoles", Where::Global),
+    each("ram:GetRole", Where::Global, ROLES.0, ROLES.1, ROLES.2),
+    each("ram:ListPoliciesForRole", Where::Global, ROLES.0, ROLES.1, ROLES.2),
+    once("ram:ListGroups", Where::Global),
+    // One page (up to 100 members): the group checks need only whether it has any.
+    each("ram:ListUsersForGroup", Where::Global, GROUPS.0, GROUPS.1, GROUPS.2),
+    each("ram:ListPoliciesForGroup", Where::Global, GROUPS.0, GROUPS.1, GROUPS.2),
     once("ims:GetCredentialReport", Where::Global),
     once("rds:DescribeDBInstances", Where::Regional),
     each("rds:DescribeDBInstanceIPArrayList", Where::Regional, RDS.0, RDS.1, RDS.2),
@@ -299,6 +309,18 @@ mod tests {
         let lone = json!({"Items": {"DBInstance": {"DBInstanceId": "rm-1"}}});
         assert_eq!(values_at(&lone, "Items.DBInstance[].DBInstanceId"), vec!["rm-1"]);
         assert!(values_at(&json!({}), "Items.DBInstance[].DBInstanceId").is_empty());
+    }
+
+    /// The README's read-only policy for the collector's role names every
+    /// action it calls (Security Center's actions are `yundun-sas:`).
+    #[test]
+    fn the_documented_role_policy_allows_every_call() {
+        let readme = include_str!("../../../README.md");
+        let apis = PLANS.iter().map(|p| p.api).chain(OSS_CALLS.iter().map(|(_, api)| *api)).chain(["oss:ListBuckets"]);
+        for api in apis {
+            let action = api.strip_prefix("sas:").map_or(api.to_owned(), |a| format!("yundun-sas:{a}"));
+            assert!(readme.contains(&format!("\"{action}\"")), "the README's policy lacks {action}");
+        }
     }
 
     #[test]
