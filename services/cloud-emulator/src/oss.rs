@@ -68,11 +68,14 @@ fn bucket_of(doc: &Document) -> Option<&str> {
 /// The XML answer to `api` on `bucket`.
 pub fn answer(state: &State, api: &str, bucket: Option<&str>) -> Result<String, Failure> {
     let Some(bucket) = bucket else { return Ok(list_buckets(state)) };
-    let known = state.documents().iter().any(|d| d.api == "oss:GetBucketInfo" && bucket_of(d) == Some(bucket));
-    if !known {
+    let Some(info) = state.documents().iter().find(|d| d.api == "oss:GetBucketInfo" && bucket_of(d) == Some(bucket))
+    else {
         return Err(Failure::new(404, "NoSuchBucket", "The specified bucket does not exist."));
-    }
+    };
     let Some(doc) = state.documents().iter().find(|d| d.api == api && bucket_of(d) == Some(bucket)) else {
+        if let Some(rule) = (api == "oss:GetBucketEncryption").then(|| encryption_rule(info)).flatten() {
+            return Ok(rule);
+        }
         let (code, message) = missing(api);
         return Err(Failure::new(404, code, message));
     };
@@ -85,6 +88,18 @@ pub fn answer(state: &State, api: &str, bucket: Option<&str>) -> Result<String, 
         }
         v => Ok(to_xml(v)),
     }
+}
+
+/// The default encryption rule GetBucketInfo describes (OSS answers both
+/// from one configuration), or `None` when the bucket has none.
+fn encryption_rule(info: &Document) -> Option<String> {
+    let rule = info.response.pointer("/BucketInfo/Bucket/ServerSideEncryptionRule")?;
+    let algorithm = rule.get("SSEAlgorithm").and_then(Value::as_str).filter(|a| !a.eq_ignore_ascii_case("none"))?;
+    let mut default = serde_json::json!({"SSEAlgorithm": algorithm});
+    if let Some(key) = rule.get("KMSMasterKeyID").and_then(Value::as_str).filter(|k| !k.is_empty()) {
+        default["KMSMasterKeyID"] = Value::String(key.to_owned());
+    }
+    Some(to_xml(&serde_json::json!({"ServerSideEncryptionRule": {"ApplyServerSideEncryptionByDefault": default}})))
 }
 
 fn error_of(xml: &str) -> Failure {

@@ -188,3 +188,40 @@ async fn collecting_a_seeded_account_yields_the_imported_assets() {
     }
     assert_eq!(got, imported, "collected and imported assets differ");
 }
+
+/// OSS answers a bucket without a default encryption rule with an error, and
+/// one with a rule with the rule GetBucketInfo also shows: collected buckets
+/// read as encrypted exactly when the account says so.
+#[tokio::test]
+async fn collected_buckets_read_their_encryption() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/assets/samples/demo-inventory.json"
+    ))
+    .unwrap();
+    let mut seeded: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+    seeded.retain(|d| d["api"].as_str().unwrap().starts_with("oss:"));
+    let documents: Vec<Document> = serde_json::from_value(json!(seeded)).unwrap();
+    let (base, _) = start(Emulator::new(documents, Faults::default())).await;
+    let client = Client::new(operator(), options(&base));
+    let mut collected = cspm_cloud::collect::Collected::default();
+    cspm_cloud::collect::collect_oss(&client, "cn-hangzhou", &mut collected).await;
+    assert!(!collected.failed.contains_key("oss:GetBucketEncryption"), "{:?}", collected.failed);
+    let responses: Vec<cspm_assets::openapi::ApiResponse> =
+        serde_json::from_value(serde_json::to_value(&collected.documents).unwrap()).unwrap();
+    let assets = cspm_assets::openapi::ingest(&responses).unwrap();
+    let field = |bucket: &str, name: &str| {
+        let a = assets.iter().find(|a| a.id == bucket).unwrap_or_else(|| panic!("{bucket} not collected"));
+        a.fields.get(name).cloned()
+    };
+    use cspm_assets::Slot;
+    assert_eq!(field("acme-backups", "sse_algorithm"), Some(Slot::Known(json!("KMS"))));
+    assert_eq!(field("acme-backups", "sse_kms_key_id"), Some(Slot::Known(json!("key-hzz6f2c8e0b0a1b2c3d4"))));
+    assert_eq!(field("acme-public-assets", "sse_algorithm"), Some(Slot::Known(json!("None"))));
+    assert_eq!(field("acme-scratch", "sse_kms_key_id"), Some(Slot::Absent));
+    for (bucket, encrypted) in [("acme-backups", true), ("acme-public-assets", false), ("acme-scratch", false)] {
+        let a = assets.iter().find(|a| a.id == bucket).unwrap();
+        let cspm_assets::AssetSpec::OssBucket(spec) = &a.spec else { panic!("{bucket}: {:?}", a.spec) };
+        assert_eq!(spec.sse_configured, Some(encrypted), "{bucket}");
+    }
+}

@@ -163,8 +163,9 @@ pub const OSS_CALLS: &[(&str, &str)] = &[
     ("encryption", "oss:GetBucketEncryption"),
     ("versioning", "oss:GetBucketVersioning"),
 ];
-/// (The adapters read a missing policy; a missing encryption rule or tag set is not read yet.)
-const OSS_ANSWERS: &[&str] = &["NoSuchBucketPolicy"];
+/// Error codes that are an answer the adapters read: no policy, no encryption rule.
+/// (A bucket without tags answers an empty `<Tagging/>`, not an error.)
+const OSS_ANSWERS: &[&str] = &["NoSuchBucketPolicy", "NoSuchServerSideEncryptionRule"];
 
 /// `(name, region)` of each bucket a ListBuckets answer names (`oss-cn-hangzhou` → `cn-hangzhou`).
 pub fn buckets_in(xml: &str) -> Result<Vec<(String, String)>, String> {

@@ -158,8 +158,9 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
         let api = r.api.as_str();
         let body = &r.response;
         if let Some(code) = error_code(body) {
-            // An error body: only "this user has no login profile" and "this
-            // bucket has no policy" carry information.
+            // An error body: only "this user has no login profile", "this
+            // bucket has no policy" and "this bucket has no encryption rule"
+            // carry information.
             if api == "ram:GetLoginProfile" && code.contains("LoginProfile") {
                 let user = param(r, "UserName")?;
                 ram_user(&mut b, &user).console_login = Some(false);
@@ -176,6 +177,16 @@ pub fn ingest(responses: &[ApiResponse]) -> Result<Vec<Asset>, IngestError> {
                 ] {
                     asset.fields.insert(field.into(), Slot::Absent);
                 }
+                continue;
+            }
+            if api == "oss:GetBucketEncryption" && code == "NoSuchServerSideEncryptionRule" {
+                // As GetBucketInfo says it: SSEAlgorithm `None`, no key.
+                let name = param(r, "BucketName")?;
+                let spec = oss_bucket(&mut b, &name);
+                (spec.sse_configured, spec.sse_algorithm) = (Some(false), None);
+                let asset = oss_bucket_asset(&mut b, &name);
+                asset.fields.insert("sse_algorithm".into(), Slot::Known(Value::String("None".into())));
+                asset.fields.insert("sse_kms_key_id".into(), Slot::Absent);
                 continue;
             }
             return Err(malformed(

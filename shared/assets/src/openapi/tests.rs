@@ -146,6 +146,23 @@ fn oss_xml_responses_ingest_like_json() {
     assert_eq!(bucket.fields.get("logging_target_bucket"), Some(&Slot::Known(json!("acme-logs"))));
 }
 
+/// OSS answers a bucket without a default encryption rule with an error;
+/// that error is the fact "not encrypted", read as GetBucketInfo's `None`.
+#[test]
+fn a_missing_encryption_rule_is_read_as_no_encryption() {
+    let xml = "<?xml version=\"1.0\"?><Error><Code>NoSuchServerSideEncryptionRule</Code>\
+               <Message>The server side encryption configuration was not found</Message></Error>";
+    let assets = ingest(&[with("oss:GetBucketEncryption", ("BucketName", "b"), json!(xml))]).unwrap();
+    let bucket = find(&assets, AssetKind::OssBucket, "b");
+    let AssetSpec::OssBucket(spec) = &bucket.spec else { panic!() };
+    assert_eq!(spec.sse_configured, Some(false));
+    assert_eq!(bucket.fields.get("sse_algorithm"), Some(&Slot::Known(json!("None"))));
+    assert_eq!(bucket.fields.get("sse_kms_key_id"), Some(&Slot::Absent));
+    // Another error of the same call is still refused.
+    let denied = xml.replace("NoSuchServerSideEncryptionRule", "AccessDenied");
+    assert!(ingest(&[with("oss:GetBucketEncryption", ("BucketName", "b"), json!(denied))]).is_err());
+}
+
 #[test]
 fn an_ack_master_url_that_is_not_json_is_a_clear_error() {
     let err = ingest(&[with(
