@@ -16,6 +16,7 @@ pub struct Source {
     pub account_id: String,
     /// A role in that account the operator's credentials assume, if any.
     pub role_arn: Option<String>,
+    /// The regions to read; none: every region the account can use.
     pub regions: Vec<String>,
 }
 
@@ -38,9 +39,17 @@ pub async fn read(source: &Source, operator: Arc<dyn CredentialsProvider>) -> an
     if identity.account_id != source.account_id {
         anyhow::bail!("these credentials are of account {}, not {}", identity.account_id, source.account_id);
     }
-    let mut collected = collect::collect(&client, &source.regions, collect::PLANS).await;
-    let listing_region = source.regions.first().map_or("cn-hangzhou", String::as_str);
-    collect::collect_oss(&client, listing_region, &mut collected).await;
+    // Where the account's home is asked what regions it has, and OSS what buckets.
+    let home = match source.endpoints {
+        Endpoints::Real { site: Site::Intl } => "ap-southeast-1",
+        _ => "cn-hangzhou",
+    };
+    let regions = match source.regions.is_empty() {
+        true => collect::regions(&client, home).await?,
+        false => source.regions.clone(),
+    };
+    let mut collected = collect::collect(&client, &regions, collect::PLANS).await;
+    collect::collect_oss(&client, regions.first().map_or(home, String::as_str), &mut collected).await;
     Ok((identity.arn, collected, client.requests()))
 }
 

@@ -86,8 +86,8 @@ enum Command {
         /// A RAM role in the tenant's account that trusts the operator's account.
         #[arg(long)]
         role_arn: Option<String>,
-        /// Regions to read (comma-separated).
-        #[arg(long, value_delimiter = ',', default_value = "cn-hangzhou")]
+        /// Regions to read (comma-separated); by default every region the account can use (ecs:DescribeRegions).
+        #[arg(long, value_delimiter = ',')]
         regions: Vec<String>,
         /// One base URL for every API (an emulator, a proxy) instead of Alibaba Cloud's endpoints.
         #[arg(long)]

@@ -18,8 +18,10 @@ pub struct Document {
     pub response: Value,
 }
 
-/// Request parameters that page, locate or shape an answer, not select it.
-const NOT_SELECTING: &[&str] = &["RegionId", "PageNumber", "PageSize", "MaxResults", "NextToken", "Marker", "MaxItems"];
+/// Request parameters that page or shape an answer, not select it. (`RegionId`
+/// selects: a document naming a region answers only there, and a listed item
+/// naming one is listed only there.)
+const NOT_SELECTING: &[&str] = &["PageNumber", "PageSize", "MaxResults", "NextToken", "Marker", "MaxItems"];
 
 #[derive(Default)]
 pub struct State {
@@ -49,9 +51,27 @@ impl State {
         })
     }
 
+    /// `ecs:DescribeRegions` when the account seeds no answer of its own:
+    /// the regions its documents name.
+    fn regions(&self) -> Value {
+        let mut named = std::collections::BTreeSet::new();
+        for d in &self.documents {
+            named.extend(d.params.get("RegionId").cloned());
+            regions_named(&d.response, &mut named);
+        }
+        let regions: Vec<Value> = named
+            .into_iter()
+            .map(|r| serde_json::json!({"RegionId": r, "LocalName": r, "RegionEndpoint": format!("ecs.{r}.aliyuncs.com")}))
+            .collect();
+        serde_json::json!({"RequestId": "00000000-0000-4000-8000-000000000000", "Regions": {"Region": regions}})
+    }
+
     /// The answer to `api` called with `params`.
     pub fn answer(&self, api: &str, params: &[(String, String)]) -> Result<Value, Failure> {
         let docs: Vec<&Document> = self.documents.iter().filter(|d| d.api == api && Self::selects(d, params)).collect();
+        if docs.is_empty() && api == "ecs:DescribeRegions" {
+            return Ok(self.regions());
+        }
         let Some(first) = docs.first() else {
             return Err(Failure::new(404, "ResourceNotFound", format!("{api}: nothing matches {params:?}")));
         };
@@ -62,10 +82,11 @@ impl State {
             return Err(Failure::new(status, code, message));
         }
         let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+        let gather = |list: &str| gather(&docs, list, param("RegionId"));
         match catalogue::paging(api) {
             Paging::Single => Ok(first.response.clone()),
             Paging::PageNumber { size, list } => {
-                let items = gather(&docs, list);
+                let items = gather(list);
                 let number: usize = param("PageNumber").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
                 let page_size: usize =
                     param("PageSize").and_then(|p| p.parse().ok()).unwrap_or(10).clamp(1, size as usize);
@@ -85,7 +106,7 @@ impl State {
             }
             Paging::Marker { size } => {
                 let list = marker_list(&first.response).unwrap_or_default();
-                let items = gather(&docs, &list);
+                let items = gather(&list);
                 let start: usize = param("Marker").and_then(|m| m.parse().ok()).unwrap_or(0);
                 let max: usize = param("MaxItems").and_then(|p| p.parse().ok()).unwrap_or(100).clamp(1, size as usize);
                 let page = items.iter().skip(start).take(max).cloned().collect();
@@ -97,7 +118,7 @@ impl State {
             }
             Paging::NextToken { size, .. } => {
                 let list = marker_list(&first.response).unwrap_or_default();
-                let items = gather(&docs, &list);
+                let items = gather(&list);
                 let start: usize = param("NextToken").and_then(|m| m.parse().ok()).unwrap_or(0);
                 let max: usize = param("MaxResults").and_then(|p| p.parse().ok()).unwrap_or(10).clamp(1, size as usize);
                 let page = items.iter().skip(start).take(max).cloned().collect();
@@ -119,8 +140,9 @@ fn marker_list(response: &Value) -> Option<String> {
     })
 }
 
-/// Every item at `path` of every document, in order.
-fn gather(docs: &[&Document], path: &str) -> Vec<Value> {
+/// Every item at `path` of every document, in order; with a `region`, not
+/// the items that name another.
+fn gather(docs: &[&Document], path: &str, region: Option<&str>) -> Vec<Value> {
     let mut out = Vec::new();
     for d in docs {
         let mut v = &d.response;
@@ -133,7 +155,26 @@ fn gather(docs: &[&Document], path: &str) -> Vec<Value> {
             one => out.push(one.clone()),
         }
     }
+    if let Some(region) = region {
+        out.retain(|item| item.get("RegionId").and_then(Value::as_str).is_none_or(|r| r == region));
+    }
     out
+}
+
+/// Every region a document names (`RegionId` anywhere in it), sorted.
+fn regions_named(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                match (k.as_str(), child) {
+                    ("RegionId", Value::String(r)) => drop(out.insert(r.clone())),
+                    _ => regions_named(child, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| regions_named(i, out)),
+        _ => {}
+    }
 }
 
 /// `response` with the list at `path` replaced by `items`.

@@ -225,3 +225,31 @@ async fn collected_buckets_read_their_encryption() {
         assert_eq!(spec.sse_configured, Some(encrypted), "{bucket}");
     }
 }
+
+/// With no regions named, a collection asks the account which it has and
+/// reads each: every instance once, in its own region.
+#[tokio::test]
+async fn every_region_the_account_has_is_read_once() {
+    let instance = |id: &str, region: &str| json!({"InstanceId": id, "RegionId": region, "Status": "Running"});
+    let documents: Vec<Document> = serde_json::from_value(json!([{"api": "ecs:DescribeInstances", "response": {
+        "TotalCount": 3,
+        "Instances": {"Instance": [
+            instance("i-hz1", "cn-hangzhou"), instance("i-sh1", "cn-shanghai"), instance("i-hz2", "cn-hangzhou")
+        ]}
+    }}]))
+    .unwrap();
+    let (base, _) = start(Emulator::new(documents, Faults::default())).await;
+    let client = Client::new(operator(), options(&base));
+    let regions = cspm_cloud::collect::regions(&client, "cn-hangzhou").await.unwrap();
+    assert_eq!(regions, ["cn-hangzhou", "cn-shanghai"]);
+    let plans: Vec<_> =
+        cspm_cloud::collect::PLANS.iter().filter(|p| p.api == "ecs:DescribeInstances").copied().collect();
+    let collected = cspm_cloud::collect::collect(&client, &regions, &plans).await;
+    let mut read: Vec<String> = collected
+        .documents
+        .iter()
+        .flat_map(|d| cspm_cloud::collect::values_at(&d.response, "Instances.Instance[].InstanceId"))
+        .collect();
+    read.sort();
+    assert_eq!(read, ["i-hz1", "i-hz2", "i-sh1"], "each instance once, from its own region");
+}

@@ -8,7 +8,7 @@
 //! security group). A call the credentials may not make is recorded as
 //! denied, naming the action, and the rest goes on.
 
-use crate::client::{Client, OssCall};
+use crate::client::{Call, Client, OssCall};
 use crate::error::CloudError;
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -167,6 +167,17 @@ pub const OSS_CALLS: &[(&str, &str)] = &[
 /// (A bucket without tags answers an empty `<Tagging/>`, not an error.)
 const OSS_ANSWERS: &[&str] = &["NoSuchBucketPolicy", "NoSuchServerSideEncryptionRule"];
 
+/// The regions the account can use (`ecs:DescribeRegions`, asked in `home`):
+/// what a collection reads when no regions are named.
+pub async fn regions(client: &Client, home: &str) -> Result<Vec<String>, CloudError> {
+    let answer = client.call(&Call::rpc("ecs", "DescribeRegions", home, Vec::new())).await?;
+    let regions = values_at(&answer, "Regions.Region[].RegionId");
+    if regions.is_empty() {
+        return Err(CloudError::Malformed { action: "ecs:DescribeRegions".into(), message: "no region listed".into() });
+    }
+    Ok(regions)
+}
+
 /// `(name, region)` of each bucket a ListBuckets answer names (`oss-cn-hangzhou` → `cn-hangzhou`).
 pub fn buckets_in(xml: &str) -> Result<Vec<(String, String)>, String> {
     let doc = roxmltree::Document::parse_with_options(
@@ -317,7 +328,11 @@ mod tests {
     #[test]
     fn the_documented_role_policy_allows_every_call() {
         let readme = include_str!("../../../README.md");
-        let apis = PLANS.iter().map(|p| p.api).chain(OSS_CALLS.iter().map(|(_, api)| *api)).chain(["oss:ListBuckets"]);
+        let apis = PLANS
+            .iter()
+            .map(|p| p.api)
+            .chain(OSS_CALLS.iter().map(|(_, api)| *api))
+            .chain(["oss:ListBuckets", "ecs:DescribeRegions"]);
         for api in apis {
             let action = api.strip_prefix("sas:").map_or(api.to_owned(), |a| format!("yundun-sas:{a}"));
             assert!(readme.contains(&format!("\"{action}\"")), "the README's policy lacks {action}");
