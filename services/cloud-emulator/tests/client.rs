@@ -30,6 +30,14 @@ fn seed(users: usize, instances: usize) -> Vec<Document> {
     .unwrap()
 }
 
+/// The demo's sample account: the documents of the calls `keep` names.
+fn sample(keep: impl Fn(&str) -> bool) -> Vec<serde_json::Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/assets/samples/demo-inventory.json");
+    let mut documents: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    documents.retain(|d| keep(d["api"].as_str().unwrap()));
+    documents
+}
+
 async fn start(emulator: Emulator) -> (String, Arc<Emulator>) {
     let emulator =
         Arc::new(emulator.with_key("LTAIoperator", "operator-secret", OPERATOR).with_role(ROLE, &[OPERATOR]));
@@ -150,15 +158,8 @@ async fn a_denied_action_is_named() {
 /// the documents it was seeded with gives.
 #[tokio::test]
 async fn collecting_a_seeded_account_yields_the_imported_assets() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/assets/samples/demo-inventory.json"
-    ))
-    .unwrap();
-    let mut seeded: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
     // OSS (its own API) and Log Service (its own signature) are collected elsewhere.
-    seeded
-        .retain(|d| !d["api"].as_str().unwrap().starts_with("oss:") && !d["api"].as_str().unwrap().starts_with("sls:"));
+    let seeded = sample(|api| !api.starts_with("oss:") && !api.starts_with("sls:"));
     let documents: Vec<Document> = serde_json::from_value(json!(seeded)).unwrap();
     let (base, _) = start(Emulator::new(documents, Faults { throttle: 0.2, ..Faults::default() })).await;
     let client = Client::new(operator(), options(&base));
@@ -194,13 +195,7 @@ async fn collecting_a_seeded_account_yields_the_imported_assets() {
 /// read as encrypted exactly when the account says so.
 #[tokio::test]
 async fn collected_buckets_read_their_encryption() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/assets/samples/demo-inventory.json"
-    ))
-    .unwrap();
-    let mut seeded: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-    seeded.retain(|d| d["api"].as_str().unwrap().starts_with("oss:"));
+    let seeded = sample(|api| api.starts_with("oss:"));
     let documents: Vec<Document> = serde_json::from_value(json!(seeded)).unwrap();
     let (base, _) = start(Emulator::new(documents, Faults::default())).await;
     let client = Client::new(operator(), options(&base));
