@@ -18,9 +18,9 @@ pub struct Document {
     pub response: Value,
 }
 
-/// Request parameters that page or shape an answer, not select it. (`RegionId`
-/// selects: a document naming a region answers only there, and a listed item
-/// naming one is listed only there.)
+/// Request parameters that page or shape an answer, not select it. The others
+/// (`RegionId`, `PolicyType`, …) select: a document naming another value does
+/// not answer, and a listed item naming another value is not listed.
 const NOT_SELECTING: &[&str] = &["PageNumber", "PageSize", "MaxResults", "NextToken", "Marker", "MaxItems"];
 
 #[derive(Default)]
@@ -82,7 +82,9 @@ impl State {
             return Err(Failure::new(status, code, message));
         }
         let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
-        let gather = |list: &str| gather(&docs, list, param("RegionId"));
+        let filters: Vec<&(String, String)> =
+            params.iter().filter(|(k, _)| !NOT_SELECTING.contains(&k.as_str())).collect();
+        let gather = |list: &str| gather(&docs, list, &filters);
         match catalogue::paging(api) {
             Paging::Single => Ok(first.response.clone()),
             Paging::PageNumber { size, list } => {
@@ -140,9 +142,9 @@ fn marker_list(response: &Value) -> Option<String> {
     })
 }
 
-/// Every item at `path` of every document, in order; with a `region`, not
-/// the items that name another.
-fn gather(docs: &[&Document], path: &str, region: Option<&str>) -> Vec<Value> {
+/// Every item at `path` of every document, in order, but those naming
+/// another value of a filter.
+fn gather(docs: &[&Document], path: &str, filters: &[&(String, String)]) -> Vec<Value> {
     let mut out = Vec::new();
     for d in docs {
         let mut v = &d.response;
@@ -155,9 +157,7 @@ fn gather(docs: &[&Document], path: &str, region: Option<&str>) -> Vec<Value> {
             one => out.push(one.clone()),
         }
     }
-    if let Some(region) = region {
-        out.retain(|item| item.get("RegionId").and_then(Value::as_str).is_none_or(|r| r == region));
-    }
+    out.retain(|item| filters.iter().all(|(k, v)| item.get(k).and_then(Value::as_str).is_none_or(|x| x == v)));
     out
 }
 
@@ -256,5 +256,32 @@ mod tests {
         let last = s.answer("ram:ListUsers", &p(&[("MaxItems", "2"), ("Marker", "2")])).unwrap();
         assert_eq!(last["Users"]["User"].as_array().unwrap().len(), 1);
         assert_eq!(last["IsTruncated"], false);
+    }
+
+    /// A filter the request names selects documents and listed items alike.
+    #[test]
+    fn filters_select_listed_items() {
+        let policy = |name: &str, kind: &str| json!({"PolicyName": name, "PolicyType": kind});
+        let s = State::new(vec![
+            doc(
+                "ram:ListPolicies",
+                &[],
+                json!({"Policies": {"Policy": [policy("AliyunECSReadOnlyAccess", "System"), policy("mine", "Custom")]}}),
+            ),
+            doc(
+                "ecs:DescribeSecurityGroupAttribute",
+                &[("RegionId", "cn-shanghai")],
+                json!({"SecurityGroupId": "sg-1"}),
+            ),
+        ]);
+        let custom = s.answer("ram:ListPolicies", &p(&[("PolicyType", "Custom")])).unwrap();
+        assert_eq!(custom["Policies"]["Policy"], json!([policy("mine", "Custom")]));
+        let all = s.answer("ram:ListPolicies", &[]).unwrap();
+        assert_eq!(all["Policies"]["Policy"].as_array().unwrap().len(), 2);
+        let sg = |region: &str| {
+            s.answer("ecs:DescribeSecurityGroupAttribute", &p(&[("SecurityGroupId", "sg-1"), ("RegionId", region)]))
+        };
+        assert!(sg("cn-shanghai").is_ok());
+        assert_eq!(sg("cn-hangzhou").unwrap_err().code, "ResourceNotFound");
     }
 }

@@ -36,12 +36,12 @@ pub enum Where {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum For {
     Account,
-    /// Each value at `path` (`Users.User[].UserName`) in the answers to
-    /// `source`, passed as `param`.
+    /// Each item at `items` (`Users.User[]`) in the answers to `source`;
+    /// the call gets each `(param, field)` of `params` from the item.
     Each {
         source: &'static str,
-        path: &'static str,
-        param: &'static str,
+        items: &'static str,
+        params: &'static [(&'static str, &'static str)],
     },
 }
 
@@ -60,52 +60,57 @@ const fn once(api: &'static str, at: Where) -> Plan {
     Plan { api, at, per: For::Account, fixed: &[], answers: &[] }
 }
 
-const fn each(api: &'static str, at: Where, source: &'static str, path: &'static str, param: &'static str) -> Plan {
-    Plan { api, at, per: For::Each { source, path, param }, fixed: &[], answers: &[] }
+/// Items of one list call, and the parameters each drives.
+type Source = (&'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+const fn each(api: &'static str, at: Where, (source, items, params): Source) -> Plan {
+    Plan { api, at, per: For::Each { source, items, params }, fixed: &[], answers: &[] }
 }
 
-const USERS: (&str, &str, &str) = ("ram:ListUsers", "Users.User[].UserName", "UserName");
-const ROLES: (&str, &str, &str) = ("ram:ListRoles", "Roles.Role[].RoleName", "RoleName");
-const GROUPS: (&str, &str, &str) = ("ram:ListGroups", "Groups.Group[].GroupName", "GroupName");
-const RDS: (&str, &str, &str) = ("rds:DescribeDBInstances", "Items.DBInstance[].DBInstanceId", "DBInstanceId");
+const SECURITY_GROUPS: Source =
+    ("ecs:DescribeSecurityGroups", "SecurityGroups.SecurityGroup[]", &[("SecurityGroupId", "SecurityGroupId")]);
+const USERS: Source = ("ram:ListUsers", "Users.User[]", &[("UserName", "UserName")]);
+const ROLES: Source = ("ram:ListRoles", "Roles.Role[]", &[("RoleName", "RoleName")]);
+const GROUPS: Source = ("ram:ListGroups", "Groups.Group[]", &[("GroupName", "GroupName")]);
+/// The default version of each custom policy.
+const POLICIES: Source = (
+    "ram:ListPolicies",
+    "Policies.Policy[]",
+    &[("PolicyName", "PolicyName"), ("PolicyType", "PolicyType"), ("VersionId", "DefaultVersion")],
+);
+const RDS: Source = ("rds:DescribeDBInstances", "Items.DBInstance[]", &[("DBInstanceId", "DBInstanceId")]);
 
 /// The calls, in an order where each source comes before what it drives.
 pub const PLANS: &[Plan] = &[
     once("ecs:DescribeInstances", Where::Regional),
     once("ecs:DescribeDisks", Where::Regional),
     once("ecs:DescribeSecurityGroups", Where::Regional),
-    each(
-        "ecs:DescribeSecurityGroupAttribute",
-        Where::Regional,
-        "ecs:DescribeSecurityGroups",
-        "SecurityGroups.SecurityGroup[].SecurityGroupId",
-        "SecurityGroupId",
-    ),
+    each("ecs:DescribeSecurityGroupAttribute", Where::Regional, SECURITY_GROUPS),
     once("ram:ListUsers", Where::Global),
     once("ram:GetPasswordPolicy", Where::Global),
     once("ram:ListVirtualMFADevices", Where::Global),
-    each("ram:GetUser", Where::Global, USERS.0, USERS.1, USERS.2),
-    Plan {
-        answers: &["EntityNotExist.User.LoginProfile"],
-        ..each("ram:GetLoginProfile", Where::Global, USERS.0, USERS.1, USERS.2)
-    },
-    each("ram:ListAccessKeys", Where::Global, USERS.0, USERS.1, USERS.2),
-    each("ram:ListPoliciesForUser", Where::Global, USERS.0, USERS.1, USERS.2),
-    each("ram:ListGroupsForUser", Where::Global, USERS.0, USERS.1, USERS.2),
+    each("ram:GetUser", Where::Global, USERS),
+    Plan { answers: &["EntityNotExist.User.LoginProfile"], ..each("ram:GetLoginProfile", Where::Global, USERS) },
+    each("ram:ListAccessKeys", Where::Global, USERS),
+    each("ram:ListPoliciesForUser", Where::Global, USERS),
+    each("ram:ListGroupsForUser", Where::Global, USERS),
     once("ram:ListRoles", Where::Global),
-    each("ram:GetRole", Where::Global, ROLES.0, ROLES.1, ROLES.2),
-    each("ram:ListPoliciesForRole", Where::Global, ROLES.0, ROLES.1, ROLES.2),
+    each("ram:GetRole", Where::Global, ROLES),
+    each("ram:ListPoliciesForRole", Where::Global, ROLES),
     once("ram:ListGroups", Where::Global),
     // One page (up to 100 members): the group checks need only whether it has any.
-    each("ram:ListUsersForGroup", Where::Global, GROUPS.0, GROUPS.1, GROUPS.2),
-    each("ram:ListPoliciesForGroup", Where::Global, GROUPS.0, GROUPS.1, GROUPS.2),
+    each("ram:ListUsersForGroup", Where::Global, GROUPS),
+    each("ram:ListPoliciesForGroup", Where::Global, GROUPS),
+    // The account's own policies (Alibaba's system policies are not the tenant's to fix).
+    Plan { fixed: &[("PolicyType", "Custom")], ..once("ram:ListPolicies", Where::Global) },
+    each("ram:GetPolicyVersion", Where::Global, POLICIES),
     once("ims:GetCredentialReport", Where::Global),
     once("rds:DescribeDBInstances", Where::Regional),
-    each("rds:DescribeDBInstanceIPArrayList", Where::Regional, RDS.0, RDS.1, RDS.2),
-    each("rds:DescribeDBInstanceNetInfo", Where::Regional, RDS.0, RDS.1, RDS.2),
-    each("rds:DescribeDBInstanceSSL", Where::Regional, RDS.0, RDS.1, RDS.2),
-    each("rds:DescribeParameters", Where::Regional, RDS.0, RDS.1, RDS.2),
-    each("rds:DescribeSQLCollectorRetention", Where::Regional, RDS.0, RDS.1, RDS.2),
+    each("rds:DescribeDBInstanceIPArrayList", Where::Regional, RDS),
+    each("rds:DescribeDBInstanceNetInfo", Where::Regional, RDS),
+    each("rds:DescribeDBInstanceSSL", Where::Regional, RDS),
+    each("rds:DescribeParameters", Where::Regional, RDS),
+    each("rds:DescribeSQLCollectorRetention", Where::Regional, RDS),
     once("sas:DescribeCloudCenterInstances", Where::Global),
     once("sas:DescribeVersionConfig", Where::Global),
     Plan {
@@ -128,8 +133,15 @@ pub struct Collected {
 
 /// Values at a path like `Users.User[].UserName` in an answer.
 pub fn values_at(answer: &Value, path: &str) -> Vec<String> {
+    let (items, field) = path.rsplit_once('.').unwrap_or(("", path));
+    items_at(answer, items).into_iter().filter_map(|item| scalar(item.get(field)?)).collect()
+}
+
+/// The values at a path like `Users.User[]` (`[]`: each element of a list;
+/// a lone object where a list is expected counts as a list of one).
+fn items_at<'a>(answer: &'a Value, path: &str) -> Vec<&'a Value> {
     let mut current = vec![answer];
-    for part in path.split('.') {
+    for part in path.split('.').filter(|p| !p.is_empty()) {
         let (name, many) = part.strip_suffix("[]").map_or((part, false), |n| (n, true));
         let mut next = Vec::new();
         for v in current {
@@ -142,13 +154,15 @@ pub fn values_at(answer: &Value, path: &str) -> Vec<String> {
         current = next;
     }
     current
-        .into_iter()
-        .filter_map(|v| match v {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .collect()
+}
+
+/// A text or number as a request parameter.
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 /// OSS sub-resources read for each bucket, and error codes that are answers.
@@ -250,25 +264,30 @@ pub async fn collect_concurrently(client: &Client, regions: &[String], plans: &[
             Where::Regional => regions.iter().map(Some).collect(),
         };
         for region in places {
-            let targets: Vec<Option<(&str, String)>> = match plan.per {
+            let targets: Vec<Option<Vec<(String, String)>>> = match plan.per {
                 For::Account => vec![None],
-                For::Each { source, path, param } => {
-                    let ids: BTreeSet<String> = answers
+                For::Each { source, items, params } => {
+                    let driven: BTreeSet<Vec<(String, String)>> = answers
                         .get(source)
                         .into_iter()
                         .flatten()
                         .filter(|(r, _)| region.is_none() || r.as_ref() == region)
-                        .flat_map(|(_, a)| values_at(a, path))
+                        .flat_map(|(_, a)| items_at(a, items))
+                        .filter_map(|item| {
+                            // An item lacking a field the call needs is not called for.
+                            params
+                                .iter()
+                                .map(|(param, field)| Some(((*param).to_owned(), scalar(item.get(*field)?)?)))
+                                .collect()
+                        })
                         .collect();
-                    ids.into_iter().map(|id| Some((param, id))).collect()
+                    driven.into_iter().map(Some).collect()
                 }
             };
             for target in targets {
                 let mut params: BTreeMap<String, String> =
                     plan.fixed.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
-                if let Some((k, v)) = &target {
-                    params.insert((*k).to_owned(), v.clone());
-                }
+                params.extend(target.into_iter().flatten());
                 calls.push((region.cloned(), params));
             }
         }
