@@ -72,13 +72,22 @@ impl State {
         if docs.is_empty() && api == "ecs:DescribeRegions" {
             return Ok(self.regions());
         }
-        let Some(first) = docs.first() else {
-            return Err(Failure::new(404, "ResourceNotFound", format!("{api}: nothing matches {params:?}")));
+        let empty: Value;
+        let first: &Value = match (docs.first(), catalogue::paging(api)) {
+            (Some(doc), _) => &doc.response,
+            // An account without any of a listed resource answers an empty list.
+            (None, Paging::PageNumber { list, .. }) => {
+                empty = with_list(&Value::Object(Map::new()), list, Vec::new());
+                &empty
+            }
+            (None, _) => {
+                return Err(Failure::new(404, "ResourceNotFound", format!("{api}: nothing matches {params:?}")));
+            }
         };
         // A document that holds an error body is answered as that error.
-        if let Some(code) = first.response.get("Code").and_then(Value::as_str) {
+        if let Some(code) = first.get("Code").and_then(Value::as_str) {
             let status = if code.starts_with("EntityNotExist") || code.starts_with("NoSuch") { 404 } else { 400 };
-            let message = first.response.get("Message").and_then(Value::as_str).unwrap_or_default();
+            let message = first.get("Message").and_then(Value::as_str).unwrap_or_default();
             return Err(Failure::new(status, code, message));
         }
         let param = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
@@ -86,14 +95,14 @@ impl State {
             params.iter().filter(|(k, _)| !NOT_SELECTING.contains(&k.as_str())).collect();
         let gather = |list: &str| gather(&docs, list, &filters);
         match catalogue::paging(api) {
-            Paging::Single => Ok(first.response.clone()),
+            Paging::Single => Ok(first.clone()),
             Paging::PageNumber { size, list } => {
                 let items = gather(list);
                 let number: usize = param("PageNumber").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
                 let page_size: usize =
                     param("PageSize").and_then(|p| p.parse().ok()).unwrap_or(10).clamp(1, size as usize);
                 let page = items.iter().skip((number - 1) * page_size).take(page_size).cloned().collect();
-                let mut body = with_list(&first.response, list, page);
+                let mut body = with_list(first, list, page);
                 let total = Value::from(items.len());
                 for (k, v) in
                     [("TotalCount", total.clone()), ("PageNumber", number.into()), ("PageSize", page_size.into())]
@@ -107,24 +116,24 @@ impl State {
                 Ok(body)
             }
             Paging::Marker { size } => {
-                let list = marker_list(&first.response).unwrap_or_default();
+                let list = marker_list(first).unwrap_or_default();
                 let items = gather(&list);
                 let start: usize = param("Marker").and_then(|m| m.parse().ok()).unwrap_or(0);
                 let max: usize = param("MaxItems").and_then(|p| p.parse().ok()).unwrap_or(100).clamp(1, size as usize);
                 let page = items.iter().skip(start).take(max).cloned().collect();
-                let mut body = with_list(&first.response, &list, page);
+                let mut body = with_list(first, &list, page);
                 let more = start + max < items.len();
                 put(&mut body, "IsTruncated", Value::Bool(more));
                 put(&mut body, "Marker", Value::String(if more { (start + max).to_string() } else { String::new() }));
                 Ok(body)
             }
             Paging::NextToken { size, .. } => {
-                let list = marker_list(&first.response).unwrap_or_default();
+                let list = marker_list(first).unwrap_or_default();
                 let items = gather(&list);
                 let start: usize = param("NextToken").and_then(|m| m.parse().ok()).unwrap_or(0);
                 let max: usize = param("MaxResults").and_then(|p| p.parse().ok()).unwrap_or(10).clamp(1, size as usize);
                 let page = items.iter().skip(start).take(max).cloned().collect();
-                let mut body = with_list(&first.response, &list, page);
+                let mut body = with_list(first, &list, page);
                 let next = if start + max < items.len() { (start + max).to_string() } else { String::new() };
                 put(&mut body, "NextToken", Value::String(next));
                 Ok(body)
@@ -283,5 +292,15 @@ mod tests {
         };
         assert!(sg("cn-shanghai").is_ok());
         assert_eq!(sg("cn-hangzhou").unwrap_err().code, "ResourceNotFound");
+    }
+
+    /// An account without any of a listed resource answers an empty page,
+    /// not an error; an unknown single call is still not found.
+    #[test]
+    fn an_unseeded_list_is_empty() {
+        let s = State::new(Vec::new());
+        let vpcs = s.answer("vpc:DescribeVpcs", &p(&[("RegionId", "cn-hangzhou")])).unwrap();
+        assert_eq!((vpcs["Vpcs"]["Vpc"].clone(), vpcs["TotalCount"].as_u64()), (json!([]), Some(0)));
+        assert_eq!(s.answer("kms:DescribeKey", &p(&[("KeyId", "k")])).unwrap_err().code, "ResourceNotFound");
     }
 }

@@ -32,6 +32,7 @@ pub const LIST_CALLS: &[ListCall] = &[
     pages("r-kvstore:DescribeInstances", 50, "Instances.KVStoreInstance"),
     pages("dds:DescribeDBInstances", 100, "DBInstances.DBInstance"),
     pages("polardb:DescribeDBClusters", 100, "Items.DBCluster"),
+    pages("kms:ListKeys", 100, "Keys.Key"),
     marker("ram:ListUsers", 1000),
     marker("ram:ListRoles", 1000),
     marker("ram:ListGroups", 1000),

@@ -78,6 +78,10 @@ const POLICIES: Source = (
     "Policies.Policy[]",
     &[("PolicyName", "PolicyName"), ("PolicyType", "PolicyType"), ("VersionId", "DefaultVersion")],
 );
+const LOAD_BALANCERS: Source =
+    ("slb:DescribeLoadBalancers", "LoadBalancers.LoadBalancer[]", &[("LoadBalancerId", "LoadBalancerId")]);
+const KMS_KEYS: Source = ("kms:ListKeys", "Keys.Key[]", &[("KeyId", "KeyId")]);
+const TRAILS: Source = ("actiontrail:DescribeTrails", "TrailList[]", &[("Name", "Name")]);
 const RDS: Source = ("rds:DescribeDBInstances", "Items.DBInstance[]", &[("DBInstanceId", "DBInstanceId")]);
 
 /// The calls, in an order where each source comes before what it drives.
@@ -111,6 +115,13 @@ pub const PLANS: &[Plan] = &[
     each("rds:DescribeDBInstanceSSL", Where::Regional, RDS),
     each("rds:DescribeParameters", Where::Regional, RDS),
     each("rds:DescribeSQLCollectorRetention", Where::Regional, RDS),
+    once("vpc:DescribeVpcs", Where::Regional),
+    once("slb:DescribeLoadBalancers", Where::Regional),
+    each("slb:DescribeLoadBalancerAttribute", Where::Regional, LOAD_BALANCERS),
+    once("kms:ListKeys", Where::Regional),
+    each("kms:DescribeKey", Where::Regional, KMS_KEYS),
+    once("actiontrail:DescribeTrails", Where::Regional),
+    each("actiontrail:GetTrailStatus", Where::Regional, TRAILS),
     once("sas:DescribeCloudCenterInstances", Where::Global),
     once("sas:DescribeVersionConfig", Where::Global),
     Plan {
