@@ -8,7 +8,7 @@ use cspm_cloud::catalogue;
 use cspm_cloud::paging::Paging;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Document {
@@ -54,7 +54,7 @@ impl State {
     /// `ecs:DescribeRegions` when the account seeds no answer of its own:
     /// the regions its documents name.
     fn regions(&self) -> Value {
-        let mut named = std::collections::BTreeSet::new();
+        let mut named = BTreeSet::new();
         for d in &self.documents {
             named.extend(d.params.get("RegionId").cloned());
             regions_named(&d.response, &mut named);
@@ -170,8 +170,8 @@ fn gather(docs: &[&Document], path: &str, filters: &[&(String, String)]) -> Vec<
     out
 }
 
-/// Every region a document names (`RegionId` anywhere in it), sorted.
-fn regions_named(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+/// Adds to `out` every region `v` names (`RegionId` anywhere in it).
+fn regions_named(v: &Value, out: &mut BTreeSet<String>) {
     match v {
         Value::Object(map) => {
             for (k, child) in map {
