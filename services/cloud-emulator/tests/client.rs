@@ -248,3 +248,35 @@ async fn every_region_the_account_has_is_read_once() {
     read.sort();
     assert_eq!(read, ["i-hz1", "i-hz2", "i-sh1"], "each instance once, from its own region");
 }
+
+/// A database listed in a region is read through the per-instance calls its
+/// id drives (Redis: SSL, TDE and backup policy), into one asset.
+#[tokio::test]
+async fn a_listed_database_is_read_through_its_detail_calls() {
+    let documents: Vec<Document> = serde_json::from_value(json!([
+        {"api": "r-kvstore:DescribeInstances", "response": {"Instances": {"KVStoreInstance": [
+            {"InstanceId": "r-bp1cache", "InstanceName": "cache", "RegionId": "cn-hangzhou", "InstanceStatus": "Normal"}
+        ]}}},
+        {"api": "r-kvstore:DescribeInstanceSSL", "params": {"InstanceId": "r-bp1cache"},
+         "response": {"InstanceId": "r-bp1cache", "SSLEnabled": "Disable"}},
+        {"api": "r-kvstore:DescribeInstanceTDEStatus", "params": {"InstanceId": "r-bp1cache"},
+         "response": {"TDEStatus": "Enabled"}},
+        {"api": "r-kvstore:DescribeBackupPolicy", "params": {"InstanceId": "r-bp1cache"},
+         "response": {"PreferredBackupTime": "02:00Z-03:00Z", "PreferredBackupPeriod": "Monday,Thursday", "EnableBackupLog": 1}},
+    ]))
+    .unwrap();
+    let (base, _) = start(Emulator::new(documents, Faults::default())).await;
+    let client = Client::new(operator(), options(&base));
+    let plans: Vec<_> =
+        cspm_cloud::collect::PLANS.iter().filter(|p| p.api.starts_with("r-kvstore:")).copied().collect();
+    let collected = cspm_cloud::collect::collect(&client, &["cn-hangzhou".to_owned()], &plans).await;
+    assert!(collected.failed.is_empty() && collected.denied.is_empty(), "{collected:?}");
+    let responses: Vec<cspm_assets::openapi::ApiResponse> =
+        serde_json::from_value(serde_json::to_value(&collected.documents).unwrap()).unwrap();
+    let assets = cspm_assets::openapi::ingest(&responses).unwrap();
+    let [cache] = assets.as_slice() else { panic!("{assets:?}") };
+    use cspm_assets::Slot;
+    assert_eq!(cache.fields.get("ssl"), Some(&Slot::Known(json!("Disable"))));
+    assert_eq!(cache.fields.get("tde_status"), Some(&Slot::Known(json!("Enabled"))));
+    assert_eq!(cache.fields.get("backup_period"), Some(&Slot::Known(json!("Monday,Thursday"))));
+}

@@ -82,6 +82,9 @@ const LOAD_BALANCERS: Source =
     ("slb:DescribeLoadBalancers", "LoadBalancers.LoadBalancer[]", &[("LoadBalancerId", "LoadBalancerId")]);
 const KMS_KEYS: Source = ("kms:ListKeys", "Keys.Key[]", &[("KeyId", "KeyId")]);
 const TRAILS: Source = ("actiontrail:DescribeTrails", "TrailList[]", &[("Name", "Name")]);
+const REDIS: Source = ("r-kvstore:DescribeInstances", "Instances.KVStoreInstance[]", &[("InstanceId", "InstanceId")]);
+const POLARDB: Source = ("polardb:DescribeDBClusters", "Items.DBCluster[]", &[("DBClusterId", "DBClusterId")]);
+const MONGODB: Source = ("dds:DescribeDBInstances", "DBInstances.DBInstance[]", &[("DBInstanceId", "DBInstanceId")]);
 const RDS: Source = ("rds:DescribeDBInstances", "Items.DBInstance[]", &[("DBInstanceId", "DBInstanceId")]);
 
 /// The calls, in an order where each source comes before what it drives.
@@ -115,6 +118,17 @@ pub const PLANS: &[Plan] = &[
     each("rds:DescribeDBInstanceSSL", Where::Regional, RDS),
     each("rds:DescribeParameters", Where::Regional, RDS),
     each("rds:DescribeSQLCollectorRetention", Where::Regional, RDS),
+    once("r-kvstore:DescribeInstances", Where::Regional),
+    each("r-kvstore:DescribeInstanceSSL", Where::Regional, REDIS),
+    each("r-kvstore:DescribeInstanceTDEStatus", Where::Regional, REDIS),
+    each("r-kvstore:DescribeBackupPolicy", Where::Regional, REDIS),
+    once("polardb:DescribeDBClusters", Where::Regional),
+    each("polardb:DescribeDBClusterAttribute", Where::Regional, POLARDB),
+    each("polardb:DescribeDBClusterTDE", Where::Regional, POLARDB),
+    once("dds:DescribeDBInstances", Where::Regional),
+    each("dds:DescribeDBInstanceSSL", Where::Regional, MONGODB),
+    each("dds:DescribeDBInstanceTDEInfo", Where::Regional, MONGODB),
+    each("dds:DescribeAuditPolicy", Where::Regional, MONGODB),
     once("vpc:DescribeVpcs", Where::Regional),
     once("slb:DescribeLoadBalancers", Where::Regional),
     each("slb:DescribeLoadBalancerAttribute", Where::Regional, LOAD_BALANCERS),
@@ -354,7 +368,7 @@ mod tests {
     }
 
     /// The README's read-only policy for the collector's role names every
-    /// action it calls (Security Center's actions are `yundun-sas:`).
+    /// action it calls (in RAM, Security Center is `yundun-sas` and Redis `kvstore`).
     #[test]
     fn the_documented_role_policy_allows_every_call() {
         let readme = include_str!("../../../README.md");
@@ -364,7 +378,13 @@ mod tests {
             .chain(OSS_CALLS.iter().map(|(_, api)| *api))
             .chain(["oss:ListBuckets", "ecs:DescribeRegions"]);
         for api in apis {
-            let action = api.strip_prefix("sas:").map_or(api.to_owned(), |a| format!("yundun-sas:{a}"));
+            let (product, name) = api.split_once(':').unwrap();
+            let ram_code = match product {
+                "sas" => "yundun-sas",
+                "r-kvstore" => "kvstore",
+                other => other,
+            };
+            let action = format!("{ram_code}:{name}");
             assert!(readme.contains(&format!("\"{action}\"")), "the README's policy lacks {action}");
         }
     }
