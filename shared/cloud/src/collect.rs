@@ -130,6 +130,7 @@ pub const PLANS: &[Plan] = &[
     each("dds:DescribeDBInstanceTDEInfo", Where::Regional, MONGODB),
     each("dds:DescribeAuditPolicy", Where::Regional, MONGODB),
     once("vpc:DescribeVpcs", Where::Regional),
+    once("vpc:DescribeFlowLogs", Where::Regional),
     once("slb:DescribeLoadBalancers", Where::Regional),
     each("slb:DescribeLoadBalancerAttribute", Where::Regional, LOAD_BALANCERS),
     once("kms:ListKeys", Where::Regional),
