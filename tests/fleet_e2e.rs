@@ -126,8 +126,17 @@ async fn a_malformed_job_is_dead_lettered_and_the_worker_keeps_serving() {
     let body: Value = serde_json::from_slice(&letter.payload).unwrap();
     assert_eq!(body["reason"], "malformed", "{body}");
     assert!(body["raw"].as_str().unwrap().contains("oops"));
-    let metrics = f.workers[0].metrics().await;
-    assert_eq!(metric(&metrics, "cspm_dead_letters_total{reason=\"malformed\"}"), 1);
+    // The worker counts the letter once it is stored, which may be just after
+    // a subscriber sees it.
+    let mut counted = 0;
+    for _ in 0..50 {
+        counted = metric(&f.workers[0].metrics().await, "cspm_dead_letters_total{reason=\"malformed\"}");
+        if counted > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(counted, 1);
     let task = f.scan(json!({"items": ["ecs-disk-encrypted"]})).await;
     assert_eq!(task["state"], "done", "the worker still serves");
 }
