@@ -116,30 +116,38 @@ impl State {
                 Ok(body)
             }
             Paging::Marker { size } => {
-                let list = marker_list(first).unwrap_or_default();
-                let items = gather(&list);
-                let start: usize = param("Marker").and_then(|m| m.parse().ok()).unwrap_or(0);
-                let max: usize = param("MaxItems").and_then(|p| p.parse().ok()).unwrap_or(100).clamp(1, size as usize);
-                let page = items.iter().skip(start).take(max).cloned().collect();
-                let mut body = with_list(first, &list, page);
-                let more = start + max < items.len();
-                put(&mut body, "IsTruncated", Value::Bool(more));
-                put(&mut body, "Marker", Value::String(if more { (start + max).to_string() } else { String::new() }));
+                let (mut body, next) = token_page(first, &gather, param("Marker"), param("MaxItems"), 100, size);
+                put(&mut body, "IsTruncated", Value::Bool(!next.is_empty()));
+                put(&mut body, "Marker", Value::String(next));
                 Ok(body)
             }
             Paging::NextToken { size, .. } => {
-                let list = marker_list(first).unwrap_or_default();
-                let items = gather(&list);
-                let start: usize = param("NextToken").and_then(|m| m.parse().ok()).unwrap_or(0);
-                let max: usize = param("MaxResults").and_then(|p| p.parse().ok()).unwrap_or(10).clamp(1, size as usize);
-                let page = items.iter().skip(start).take(max).cloned().collect();
-                let mut body = with_list(first, &list, page);
-                let next = if start + max < items.len() { (start + max).to_string() } else { String::new() };
+                let (mut body, next) = token_page(first, &gather, param("NextToken"), param("MaxResults"), 10, size);
                 put(&mut body, "NextToken", Value::String(next));
                 Ok(body)
             }
         }
     }
+}
+
+/// A token-paged answer (RAM's `Marker`/`MaxItems`, `NextToken`/`MaxResults`):
+/// the page from the offset the token names (up to `max`, `default` when
+/// not asked, at most `size`), and the next token, empty after the last page.
+fn token_page(
+    first: &Value,
+    gather: &dyn Fn(&str) -> Vec<Value>,
+    token: Option<&str>,
+    max: Option<&str>,
+    default: usize,
+    size: u32,
+) -> (Value, String) {
+    let list = marker_list(first).unwrap_or_default();
+    let items = gather(&list);
+    let start: usize = token.and_then(|m| m.parse().ok()).unwrap_or(0);
+    let max: usize = max.and_then(|p| p.parse().ok()).unwrap_or(default).clamp(1, size as usize);
+    let page = items.iter().skip(start).take(max).cloned().collect();
+    let next = if start + max < items.len() { (start + max).to_string() } else { String::new() };
+    (with_list(first, &list, page), next)
 }
 
 /// The wrapped list of a RAM-style answer (`Users.User`): the one object
