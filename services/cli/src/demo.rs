@@ -27,15 +27,11 @@ const SAMPLE: &str = include_str!("../../../shared/assets/samples/demo-inventory
 const OPERATOR: (&str, &str, &str) = ("LTAIdemooperator", "demo-operator-secret", "5555555555555555");
 
 /// Starts an emulator holding the sample account and reads it as a user
-/// would read a real one; returns the responses (plus the Log Service ones,
-/// taken from the sample: that service signs with a scheme not implemented
-/// yet), the API calls made, the emulator's address, and the assumed role.
+/// would read a real one; returns the responses collected, the API calls
+/// made, the emulator's address, and the assumed role.
 async fn read_emulated_account(tenant: &TenantId) -> anyhow::Result<(Vec<ApiResponse>, u64, String, String)> {
     use cspm_cloud_emulator::{Emulator, Faults, state::Document};
-    let sample: Vec<serde_json::Value> = serde_json::from_str(SAMPLE)?;
-    let (log_service, account): (Vec<_>, Vec<_>) =
-        sample.into_iter().partition(|d| d["api"].as_str().is_some_and(|a| a.starts_with("sls:")));
-    let documents: Vec<Document> = serde_json::from_value(serde_json::Value::Array(account))?;
+    let documents: Vec<Document> = serde_json::from_str(SAMPLE)?;
     let role = format!("acs:ram::{}:role/cspm-scanner", tenant.account_id);
     let emulator = Emulator::new(documents, Faults::default())
         .with_key(OPERATOR.0, OPERATOR.1, OPERATOR.2)
@@ -52,8 +48,7 @@ async fn read_emulated_account(tenant: &TenantId) -> anyhow::Result<(Vec<ApiResp
     let operator = cspm_cloud::credentials::Credentials::new(OPERATOR.0, OPERATOR.1);
     let (arn, collected, calls) =
         crate::collect::read(&source, std::sync::Arc::new(cspm_cloud::credentials::Static(operator))).await?;
-    let mut responses: Vec<ApiResponse> = serde_json::from_value(serde_json::to_value(&collected.documents)?)?;
-    responses.extend(serde_json::from_value::<Vec<ApiResponse>>(serde_json::Value::Array(log_service))?);
+    let responses: Vec<ApiResponse> = serde_json::from_value(serde_json::to_value(&collected.documents)?)?;
     Ok((responses, calls, endpoint, arn))
 }
 
