@@ -3,6 +3,7 @@
 //! endpoint of each product and region, a rate limit per product, a bound on
 //! calls in flight, timeouts, and retries of what failed for now.
 
+use crate::body::read_limited;
 use crate::catalogue;
 use crate::credentials::{Credentials, CredentialsProvider};
 use crate::endpoints::{self, Endpoints, Product};
@@ -21,6 +22,8 @@ use tokio::sync::Semaphore;
 
 /// Pages one list walk may take (a service that never ends a walk must not keep the collector).
 const MAX_PAGES: usize = 10_000;
+/// The largest answer read (a page of the largest list is a few MiB).
+const MAX_ANSWER_BYTES: usize = 64 << 20;
 
 /// How a client behaves; every value has a sane default.
 #[derive(Debug, Clone)]
@@ -177,7 +180,9 @@ impl Client {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = request.send().await.map_err(|e| CloudError::Transport(e.to_string(), name.into()))?;
         let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| CloudError::Transport(e.to_string(), name.into()))?;
+        let text = read_limited(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|message| CloudError::Malformed { action: name.into(), message })?;
         if !(200..300).contains(&status) {
             return Err(error::from_answer(name, status, &text));
         }
@@ -238,7 +243,9 @@ impl Client {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = request.send().await.map_err(|e| transport(&e))?;
         let status = response.status().as_u16();
-        let text = response.text().await.map_err(|e| transport(&e))?;
+        let text = read_limited(response, MAX_ANSWER_BYTES)
+            .await
+            .map_err(|message| CloudError::Malformed { action: name.into(), message })?;
         if !(200..300).contains(&status) {
             return Err(error::from_answer(name, status, &text));
         }

@@ -6,12 +6,16 @@
 //! A secret never leaves this module in a printable form: [`Secret`]'s
 //! `Debug` and `Display` print `***`, and it is not `Serialize`.
 
+use crate::body::read_limited;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration as ChronoDuration, Utc};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::sync::Mutex;
+
+/// The largest answer read from the ECS metadata service (a credentials document is a few hundred bytes).
+const METADATA_MAX_BYTES: usize = 64 << 10;
 
 /// A secret string: readable by the code that signs, never printed.
 #[derive(Clone, PartialEq, Eq)]
@@ -252,7 +256,9 @@ impl EcsRamRole {
         if !resp.status().is_success() {
             return Err(CredentialsError::Unavailable(format!("ECS metadata {path}: HTTP {}", resp.status())));
         }
-        resp.text().await.map_err(unavailable)
+        read_limited(resp, METADATA_MAX_BYTES)
+            .await
+            .map_err(|e| CredentialsError::Unavailable(format!("ECS metadata: {e}")))
     }
 }
 
@@ -266,10 +272,10 @@ impl CredentialsProvider for EcsRamRole {
             .header("X-aliyun-ecs-metadata-token-ttl-seconds", "21600")
             .send()
             .await
-            .map_err(unavailable)?
-            .text()
-            .await
             .map_err(unavailable)?;
+        let token = read_limited(token, METADATA_MAX_BYTES)
+            .await
+            .map_err(|e| CredentialsError::Unavailable(format!("ECS metadata: {e}")))?;
         let role = if self.role.is_empty() {
             // The instance's one role, when none is named.
             let listed = self.get("/latest/meta-data/ram/security-credentials/", &token).await?;

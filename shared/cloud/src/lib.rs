@@ -15,6 +15,7 @@
 //!   bounded in flight, retried; [`sts`]: assuming the tenant's role.
 //! - [`collect`]: which calls read an account, as import-format documents.
 
+mod body;
 pub mod catalogue;
 pub mod client;
 pub mod collect;
