@@ -241,6 +241,11 @@ pub fn buckets_in(xml: &str) -> Result<Vec<(String, String)>, String> {
 
 /// Reads every bucket's settings (listing the buckets from `region`).
 pub async fn collect_oss(client: &Client, region: &str, out: &mut Collected) {
+    collect_oss_focused(client, region, None, out).await;
+}
+
+/// Reads the settings of every bucket, or of those `focus` names.
+async fn collect_oss_focused(client: &Client, region: &str, focus: Option<&BTreeSet<String>>, out: &mut Collected) {
     let listing = OssCall { api: "oss:ListBuckets", region, bucket: None, query: Vec::new() };
     let buckets = match client.oss(&listing).await.map(|xml| buckets_in(&xml)) {
         Ok(Ok(b)) => b,
@@ -248,7 +253,7 @@ pub async fn collect_oss(client: &Client, region: &str, out: &mut Collected) {
         Err(CloudError::Denied { code, .. }) => return drop(out.denied.insert("oss:ListBuckets".into(), code)),
         Err(e) => return drop(out.failed.insert("oss:ListBuckets".into(), e.to_string())),
     };
-    for (bucket, region) in &buckets {
+    for (bucket, region) in buckets.iter().filter(|(b, _)| focus.is_none_or(|f| f.contains(b))) {
         for (sub, api) in OSS_CALLS {
             let call = OssCall { api, region, bucket: Some(bucket), query: vec![((*sub).to_owned(), String::new())] };
             let params = BTreeMap::from([("BucketName".to_owned(), bucket.clone())]);
@@ -277,8 +282,102 @@ pub async fn collect(client: &Client, regions: &[String], plans: &[Plan]) -> Col
     collect_concurrently(client, regions, plans, 8).await
 }
 
+/// The product that answers `api` (`ecs` for `ecs:DescribeInstances`).
+pub fn product_of(api: &str) -> &str {
+    api.split_once(':').map_or(api, |(p, _)| p)
+}
+
+/// OSS, read apart from [`PLANS`]: one listing for the whole account.
+pub const OSS: &str = "oss";
+
+/// One share of a collection: one product, in one region or (for products
+/// answered account-wide, and OSS) for the whole account.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Slice {
+    pub product: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+impl Slice {
+    /// `ecs@cn-hangzhou`, `ram`.
+    pub fn key(&self) -> String {
+        match &self.region {
+            Some(r) => format!("{}@{r}", self.product),
+            None => self.product.clone(),
+        }
+    }
+}
+
+/// The slices that read the account in `regions`: each regional product in
+/// each region, each account-wide product once, and OSS.
+pub fn slices(regions: &[String]) -> Vec<Slice> {
+    let mut products: Vec<(&str, Where)> = Vec::new();
+    for plan in PLANS {
+        let product = product_of(plan.api);
+        if !products.iter().any(|(p, _)| *p == product) {
+            products.push((product, plan.at));
+        }
+    }
+    let mut out = Vec::new();
+    for (product, at) in products {
+        match at {
+            Where::Global => out.push(Slice { product: product.to_owned(), region: None }),
+            Where::Regional => {
+                out.extend(regions.iter().map(|r| Slice { product: product.to_owned(), region: Some(r.clone()) }));
+            }
+        }
+    }
+    out.push(Slice { product: OSS.to_owned(), region: None });
+    out
+}
+
+/// Reads one slice. With `focus`, the calls about single resources are made
+/// only for the resources named (the listings still run whole: they are
+/// how a resource is found). `home` is where account-wide calls are asked.
+pub async fn collect_slice(client: &Client, slice: &Slice, home: &str, focus: Option<&BTreeSet<String>>) -> Collected {
+    if slice.product == OSS {
+        let mut out = Collected::default();
+        collect_oss_focused(client, slice.region.as_deref().unwrap_or(home), focus, &mut out).await;
+        return out;
+    }
+    let plans: Vec<Plan> = PLANS.iter().filter(|p| product_of(p.api) == slice.product).copied().collect();
+    let regions: Vec<String> = slice.region.iter().cloned().collect();
+    collect_in(client, &regions, &plans, 8, focus).await
+}
+
+/// Whether `doc` is the answer about one resource that `focus` names
+/// (the target of a per-resource call).
+fn about(doc: &Document, focus: &BTreeSet<String>) -> bool {
+    per_resource(&doc.api) && doc.params.values().any(|v| focus.contains(v))
+}
+
+/// Calls made once per resource another call listed.
+fn per_resource(api: &str) -> bool {
+    OSS_CALLS.iter().any(|(_, a)| *a == api) || PLANS.iter().any(|p| p.api == api && matches!(p.per, For::Each { .. }))
+}
+
+/// A slice's documents after a focused re-read: the new answers, and the
+/// earlier answers about single resources the re-read did not ask about.
+pub fn merge_focused(earlier: Vec<Document>, fresh: Vec<Document>, focus: &BTreeSet<String>) -> Vec<Document> {
+    let mut out: Vec<Document> =
+        earlier.into_iter().filter(|d| per_resource(&d.api) && !about(d, focus)).collect();
+    out.extend(fresh);
+    out
+}
+
 /// The same, with up to `at_once` calls of one plan in flight.
 pub async fn collect_concurrently(client: &Client, regions: &[String], plans: &[Plan], at_once: usize) -> Collected {
+    collect_in(client, regions, plans, at_once, None).await
+}
+
+async fn collect_in(
+    client: &Client,
+    regions: &[String],
+    plans: &[Plan],
+    at_once: usize,
+    focus: Option<&BTreeSet<String>>,
+) -> Collected {
     let mut out = Collected::default();
     // Answers by call, for the calls that drive others.
     let mut answers: BTreeMap<&str, Vec<(Option<String>, Value)>> = BTreeMap::new();
@@ -307,7 +406,11 @@ pub async fn collect_concurrently(client: &Client, regions: &[String], plans: &[
                                 .collect()
                         })
                         .collect();
-                    driven.into_iter().map(Some).collect()
+                    driven
+                        .into_iter()
+                        .filter(|t| focus.is_none_or(|f| t.iter().any(|(_, v)| f.contains(v))))
+                        .map(Some)
+                        .collect()
                 }
             };
             for target in targets {
@@ -388,6 +491,51 @@ mod tests {
             let action = format!("{ram_code}:{name}");
             assert!(readme.contains(&format!("\"{action}\"")), "the README's policy lacks {action}");
         }
+    }
+
+    #[test]
+    fn a_product_is_read_in_each_region_or_once() {
+        let regions = vec!["cn-hangzhou".to_owned(), "cn-beijing".to_owned()];
+        let keys: Vec<String> = slices(&regions).iter().map(Slice::key).collect();
+        for key in ["ecs@cn-hangzhou", "ecs@cn-beijing", "ram", "ims", "sas", "oss", "rds@cn-beijing"] {
+            assert!(keys.contains(&key.to_owned()), "{key} in {keys:?}");
+        }
+        assert!(!keys.iter().any(|k| k.starts_with("ram@")), "{keys:?}");
+        // Each product's calls are all account-wide or all regional.
+        for plan in PLANS {
+            let first = PLANS.iter().find(|p| product_of(p.api) == product_of(plan.api)).map(|p| p.at);
+            assert_eq!(first, Some(plan.at), "{}", plan.api);
+        }
+    }
+
+    #[test]
+    fn a_focused_read_replaces_only_what_it_asked_about() {
+        let doc = |api: &str, param: Option<&str>, n: u64| Document {
+            api: api.into(),
+            params: param.map(|p| BTreeMap::from([("UserName".to_owned(), p.to_owned())])).unwrap_or_default(),
+            response: json!(n),
+        };
+        let earlier = vec![
+            doc("ram:ListUsers", None, 1),
+            doc("ram:GetUser", Some("alice"), 1),
+            doc("ram:GetUser", Some("bob"), 1),
+        ];
+        let fresh = vec![doc("ram:ListUsers", None, 2), doc("ram:GetUser", Some("alice"), 2)];
+        let focus = BTreeSet::from(["alice".to_owned()]);
+        let merged = merge_focused(earlier, fresh, &focus);
+        let mut seen: Vec<(String, u64)> = merged
+            .iter()
+            .map(|d| (format!("{}{:?}", d.api, d.params.values().collect::<Vec<_>>()), d.response.as_u64().unwrap()))
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec![
+                ("ram:GetUser[\"alice\"]".to_owned(), 2),
+                ("ram:GetUser[\"bob\"]".to_owned(), 1),
+                ("ram:ListUsers[]".to_owned(), 2),
+            ]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! - [`client`]: signed calls for one account, rate-limited per product,
 //!   bounded in flight, retried; [`sts`]: assuming the tenant's role.
 //! - [`collect`]: which calls read an account, as import-format documents.
+//! - [`vault`]: credentials sealed at rest under a configured key.
 
 mod body;
 pub mod catalogue;
@@ -26,6 +27,7 @@ pub mod paging;
 pub mod retry;
 pub mod sign;
 pub mod sts;
+pub mod vault;
 
 /// Alibaba's API metadata as the team's oracle holds it (beside the clone,
 /// `../shared/oracle`), for tests that check this crate's tables against it;

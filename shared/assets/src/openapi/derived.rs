@@ -54,6 +54,22 @@ const NAS_ACCESS_RULES: &str = "nas:DescribeAccessRules";
 /// Redis renewal: `Duration` counts only while `AutoRenew` is on.
 const REDIS_RENEWAL: &str = "r-kvstore:DescribeInstanceAutoRenewalAttribute";
 
+/// The calls read here that set fields of resources of `kind`.
+pub(super) fn calls_for(kind: &str) -> impl Iterator<Item = &'static str> {
+    let lists: &[(&str, &str)] = &[
+        (NETWORK_ACLS, "ACS::VPC::NetworkAcl"),
+        (EIPS, "ACS::EIP::Address"),
+        (TLS_POLICIES, SLB_LISTENER),
+        (SLB_LISTENERS, SLB_LISTENER),
+        (REDIS_RENEWAL, REDIS),
+        (NAS_FILE_SYSTEMS, "ACS::NAS::MountTarget"),
+        (NAS_ACCESS_RULES, "ACS::NAS::AccessRule"),
+        (INSTANCE_ROLES, "ACS::ECS::Instance"),
+    ];
+    let kind = kind.to_owned();
+    CALLS.iter().map(|c| (c.0, c.2)).chain(lists.iter().copied()).filter(move |(_, k)| *k == kind).map(|(api, _)| api)
+}
+
 /// Every call read here.
 pub(super) fn apis() -> impl Iterator<Item = &'static str> {
     CALLS.iter().map(|c| c.0).chain([

@@ -15,6 +15,7 @@ pub mod mapped;
 pub(crate) mod quirks;
 mod security_center;
 pub mod shape;
+pub mod sources;
 pub mod xml;
 
 use crate::model::*;
