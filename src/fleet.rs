@@ -50,7 +50,7 @@ impl Drop for Fleet {
                     return;
                 };
                 let js = async_nats::jetstream::new(client);
-                for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS", "ACCOUNT"] {
+                for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS", "ACCOUNT", "COLLECT", "CLOUD_EVENTS"] {
                     let _ = js.delete_stream(format!("{prefix}{kind}")).await;
                 }
             });

@@ -109,6 +109,27 @@ impl ServiceProcess {
         }
     }
 
+    /// Starts `binary` with `args`, ready once it accepts connections on `port`
+    /// (for servers without `/readyz`, like the cloud emulator).
+    pub async fn start_listening(binary: &str, args: &[String], port: u16) -> Self {
+        let mut cmd = std::process::Command::new(service_binary(binary));
+        cmd.args(args).env("RUST_LOG", "warn").stdout(std::process::Stdio::null());
+        if std::env::var_os("CSPM_TEST_SERVICE_LOGS").is_none() {
+            cmd.stderr(std::process::Stdio::null());
+        }
+        let child = cmd.spawn().unwrap_or_else(|e| panic!("start {binary}: {e}"));
+        let mut process = ServiceProcess { child, base: format!("http://127.0.0.1:{port}") };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+            if let Ok(Some(status)) = process.child.try_wait() {
+                panic!("{binary} exited before it listened: {status}");
+            }
+            assert!(std::time::Instant::now() < deadline, "{binary} did not listen on {port}");
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        process
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

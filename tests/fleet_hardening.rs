@@ -277,6 +277,7 @@ async fn a_forged_job_is_not_run_or_charged() {
         item_id: "ecs-disk-encrypted".into(),
         params: Default::default(),
         instances: disks,
+        refused: None,
     };
     let out = Outgoing {
         subject: Topology::default().job_subject(&f.tenant, &job.item_id, &job.job_id),
@@ -454,6 +455,7 @@ async fn dead_letters_are_kept_listed_and_replayed() {
             item_id: "ecs-disk-encrypted".into(),
             params: Default::default(),
             instances: disks,
+            refused: None,
         }
     };
     let letter = DeadLetter {

@@ -188,6 +188,7 @@ async fn a_redelivered_job_is_charged_once() {
             .filter(|a| a.kind() == cspm_assets::AssetKind::Disk)
             .cloned()
             .collect(),
+        refused: None,
     };
     let again = Outgoing {
         subject: cspm_fleet::messages::Topology::default().job_subject(&s.tenant, "ecs-disk-encrypted", &job.job_id),

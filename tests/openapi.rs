@@ -524,6 +524,7 @@ async fn exercise_scheduler(api: &Api, tenant: &TenantId, other: &TenantId, toke
         item_id: "ecs-disk-encrypted".into(),
         params: Default::default(),
         instances: vec![disk],
+        refused: None,
     };
     let client = async_nats::connect(nats_url()).await.unwrap();
     let js = async_nats::jetstream::new(client);

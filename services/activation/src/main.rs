@@ -32,7 +32,7 @@ async fn main() -> anyhow::Result<()> {
     let events =
         EventPublisher::new(store.clone(), Arc::new(bus.clone()), &settings.common.nats.subject_root, &registry);
     let roles = cspm_activation::roles::CloudRoles {
-        endpoint: settings.activation.cloud_endpoint.clone(),
+        endpoint: settings.common.cloud.endpoint.clone(),
         operator: Arc::new(Refreshing::new(Arc::new(Chain::default_chain()))),
     };
     let activation = Arc::new(

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use cspm_cloud::client::{Client, ClientOptions};
 use cspm_cloud::credentials::{CredentialsError, CredentialsProvider};
-use cspm_cloud::endpoints::{Endpoints, Site};
+use cspm_cloud::endpoints::Endpoints;
 use cspm_cloud::error::CloudError;
 use cspm_cloud::sts::{AssumeRole, caller_identity};
 use cspm_domain::{DomainError, ErrorCode, TenantId};
@@ -24,17 +24,6 @@ pub struct CloudRoles {
     pub operator: Arc<dyn CredentialsProvider>,
 }
 
-impl CloudRoles {
-    fn endpoints(&self, tenant: &TenantId) -> Endpoints {
-        if self.endpoint.is_empty() {
-            let site = if tenant.site.to_string() == "intl" { Site::Intl } else { Site::Cn };
-            Endpoints::Real { site }
-        } else {
-            Endpoints::Override { base: self.endpoint.clone() }
-        }
-    }
-}
-
 fn refused(role_arn: &str, why: impl std::fmt::Display) -> DomainError {
     DomainError::invalid(format!("cannot assume {role_arn}: {why}; make its trust policy name the operator's account"))
 }
@@ -42,7 +31,8 @@ fn refused(role_arn: &str, why: impl std::fmt::Display) -> DomainError {
 #[async_trait]
 impl RoleVerifier for CloudRoles {
     async fn verify(&self, tenant: &TenantId, role_arn: &str) -> Result<(), DomainError> {
-        let options = ClientOptions::new(self.endpoints(tenant), tenant.account_id.to_string());
+        let options =
+            ClientOptions::new(Endpoints::of(&tenant.site.to_string(), &self.endpoint), tenant.account_id.to_string());
         let role = AssumeRole::new(self.operator.clone(), options.clone(), role_arn.to_owned());
         let client = Client::new(Arc::new(role), options);
         let identity = caller_identity(&client).await.map_err(|e| match e {

@@ -19,12 +19,6 @@ pub struct ActivationSettings {
     pub max_body_bytes: usize,
     /// How often unpublished account events are retried.
     pub event_retry_seconds: u64,
-    /// One base URL for every Alibaba Cloud API (an emulator, a proxy);
-    /// empty: the real endpoints. Roles named at authorization are verified
-    /// there, with the operator's credentials (ALIBABA_CLOUD_ACCESS_KEY_ID /
-    /// _SECRET, or the aliyun CLI profile).
-    #[serde(default)]
-    pub cloud_endpoint: String,
 }
 
 const DEFAULTS: &str = r#"
@@ -34,7 +28,6 @@ listen = "127.0.0.1:8081"
 admin_token = ""
 max_body_bytes = 65536
 event_retry_seconds = 5
-cloud_endpoint = ""
 "#;
 
 impl Settings {

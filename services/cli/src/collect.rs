@@ -40,10 +40,7 @@ pub async fn read(source: &Source, operator: Arc<dyn CredentialsProvider>) -> an
         anyhow::bail!("these credentials are of account {}, not {}", identity.account_id, source.account_id);
     }
     // Where the account's home is asked what regions it has, and OSS what buckets.
-    let home = match source.endpoints {
-        Endpoints::Real { site: Site::Intl } => "ap-southeast-1",
-        _ => "cn-hangzhou",
-    };
+    let home = source.endpoints.home_region();
     let regions = match source.regions.is_empty() {
         true => collect::regions(&client, home).await?,
         false => source.regions.clone(),

@@ -1,11 +1,15 @@
 //! `cspm-scan-worker`: pulls jobs from the shared JetStream consumer,
 //! reserves quota, evaluates check items, publishes results, commits what it
-//! consumed. Run any number of them. On SIGTERM it stops pulling, finishes
+//! consumed; and reads slices of tenants' accounts for collections. Run any
+//! number of them. On SIGTERM it stops pulling, finishes
 //! the jobs it holds, and exits.
 
 use anyhow::Context;
 use cspm_accounts::RedisStore;
 use cspm_bus::{Bus, NatsBus};
+use cspm_fleet::collection::cloud::CloudAccess;
+use cspm_fleet::collection::collector::Collector;
+use cspm_fleet::collection::store::CollectionStore;
 use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
 use cspm_fleet::store::RedisFleetStore;
@@ -35,6 +39,8 @@ struct Tuning {
     evaluation_delay_ms: u64,
     /// Seconds a job of a task still being started is held before it is handed back.
     start_wait_seconds: u64,
+    /// Collection slices read at once (each makes up to 8 calls at a time).
+    collect_concurrency: usize,
 }
 
 const DEFAULTS: &str = r#"
@@ -45,6 +51,7 @@ concurrency = 4
 lease_seconds = 60
 evaluation_delay_ms = 0
 start_wait_seconds = 20
+collect_concurrency = 2
 "#;
 
 #[tokio::main]
@@ -68,14 +75,31 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("connecting to NATS")?;
     let registry = prometheus::Registry::new();
+    let metrics = FleetMetrics::new(&registry);
+    let accounts = Arc::new(RedisStore::new(redis.clone()));
+    let store = Arc::new(RedisFleetStore::new(redis.pool()).await?);
+    let collection_store = Arc::new(CollectionStore::new(redis.pool()));
+    let cloud = CloudAccess::new(&s.common.cloud.endpoint, &s.common.cloud.credential_key, collection_store.clone())
+        .context("cloud.credential_key")?;
+    let collector = Arc::new(Collector {
+        topology: topology.clone(),
+        queue: bus.work_queue(&topology.collect_jobs()).await?,
+        bus: Arc::new(bus.clone()),
+        accounts: accounts.clone(),
+        store: collection_store,
+        inventory: store.clone(),
+        cloud: Arc::new(cloud),
+        metrics: metrics.clone(),
+        concurrency: s.worker.collect_concurrency.clamp(1, 64),
+    });
     let worker = Arc::new(Worker {
         queue: bus.work_queue(&topology.jobs()).await?,
         topology,
         bus: Arc::new(bus.clone()),
         ledger: Arc::new(MeteredLedger::new(Arc::new(redis.clone()), LedgerMetrics::new(&registry))),
-        accounts: Arc::new(RedisStore::new(redis.clone())),
-        store: Arc::new(RedisFleetStore::new(redis.pool()).await?),
-        metrics: FleetMetrics::new(&registry),
+        accounts,
+        store,
+        metrics,
         settings: WorkerSettings {
             lease,
             concurrency: s.worker.concurrency,
@@ -86,7 +110,8 @@ async fn main() -> anyhow::Result<()> {
     });
 
     let (stop, shutdown) = watch::channel(false);
-    let work = tokio::spawn(worker.run(shutdown));
+    let work = tokio::spawn(worker.run(shutdown.clone()));
+    let collecting = tokio::spawn(collector.run(shutdown));
     let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
         "nats",
         bus,
@@ -102,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
     shutdown_signal().await;
     let _ = stop.send(true);
     let _ = work.await; // finishes the jobs it holds
+    let _ = collecting.await;
     server.abort();
     tracing::info!("cspm-scan-worker stopped");
     Ok(())

@@ -16,6 +16,7 @@ use cspm_assets::openapi::ApiResponse;
 use cspm_checks::{Risk, Status};
 use cspm_domain::entitlement::CheckAction;
 use cspm_domain::{DomainError, ErrorCode, TenantId};
+use cspm_fleet::collection::start::Collections;
 use cspm_fleet::dead_letters::{MAX_LISTED, StoredLetter};
 use cspm_fleet::plan::ScanRequest;
 use cspm_fleet::scheduler::{ImportReport, Scheduler};
@@ -37,6 +38,7 @@ use utoipa_axum::routes;
 #[derive(Clone)]
 pub struct AppState {
     pub scheduler: Arc<Scheduler>,
+    pub collections: Arc<Collections>,
     pub auth: Authenticator,
 }
 
@@ -50,7 +52,7 @@ pub struct AppState {
     ),
     tags(
         (name = "catalogue", description = "The check items and compliance packs; no token needed"),
-        (name = "inventory", description = "Importing and listing a tenant's cloud resources"),
+        (name = "inventory", description = "Collecting, importing and listing a tenant's cloud resources"),
         (name = "tasks", description = "Starting scans and verifications, and following them"),
         (name = "results", description = "The latest result of each (item, instance)"),
         (name = "dead letters", description = "Jobs and messages the fleet could not process"),
@@ -63,6 +65,8 @@ pub fn router(state: AppState, registry: prometheus::Registry, readiness: Readin
     let (api, doc) = OpenApiRouter::with_openapi(SchedulerApi::openapi())
         .routes(routes!(catalogue))
         .routes(routes!(import, assets))
+        .routes(routes!(crate::collections::collect, crate::collections::collections))
+        .routes(routes!(crate::collections::collection))
         .routes(routes!(scan))
         .routes(routes!(verify))
         .routes(routes!(tasks))
@@ -79,7 +83,7 @@ pub fn router(state: AppState, registry: prometheus::Registry, readiness: Readin
     cspm_runtime::api::service(api.merge(cspm_runtime::openapi::document_route(&doc)), registry, readiness)
 }
 
-async fn tenant_access(
+pub(crate) async fn tenant_access(
     s: &AppState,
     headers: &HeaderMap,
     path: (String, String),
@@ -88,7 +92,7 @@ async fn tenant_access(
     Ok(s.auth.tenant(bearer(headers), path, access).await?)
 }
 
-type TenantPath = ApiPath<(String, String)>;
+pub(crate) type TenantPath = ApiPath<(String, String)>;
 
 /// Checks that the caller holds the admin token (for fleet-wide routes).
 async fn admin(s: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {

@@ -2,7 +2,10 @@
 
 use anyhow::Context;
 use cspm_accounts::{Authenticator, RedisStore};
-use cspm_bus::NatsBus;
+use cspm_bus::{Bus, NatsBus};
+use cspm_fleet::collection::cloud::CloudAccess;
+use cspm_fleet::collection::start::Collections;
+use cspm_fleet::collection::store::CollectionStore;
 use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
 use cspm_fleet::scheduler::Scheduler;
@@ -48,16 +51,31 @@ async fn main() -> anyhow::Result<()> {
         limits,
     });
 
-    // Followers: results, dead letters, asset events, exhausted jobs, lag, and the sweeper.
+    let collection_store = Arc::new(CollectionStore::new(redis.pool()));
+    let cloud = CloudAccess::new(
+        &settings.common.cloud.endpoint,
+        &settings.common.cloud.credential_key,
+        collection_store.clone(),
+    )
+    .context("cloud.credential_key")?;
+    // Created here when absent: collection jobs are published to it.
+    bus.work_queue(&scheduler.topology.collect_jobs()).await?;
+    let collections =
+        Arc::new(Collections { scheduler: scheduler.clone(), store: collection_store, cloud: Arc::new(cloud) });
+
+    // Followers: results, dead letters, asset and cloud events, exhausted jobs, lag, and the sweeper.
     let (stop, shutdown) = watch::channel(false);
-    let followers = scheduler.clone().spawn_followers(&bus, shutdown).await?;
+    let mut followers = scheduler.clone().spawn_followers(&bus, shutdown.clone()).await?;
+    let cloud_events = bus.work_queue(&scheduler.topology.cloud_events()).await?;
+    followers.push(tokio::spawn(collections.clone().follow_events(cloud_events, shutdown)));
 
     let readiness = health::Readiness::default().probe("redis", redis, |r| async move { r.ping().await }).probe(
         "nats",
         bus,
         |b| async move { b.ping().await },
     );
-    let state = AppState { scheduler, auth: Authenticator::new(&settings.scheduler.admin_token, accounts) };
+    let state =
+        AppState { scheduler, collections, auth: Authenticator::new(&settings.scheduler.admin_token, accounts) };
     let app = router(state, registry, readiness, settings.scheduler.max_body_bytes);
     cspm_runtime::serve("cspm-scheduler", &settings.common.http.listen, app).await?;
 

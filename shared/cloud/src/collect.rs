@@ -155,6 +155,16 @@ pub struct Collected {
     pub denied: BTreeMap<String, String>,
     /// Calls that failed for another reason (after retries), with why.
     pub failed: BTreeMap<String, String>,
+    /// How many of those failed for a passing reason (throttled, unreachable):
+    /// reading again later may succeed.
+    pub transient: usize,
+}
+
+impl Collected {
+    fn fail(&mut self, api: &str, e: &CloudError) {
+        self.transient += usize::from(e.retryable());
+        self.failed.insert(api.to_owned(), e.to_string());
+    }
 }
 
 /// Values at a path like `Users.User[].UserName` in an answer.
@@ -251,7 +261,7 @@ async fn collect_oss_focused(client: &Client, region: &str, focus: Option<&BTree
         Ok(Ok(b)) => b,
         Ok(Err(why)) => return drop(out.failed.insert("oss:ListBuckets".into(), why)),
         Err(CloudError::Denied { code, .. }) => return drop(out.denied.insert("oss:ListBuckets".into(), code)),
-        Err(e) => return drop(out.failed.insert("oss:ListBuckets".into(), e.to_string())),
+        Err(e) => return out.fail("oss:ListBuckets", &e),
     };
     for (bucket, region) in buckets.iter().filter(|(b, _)| focus.is_none_or(|f| f.contains(b))) {
         for (sub, api) in OSS_CALLS {
@@ -267,7 +277,7 @@ async fn collect_oss_focused(client: &Client, region: &str, focus: Option<&BTree
                     continue;
                 }
                 Err(e) => {
-                    out.failed.insert((*api).into(), e.to_string());
+                    out.fail(api, &e);
                     continue;
                 }
             };
@@ -360,8 +370,7 @@ fn per_resource(api: &str) -> bool {
 /// A slice's documents after a focused re-read: the new answers, and the
 /// earlier answers about single resources the re-read did not ask about.
 pub fn merge_focused(earlier: Vec<Document>, fresh: Vec<Document>, focus: &BTreeSet<String>) -> Vec<Document> {
-    let mut out: Vec<Document> =
-        earlier.into_iter().filter(|d| per_resource(&d.api) && !about(d, focus)).collect();
+    let mut out: Vec<Document> = earlier.into_iter().filter(|d| per_resource(&d.api) && !about(d, focus)).collect();
     out.extend(fresh);
     out
 }
@@ -448,9 +457,7 @@ async fn collect_in(
                 Err(CloudError::Denied { code, .. }) => {
                     out.denied.insert(plan.api.into(), code);
                 }
-                Err(e) => {
-                    out.failed.insert(plan.api.into(), e.to_string());
-                }
+                Err(e) => out.fail(plan.api, &e),
             }
         }
     }

@@ -128,6 +128,25 @@ pub enum Endpoints {
     },
 }
 
+impl Endpoints {
+    /// The endpoints of an account on `site` (`cn` or `intl`), or the one
+    /// base URL `base` when it is not empty.
+    pub fn of(site: &str, base: &str) -> Self {
+        match base.is_empty() {
+            true => Endpoints::Real { site: if site == "intl" { Site::Intl } else { Site::Cn } },
+            false => Endpoints::Override { base: base.to_owned() },
+        }
+    }
+
+    /// Where account-wide questions (regions, buckets) are asked.
+    pub fn home_region(&self) -> &'static str {
+        match self {
+            Endpoints::Real { site: Site::Intl } => "ap-southeast-1",
+            _ => "cn-hangzhou",
+        }
+    }
+}
+
 /// A resolved endpoint: the URL to connect to and the host the request names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {

@@ -15,7 +15,9 @@ const NONCE_BYTES: usize = 12;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VaultError {
-    #[error("the credential key must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`")]
+    #[error(
+        "the credential key must be 64 hexadecimal characters (32 bytes); generate one with `openssl rand -hex 32`"
+    )]
     BadKey,
     /// Not sealed by this key for this purpose, or altered.
     #[error("a sealed credential does not open with this key")]

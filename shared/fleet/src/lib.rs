@@ -7,10 +7,12 @@
 //! - [`store`]: where the scheduler keeps inventories, tasks, plans and results.
 //! - [`scheduler`]: starts scans and verifications, follows results and dead letters.
 //! - [`sweeper`]: finishes tasks whose work is gone.
+//! - [`collection`]: live collection from the cloud, and cloud change events.
 //! - [`dead_letters`]: lists and replays dead letters.
 //! - [`local`]: the whole fleet in one process (the demo).
 //! - [`trace`]: W3C trace context in message headers.
 
+pub mod collection;
 pub mod dead_letters;
 pub mod local;
 pub mod messages;

@@ -103,6 +103,34 @@ impl Topology {
         self.queue("asset", "ASSETS", "scheduler", Duration::from_secs(30), 100)
     }
 
+    /// Collection jobs: their own work queue and consumer, read by every
+    /// scan-worker. A slice of a large account takes minutes; the worker
+    /// signals progress while it reads.
+    pub fn collect_jobs(&self) -> QueueSpec {
+        self.queue("collect", "COLLECT", "collectors", Duration::from_secs(60), 5)
+    }
+
+    /// Cloud events, followed by the scheduler: ActionTrail records from
+    /// outside publishers, and the workers' word that a collection is stored.
+    pub fn cloud_events(&self) -> QueueSpec {
+        self.queue("cloud", "CLOUD_EVENTS", "scheduler", Duration::from_secs(60), 20)
+    }
+
+    /// `cspm.v1.collect.<site>.<account>.<job>`
+    pub fn collect_subject(&self, tenant: &TenantId, job_id: &str) -> String {
+        format!("{}.v1.collect.{}.{job_id}", self.root, tenant.subject_part())
+    }
+
+    /// `cspm.v1.cloud.<site>.<account>.trail`: ActionTrail event records.
+    pub fn trail_subject(&self, tenant: &TenantId) -> String {
+        format!("{}.v1.cloud.{}.trail", self.root, tenant.subject_part())
+    }
+
+    /// `cspm.v1.cloud.<site>.<account>.collected`: a collection is stored.
+    pub fn collected_subject(&self, tenant: &TenantId) -> String {
+        format!("{}.v1.cloud.{}.collected", self.root, tenant.subject_part())
+    }
+
     /// `cspm.v1.job.<site>.<account>.<item>.<job>`: one subject per job, so
     /// the scheduler can tell whether a job is still in the stream.
     pub fn job_subject(&self, tenant: &TenantId, item: &str, job_id: &str) -> String {
@@ -151,6 +179,10 @@ pub struct JobMessage {
     /// The assets to evaluate, in order: the worker needs nothing else, so a
     /// redelivered job evaluates exactly the same inputs.
     pub instances: Vec<Asset>,
+    /// Set when the tenant's role was refused a call the item's data comes
+    /// from: every instance is `NOT_CHECK` with this reason, and uncharged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// The outcome of one (item, instance).
@@ -198,6 +230,9 @@ pub enum DeadLetterReason {
     InvalidResult,
     /// An asset-change event that is not JSON or does not import.
     InvalidAssetEvent,
+    /// A cloud event (ActionTrail records) that is not JSON, names no
+    /// tenant's resource the fleet reads, or a collection job that is not one.
+    InvalidCloudEvent,
 }
 
 impl DeadLetterReason {
@@ -210,6 +245,7 @@ impl DeadLetterReason {
             DeadLetterReason::Unplanned => "unplanned",
             DeadLetterReason::InvalidResult => "invalid_result",
             DeadLetterReason::InvalidAssetEvent => "invalid_asset_event",
+            DeadLetterReason::InvalidCloudEvent => "invalid_cloud_event",
         }
     }
 }

@@ -14,6 +14,7 @@ pub struct FleetMetrics {
     pub pending: IntGaugeVec,
     pub tasks: IntCounterVec,
     pub swept: IntCounterVec,
+    pub cloud_calls: IntCounterVec,
 }
 
 pub const JOBS_TOTAL: &str = "cspm_jobs_total";
@@ -24,6 +25,7 @@ pub const DEAD_LETTERS_TOTAL: &str = "cspm_dead_letters_total";
 pub const CONSUMER_PENDING_MESSAGES: &str = "cspm_consumer_pending_messages";
 pub const TASKS_TOTAL: &str = "cspm_tasks_total";
 pub const SWEPT_TOTAL: &str = "cspm_swept_total";
+pub const CLOUD_CALLS_TOTAL: &str = "cspm_cloud_calls_total";
 
 impl FleetMetrics {
     pub fn new(registry: &Registry) -> Self {
@@ -65,6 +67,11 @@ impl FleetMetrics {
                 SWEPT_TOTAL,
                 "Work the scheduler finished or undid, by what (start_undone, job_lost, job_timed_out)",
                 &["what"],
+            ),
+            cloud_calls: counter(
+                CLOUD_CALLS_TOTAL,
+                "Signed Alibaba Cloud API calls made by collections, by product",
+                &["product"],
             ),
         }
     }

@@ -81,6 +81,8 @@ pub struct PlanInput<'a> {
     pub request: &'a ScanRequest,
     /// The tenant's parameter values per item.
     pub params: &'a BTreeMap<String, BTreeMap<String, i64>>,
+    /// Calls the tenant's role was refused in its latest collection, with the code.
+    pub denied: &'a BTreeMap<String, String>,
     pub batch: usize,
     pub now: DateTime<Utc>,
 }
@@ -112,15 +114,21 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
     // Decide without the quota: exhaustion is judged once, for the whole task.
     let unlimited = QuotaView { remaining: None };
     for check in items {
+        let refused = refused_call(check, input.denied);
         let targets: Vec<&Asset> = input
             .inventory
             .iter()
             .filter(|a| a.kind() == check.meta.resource_type)
             .filter(|a| input.request.instances.as_ref().is_none_or(|ids| ids.contains(&a.id)))
-            // An item whose data the inventory does not report has nothing to evaluate.
-            .filter(|a| check.has_data(a))
+            // An item whose data the inventory does not report has nothing to
+            // evaluate, unless the data is missing because a call was refused:
+            // then it is reported NOT_CHECK, naming the call.
+            .filter(|a| refused.is_some() || check.has_data(a))
             .collect();
         if targets.is_empty() {
+            if let Some(reason) = refused {
+                plan.skipped.push(Skipped { item_id: check.meta.id.to_owned(), code: ErrorCode::Forbidden, reason });
+            }
             continue;
         }
         let pricing = if check.meta.free { ItemPricing::Free } else { ItemPricing::Paid };
@@ -139,7 +147,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
             // A unit for each billable instance the item will actually check:
             // evaluating here (it is cheap) makes the forecast the charge, as
             // long as the inventory does not change before the job runs.
-            let units = if charge == Charge::PerEvaluation {
+            let units = if charge == Charge::PerEvaluation && refused.is_none() {
                 batch.iter().filter(|a| a.billable() && check.evaluate(a, &ctx).is_checked()).count() as u64
             } else {
                 0
@@ -156,6 +164,7 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
                 item_id: check.meta.id.to_owned(),
                 params: params.clone(),
                 instances: batch.iter().map(|a| (*a).clone()).collect(),
+                refused: refused.clone(),
             });
         }
     }
@@ -177,6 +186,19 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, DomainError> {
         return Err(DomainError::new(code, why));
     }
     Ok(plan)
+}
+
+/// Why `check` cannot be judged when the role was refused `denied` calls:
+/// one of them feeds the item's resource type.
+fn refused_call(check: &Check, denied: &BTreeMap<String, String>) -> Option<String> {
+    if denied.is_empty() {
+        return None;
+    }
+    let feeding = cspm_assets::openapi::sources::feeding(check.meta.resource_type);
+    let (api, code) = denied.iter().find(|(api, _)| feeding.contains(api.as_str()))?;
+    Some(format!(
+        "NoPermission: the role may not call {api} ({code}); allow it in the role's policy to check this item"
+    ))
 }
 
 fn select_items(request: &ScanRequest) -> Result<Vec<&'static Check>, DomainError> {
@@ -217,6 +239,7 @@ mod tests {
             action: CheckAction::Scan,
             request: &request,
             params: &BTreeMap::new(),
+            denied: &BTreeMap::new(),
             batch: 2,
             now: Utc::now(),
         })

@@ -246,6 +246,7 @@ impl Scheduler {
         let account = self.account(tenant).await?;
         let snapshot = self.ledger.snapshot(tenant).await.map_err(unavailable)?;
         let inventory = self.store.assets(tenant).await.map_err(unavailable)?;
+        let denied = self.store.denied_calls(tenant).await.map_err(unavailable)?;
         let task_id = new_task_id();
         let plan = plan::plan(PlanInput {
             task_id: &task_id,
@@ -255,6 +256,7 @@ impl Scheduler {
             action,
             request,
             params: &BTreeMap::new(),
+            denied: &denied,
             batch: self.batch,
             now: Utc::now(),
         })?;

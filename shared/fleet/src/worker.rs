@@ -258,10 +258,15 @@ impl Worker {
         let pricing = if check.meta.free { ItemPricing::Free } else { ItemPricing::Paid };
         let op = Operation::ConfigCheck { action: job.action, item: pricing };
         let unlimited = QuotaView { remaining: None };
-        let charge = match entitlement::decide(&account, unlimited, op, job.instances.len() as u64, Utc::now()) {
-            Ok(a) => a.charge,
-            Err(e) => {
-                let reason = format!("{}: {}", e.code, e.message);
+        let decided = entitlement::decide(&account, unlimited, op, job.instances.len() as u64, Utc::now());
+        let charge = match (decided, &job.refused) {
+            (Ok(a), None) => a.charge,
+            // Refused by entitlement, or the data cannot be trusted (a call was refused): nothing is judged.
+            (decided, refused) => {
+                let reason = match decided {
+                    Err(e) => format!("{}: {}", e.code, e.message),
+                    Ok(_) => refused.clone().unwrap_or_default(),
+                };
                 let results =
                     job.instances.iter().map(|a| result_of(a, Evaluation::not_check(reason.clone()), false)).collect();
                 let Ok(charged) = self.settle(&tenant, &job_id).await else { return self.retry(pulled).await };

@@ -13,6 +13,23 @@ pub struct Common {
     pub redis: Redis,
     pub nats: Nats,
     pub telemetry: Telemetry,
+    pub cloud: Cloud,
+}
+
+/// How the fleet reaches Alibaba Cloud. The operator's own credentials come
+/// from the SDKs' default chain (ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET, the
+/// aliyun CLI profile, the ECS instance role), never from this file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Cloud {
+    /// One base URL for every Alibaba Cloud API (the emulator, a proxy);
+    /// empty: the real endpoints of each tenant's site.
+    #[serde(default)]
+    pub endpoint: String,
+    /// 64 hexadecimal characters (`openssl rand -hex 32`): seals the
+    /// temporary credentials kept in Redis. Empty: none are kept (each
+    /// slice assumes the tenant's role anew).
+    #[serde(default)]
+    pub credential_key: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -116,6 +133,9 @@ job_ack_wait_seconds = 30
 [telemetry]
 otlp_endpoint = ""
 log_format = "text"
+[cloud]
+endpoint = ""
+credential_key = ""
 "#;
 
 /// Loads settings: [`COMMON_DEFAULTS`], then the service's `defaults` (TOML),
@@ -170,6 +190,9 @@ impl Common {
             c.nats.password = "***".into();
         }
         c.telemetry.otlp_endpoint = redact_url(&c.telemetry.otlp_endpoint);
+        if !c.cloud.credential_key.is_empty() {
+            c.cloud.credential_key = "***".into();
+        }
         c
     }
 }

@@ -10,7 +10,12 @@ use std::collections::BTreeSet;
 const TYPED: &[(AssetKind, &[&str])] = &[
     (
         AssetKind::EcsInstance,
-        &["ecs:DescribeInstances", "ecs:DescribeInstanceRamRole", "sas:DescribeCloudCenterInstances", "sas:DescribeVulList"],
+        &[
+            "ecs:DescribeInstances",
+            "ecs:DescribeInstanceRamRole",
+            "sas:DescribeCloudCenterInstances",
+            "sas:DescribeVulList",
+        ],
     ),
     (AssetKind::SecurityGroup, &["ecs:DescribeSecurityGroups", "ecs:DescribeSecurityGroupAttribute"]),
     (AssetKind::Disk, &["ecs:DescribeDisks"]),
@@ -108,8 +113,7 @@ mod tests {
             .chain(OTHERS.iter().map(|(k, _)| AssetKind::Other(k)))
             .collect();
         let fed: BTreeSet<&str> = kinds.into_iter().flat_map(feeding).collect();
-        let unfed: Vec<&str> =
-            super::super::supported().into_iter().filter(|api| !fed.contains(api)).collect();
+        let unfed: Vec<&str> = super::super::supported().into_iter().filter(|api| !fed.contains(api)).collect();
         assert!(unfed.is_empty(), "calls that feed no type: {unfed:?}");
     }
 }

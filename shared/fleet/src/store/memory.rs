@@ -31,6 +31,7 @@ struct Tenant {
     applied: HashSet<String>,
     /// field → (evaluated at ms, risk rank, result)
     results: HashMap<String, (i64, u8, StoredResult)>,
+    denied: BTreeMap<String, String>,
 }
 
 impl Tenant {
@@ -45,6 +46,11 @@ pub struct MemoryFleetStore {
 }
 
 impl MemoryFleetStore {
+    /// Records the calls a collection was refused (in process, nothing collects; tests set them).
+    pub fn set_denied_calls(&self, tenant: &TenantId, denied: BTreeMap<String, String>) {
+        self.with(tenant, |t| t.denied = denied);
+    }
+
     fn with<T>(&self, tenant: &TenantId, f: impl FnOnce(&mut Tenant) -> T) -> T {
         let mut all = self.tenants.lock().unwrap_or_else(PoisonError::into_inner);
         f(all.entry(tenant.clone()).or_default())
@@ -287,6 +293,10 @@ impl FleetStore for MemoryFleetStore {
             }
             out
         }))
+    }
+
+    async fn denied_calls(&self, tenant: &TenantId) -> Result<BTreeMap<String, String>, FleetStoreError> {
+        Ok(self.with(tenant, |t| t.denied.clone()))
     }
 
     async fn results(&self, tenant: &TenantId) -> Result<Vec<StoredResult>, FleetStoreError> {

@@ -394,6 +394,10 @@ pub trait FleetStore: Send + Sync {
     /// Instances per status of every item that has results.
     async fn item_counts(&self, tenant: &TenantId) -> Result<BTreeMap<String, BTreeMap<Status, u64>>, FleetStoreError>;
 
+    /// Calls the tenant's role was refused in its latest collection
+    /// (written by [`crate::collection`]), with the code.
+    async fn denied_calls(&self, tenant: &TenantId) -> Result<BTreeMap<String, String>, FleetStoreError>;
+
     /// Every latest result (read in bounded chunks; for the demo and tests).
     async fn results(&self, tenant: &TenantId) -> Result<Vec<StoredResult>, FleetStoreError>;
 }

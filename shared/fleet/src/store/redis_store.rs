@@ -439,6 +439,16 @@ impl FleetStore for RedisFleetStore {
         Ok(out)
     }
 
+    async fn denied_calls(&self, tenant: &TenantId) -> Result<BTreeMap<String, String>, FleetStoreError> {
+        // Slice → the calls it was refused (small: a few per slice at most).
+        let by_slice: BTreeMap<String, String> = self.conn().hgetall(key(tenant, "denied")).await.map_err(backend)?;
+        let mut all = BTreeMap::new();
+        for calls in by_slice.values() {
+            all.extend(serde_json::from_str::<BTreeMap<String, String>>(calls).map_err(corrupt)?);
+        }
+        Ok(all)
+    }
+
     async fn results(&self, tenant: &TenantId) -> Result<Vec<StoredResult>, FleetStoreError> {
         let all: BTreeMap<String, String> = self.scan_hash(&key(tenant, "results")).await?.into_iter().collect();
         all.values().map(|j| serde_json::from_str(j).map_err(corrupt)).collect()
