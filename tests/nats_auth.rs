@@ -132,7 +132,7 @@ impl AuthServer {
         let scheduler =
             NatsBus::connect_as(&self.url(), Some(("scheduler", &self.password("scheduler"))), &[]).await.unwrap();
         let t = Topology::default();
-        for spec in [t.jobs(), t.results(), t.dead_letters(), t.assets()] {
+        for spec in [t.jobs(), t.results(), t.dead_letters(), t.assets(), t.collect_jobs(), t.cloud_events()] {
             scheduler.work_queue(&spec).await.unwrap();
         }
         drop((activation, scheduler));
@@ -210,8 +210,14 @@ async fn the_server_refuses_what_a_user_may_not_publish_or_read() {
     let result = t.result_subject(&tenant);
     let asset = t.asset_changed_subject(&tenant);
     let account = cspm_bus::account_subject("cspm", &tenant.subject_part(), "authorized");
+    let trail = t.trail_subject(&tenant);
+    let collect = t.collect_subject(&tenant, "forged-0001");
     let denied = [
         ("scan-worker", account.clone()),
+        ("scan-worker", trail.clone()),
+        ("scan-worker", collect.clone()),
+        ("asset-publisher", collect.clone()),
+        ("asset-publisher", t.collected_subject(&tenant)),
         ("scan-worker", job.clone()),
         ("scan-worker", asset.clone()),
         ("asset-publisher", job.clone()),
@@ -238,7 +244,7 @@ async fn the_server_refuses_what_a_user_may_not_publish_or_read() {
     .await;
     // Nothing forged was stored.
     let scheduler = server.login("scheduler").await;
-    for name in ["CSPM_JOBS", "CSPM_RESULTS", "CSPM_ASSETS"] {
+    for name in ["CSPM_JOBS", "CSPM_RESULTS", "CSPM_ASSETS", "CSPM_COLLECT", "CSPM_CLOUD_EVENTS"] {
         let mut s = scheduler.js.get_stream(name).await.unwrap();
         assert_eq!(s.info().await.unwrap().state.messages, 0, "{name}");
     }
@@ -264,6 +270,9 @@ async fn each_user_publishes_what_it_is_meant_to() {
     let tenant = unique_tenant(cspm_domain::Site::Cn);
     let allowed = [
         ("asset-publisher", t.asset_changed_subject(&tenant), "CSPM_ASSETS"),
+        ("asset-publisher", t.trail_subject(&tenant), "CSPM_CLOUD_EVENTS"),
+        ("scan-worker", t.collected_subject(&tenant), "CSPM_CLOUD_EVENTS"),
+        ("scheduler", t.collect_subject(&tenant, "c-0001"), "CSPM_COLLECT"),
         ("scan-worker", t.result_subject(&tenant), "CSPM_RESULTS"),
         ("scan-worker", t.dead_letter_subject(Some(&tenant)), "CSPM_DEAD_LETTERS"),
         ("scheduler", t.job_subject(&tenant, "ecs-disk-encrypted", "forged-0001"), "CSPM_JOBS"),
