@@ -130,3 +130,35 @@ fn the_document_rejects_what_the_fleet_rejects() {
         &json!({"schema": "cspm.asset_changed.v1", "tenant": {"site": "us", "account_id": "1234567"}, "responses": []})
     ));
 }
+
+/// The collection messages, as the fleet serializes them, match the
+/// document, and the trail channel lists every operation the fleet follows.
+#[test]
+fn collection_messages_and_followed_operations_are_documented() {
+    use cspm_fleet::collection::trail;
+    use cspm_fleet::collection::types::*;
+    let doc = document();
+    let tenant = unique_tenant(Site::Cn);
+    let slice = cspm_cloud::collect::Slice { product: "ecs".into(), region: Some("cn-hangzhou".into()) };
+    let job = CollectJob {
+        schema: COLLECT_SCHEMA.into(),
+        job_id: "c1-0001".into(),
+        collection_id: "c1".into(),
+        tenant: tenant.clone(),
+        slice,
+    };
+    let collected = CollectedMessage { schema: COLLECTED_SCHEMA.into(), tenant, collection_id: "c1".into() };
+    for (schema, body) in [("CollectJob", json!(job)), ("Collected", json!(collected))] {
+        let errors: Vec<String> = validator(&doc, schema).iter_errors(&body).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{schema}: {errors:?}\n{body}");
+    }
+    let records = validator(&doc, "TrailRecords");
+    let record = json!({"eventName": "PutBucketAcl", "serviceName": "Oss", "resourceName": "logs"});
+    assert!(records.is_valid(&record) && records.is_valid(&json!([record])));
+    assert!(!records.is_valid(&json!([])) && !records.is_valid(&json!({"serviceName": "Ecs"})));
+    let described = doc["channels"]["cspm.v1.cloud.{site}.{account_id}.trail"]["description"].as_str().unwrap();
+    for (service, event) in trail::followed() {
+        assert!(described.contains(event), "{service}:{event} is not documented");
+    }
+    assert!(trail::followed().count() >= 20);
+}

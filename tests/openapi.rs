@@ -45,6 +45,9 @@ const SCHEDULER: &[(&str, &str)] = &[
     ("get", "/v1/catalogue"),
     ("post", "/v1/tenants/{site}/{account_id}/assets"),
     ("get", "/v1/tenants/{site}/{account_id}/assets"),
+    ("post", "/v1/tenants/{site}/{account_id}/collections"),
+    ("get", "/v1/tenants/{site}/{account_id}/collections"),
+    ("get", "/v1/tenants/{site}/{account_id}/collections/{collection_id}"),
     ("post", "/v1/tenants/{site}/{account_id}/scans"),
     ("post", "/v1/tenants/{site}/{account_id}/verifications"),
     ("get", "/v1/tenants/{site}/{account_id}/tasks"),
@@ -180,6 +183,7 @@ impl Api {
                 .replace("{site}", tenant.site.as_str())
                 .replace("{account_id}", tenant.account_id.as_str())
                 .replace("{task_id}", "t-none")
+                .replace("{collection_id}", "c-none")
                 .replace("{sequence}", "1");
             for method in ["get", "put", "post", "delete", "patch"] {
                 if item.get(method).is_some() {
@@ -220,7 +224,7 @@ impl Drop for Fleet {
             rt.block_on(async {
                 let Ok(client) = async_nats::connect(nats_url()).await else { return };
                 let js = async_nats::jetstream::new(client);
-                for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS"] {
+                for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS", "COLLECT", "CLOUD_EVENTS"] {
                     let _ = js.delete_stream(format!("{prefix}{kind}")).await;
                 }
             });
@@ -242,7 +246,19 @@ fn tpl(tail: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documents_describe_every_route_and_every_answer() {
     let root = format!("oa{}", rand::rng().random::<u32>());
+    // Alibaba Cloud, as the emulator in this process: roles are verified and accounts read there.
+    let reader = unique_tenant(Site::Cn);
+    let role = format!("acs:ram::{}:role/cspm-reader", reader.account_id);
+    let emulator = cspm_cloud_emulator::Emulator::new(Vec::new(), Default::default())
+        .with_key("LTAIoperator", "operator-secret", "5555555555555555")
+        .with_role(&role, &["5555555555555555"]);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(std::sync::Arc::new(emulator).serve(listener));
     let env = vec![
+        ("CSPM__CLOUD__ENDPOINT", endpoint),
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIoperator".to_owned()),
+        ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "operator-secret".to_owned()),
         ("CSPM__NATS__SUBJECT_ROOT", root.clone()),
         ("CSPM__ACTIVATION__ADMIN_TOKEN", ADMIN.to_owned()),
         ("CSPM__SCHEDULER__ADMIN_TOKEN", ADMIN.to_owned()),
@@ -272,6 +288,7 @@ async fn the_documents_describe_every_route_and_every_answer() {
     exercise_operations(&sch).await;
     let tenant_token = exercise_activation(&act, &tenant, &other).await;
     exercise_scheduler(&sch, &tenant, &other, &tenant_token, &root).await;
+    exercise_collections(&act, &sch, &tenant, &reader, &role).await;
 
     // Unknown routes answer 404 `{code, message}` (not in the document: no operation).
     for api in [&act, &sch] {
@@ -564,4 +581,36 @@ async fn exercise_scheduler(api: &Api, tenant: &TenantId, other: &TenantId, toke
     // Sequences start at 1: 0 is a bad request, not the bus failing (it was a 503).
     expect(api.call("post", replay, "/v1/dead-letters/0/replay", a, Body::None).await, 400, Some("InvalidParameter"));
     expect(api.call("post", replay, &at(with_job), t, Body::None).await, 403, None);
+}
+
+/// The collection routes: a tenant authorized with a role collects; one without is refused.
+async fn exercise_collections(act: &Api, sch: &Api, without_role: &TenantId, reader: &TenantId, role: &str) {
+    let a = Some(ADMIN);
+    let p = tenant_path(reader);
+    let expect = |got: (u16, Value), want: u16, code: Option<&str>| {
+        assert_eq!(got.0, want, "{}", got.1);
+        if let Some(code) = code {
+            assert_eq!(got.1["code"], code, "{}", got.1);
+        }
+        got.1
+    };
+    expect(act.call("put", T, &p, a, Body::None).await, 201, None);
+    let auth = Body::Json(json!({"client_token": "oa-role", "role_arn": role}));
+    expect(act.call("put", &format!("{T}/authorization"), &format!("{p}/authorization"), a, auth).await, 200, None);
+    let collections = tpl("/collections");
+    let cp = format!("{p}/collections");
+    let request = || Body::Json(json!({"regions": ["cn-hangzhou"], "client_token": "oa-collect"}));
+    let started = expect(sch.call("post", &collections, &cp, a, request()).await, 202, None);
+    let id = started["collection_id"].as_str().unwrap().to_owned();
+    let again = expect(sch.call("post", &collections, &cp, a, request()).await, 202, None);
+    assert_eq!(again["collection_id"], started["collection_id"], "a retry returns the first collection");
+    let bad = Body::Json(json!({"regions": ["not a region"]}));
+    expect(sch.call("post", &collections, &cp, a, bad).await, 400, Some("InvalidParameter"));
+    let other = format!("{}/collections", tenant_path(without_role));
+    expect(sch.call("post", &collections, &other, a, Body::Json(json!({}))).await, 403, Some("NotAuthorized"));
+    let list = expect(sch.call("get", &collections, &cp, a, Body::None).await, 200, None);
+    assert!(list.as_array().is_some_and(|l| l.iter().any(|c| c["collection_id"] == id.as_str())), "{list}");
+    let one = tpl("/collections/{collection_id}");
+    expect(sch.call("get", &one, &format!("{cp}/{id}"), a, Body::None).await, 200, None);
+    expect(sch.call("get", &one, &format!("{cp}/c-none"), a, Body::None).await, 404, Some("NotFound"));
 }
