@@ -12,6 +12,7 @@ pub mod auth;
 pub mod oss;
 pub mod state;
 mod sts;
+pub mod synthetic;
 
 use answer::Failure;
 use auth::{Key, Keys};

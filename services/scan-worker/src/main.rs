@@ -79,8 +79,10 @@ async fn main() -> anyhow::Result<()> {
     let accounts = Arc::new(RedisStore::new(redis.clone()));
     let store = Arc::new(RedisFleetStore::new(redis.pool()).await?);
     let collection_store = Arc::new(CollectionStore::new(redis.pool()));
-    let cloud = CloudAccess::new(&s.common.cloud.endpoint, &s.common.cloud.credential_key, collection_store.clone())
-        .context("cloud.credential_key")?;
+    let mut cloud =
+        CloudAccess::new(&s.common.cloud.endpoint, &s.common.cloud.credential_key, collection_store.clone())
+            .context("cloud.credential_key")?;
+    cloud.calls_per_second = s.common.cloud.calls_per_second;
     let collector = Arc::new(Collector {
         topology: topology.clone(),
         queue: bus.work_queue(&topology.collect_jobs()).await?,

@@ -52,12 +52,13 @@ async fn main() -> anyhow::Result<()> {
     });
 
     let collection_store = Arc::new(CollectionStore::new(redis.pool()));
-    let cloud = CloudAccess::new(
+    let mut cloud = CloudAccess::new(
         &settings.common.cloud.endpoint,
         &settings.common.cloud.credential_key,
         collection_store.clone(),
     )
     .context("cloud.credential_key")?;
+    cloud.calls_per_second = settings.common.cloud.calls_per_second;
     // Created here when absent: collection jobs are published to it.
     bus.work_queue(&scheduler.topology.collect_jobs()).await?;
     let collections =

@@ -30,6 +30,13 @@ pub struct Cloud {
     /// slice assumes the tenant's role anew).
     #[serde(default)]
     pub credential_key: String,
+    /// Calls per second to each product, per slice being read.
+    #[serde(default = "default_calls_per_second")]
+    pub calls_per_second: u32,
+}
+
+fn default_calls_per_second() -> u32 {
+    20
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -136,6 +143,7 @@ log_format = "text"
 [cloud]
 endpoint = ""
 credential_key = ""
+calls_per_second = 20
 "#;
 
 /// Loads settings: [`COMMON_DEFAULTS`], then the service's `defaults` (TOML),

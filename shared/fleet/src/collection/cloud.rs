@@ -29,6 +29,8 @@ pub struct CloudAccess {
     /// Seals kept sessions; without it, none is kept.
     pub vault: Option<Arc<Vault>>,
     pub store: Arc<CollectionStore>,
+    /// Calls per second per product, for one slice's client.
+    pub calls_per_second: u32,
 }
 
 impl CloudAccess {
@@ -44,6 +46,7 @@ impl CloudAccess {
             operator: Arc::new(Refreshing::new(Arc::new(Chain::default_chain()))),
             vault,
             store,
+            calls_per_second: 20,
         })
     }
 
@@ -56,6 +59,7 @@ impl CloudAccess {
         let mut options = ClientOptions::new(self.endpoints(tenant), tenant.account_id.to_string());
         // A collection can wait: ride out throttling longer than an interactive call would.
         options.retry = RetryPolicy { attempts: 10, base: Duration::from_millis(200), cap: Duration::from_secs(5) };
+        options.calls_per_second = self.calls_per_second.max(1);
         let role = AssumeRole::new(self.operator.clone(), options.clone(), role_arn.to_owned());
         let shared = SharedSession {
             tenant: tenant.clone(),
