@@ -117,18 +117,27 @@ fn read_file(f: &Path) -> anyhow::Result<Vec<Value>> {
     })
 }
 
-/// A progress bar over a task until it is neither starting nor running.
-pub async fn follow(scheduler: &Client, task_path: &str) -> anyhow::Result<Value> {
+/// What a progress bar counts in a followed task or collection.
+pub struct Counted {
+    pub total: &'static str,
+    pub done: &'static str,
+    pub unit: &'static str,
+}
+
+pub const EVALUATIONS: Counted = Counted { total: "total", done: "finished", unit: "evaluations" };
+pub const SLICES: Counted = Counted { total: "jobs", done: "jobs_done", unit: "slices (product × region)" };
+
+/// A progress bar over a task or collection until it is neither starting nor running.
+pub async fn follow(scheduler: &Client, path: &str, counted: &Counted) -> anyhow::Result<Value> {
     let bar = ProgressBar::new(1);
+    let template = format!("{{spinner}} [{{bar:40}}] {{pos}}/{{len}} {} {{msg}}", counted.unit);
     bar.set_style(
-        ProgressStyle::with_template("{spinner} [{bar:40}] {pos}/{len} evaluations {msg}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
+        ProgressStyle::with_template(&template).unwrap_or_else(|_| ProgressStyle::default_bar()).progress_chars("=> "),
     );
     loop {
-        let p = scheduler.get(task_path).await?;
-        bar.set_length(p["total"].as_u64().unwrap_or(0));
-        bar.set_position(p["finished"].as_u64().unwrap_or(0));
+        let p = scheduler.get(path).await?;
+        bar.set_length(p[counted.total].as_u64().unwrap_or(0));
+        bar.set_position(p[counted.done].as_u64().unwrap_or(0));
         bar.set_message(format!("({})", p["state"].as_str().unwrap_or("?")));
         if p["state"] != "running" && p["state"] != "starting" {
             bar.finish();
@@ -136,4 +145,17 @@ pub async fn follow(scheduler: &Client, task_path: &str) -> anyhow::Result<Value
         }
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+}
+
+/// The scan the scheduler starts once a collection is stored (it follows the
+/// collection's announcement, so it can take a moment); `None` if none came.
+pub async fn scan_after(scheduler: &Client, collection_path: &str) -> anyhow::Result<Option<String>> {
+    for _ in 0..150 {
+        let c = scheduler.get(collection_path).await?;
+        if let Some(task) = c["scan_task"].as_str() {
+            return Ok(Some(task.to_owned()));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(None)
 }

@@ -59,6 +59,9 @@ enum Command {
         tenant: String,
         #[arg(long, default_value = "cli-authorize")]
         client_token: String,
+        /// A RAM role in the tenant's account, trusting the operator's, that the fleet reads it as.
+        #[arg(long)]
+        role_arn: Option<String>,
     },
     /// Buy a CSPM subscription.
     Subscribe {
@@ -80,9 +83,16 @@ enum Command {
     },
     /// Read a tenant's Alibaba Cloud account with signed API calls (the operator's
     /// credentials from ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET or the aliyun CLI profile,
-    /// assuming --role-arn in the tenant's account), into import-format responses.
+    /// assuming --role-arn in the tenant's account), into import-format responses;
+    /// with --fleet, have the fleet read it as the role recorded at authorization.
     Collect {
         tenant: String,
+        /// Ask the fleet to collect (and follow it with a progress bar) instead of reading from here.
+        #[arg(long, conflicts_with_all = ["role_arn", "endpoint", "out", "import"])]
+        fleet: bool,
+        /// With --fleet: scan what was read once it is stored.
+        #[arg(long, requires = "fleet")]
+        scan: bool,
         /// A RAM role in the tenant's account that trusts the operator's account.
         #[arg(long)]
         role_arn: Option<String>,
@@ -190,9 +200,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo { workers, quota } => demo::run(workers, quota).await,
         Command::Create { tenant: t } => output::json(&activation.put(&tenant_path(&tenant(&t)?), None).await?),
         Command::Show { tenant: t } => output::json(&activation.get(&tenant_path(&tenant(&t)?)).await?),
-        Command::Authorize { tenant: t, client_token } => {
+        Command::Authorize { tenant: t, client_token, role_arn } => {
             let path = format!("{}/authorization", tenant_path(&tenant(&t)?));
-            output::json(&activation.put(&path, Some(json!({"client_token": client_token}))).await?)
+            let body = json!({"client_token": client_token, "role_arn": role_arn});
+            output::json(&activation.put(&path, Some(body)).await?)
         }
         Command::Subscribe { tenant: t, quota, months } => {
             let path = format!("{}/cspm/subscription", tenant_path(&tenant(&t)?));
@@ -211,7 +222,27 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let path = format!("{}/assets", tenant_path(&tenant(&t)?));
             output::json(&scheduler.post(&path, Some(json!({"responses": responses}))).await?)
         }
-        Command::Collect { tenant: t, role_arn, regions, endpoint, out, import } => {
+        Command::Collect { tenant: t, fleet: true, scan, regions, .. } => {
+            let t = tenant(&t)?;
+            let token = format!("cli-{:016x}", rand::random::<u64>());
+            let regions = (!regions.is_empty()).then_some(regions);
+            let body = json!({"regions": regions, "scan": scan, "client_token": token});
+            let started = scheduler.post_retrying(&format!("{}/collections", tenant_path(&t)), body).await?;
+            let id = started["collection_id"].as_str().unwrap_or_default().to_owned();
+            let path = format!("{}/collections/{id}", tenant_path(&t));
+            let done = client::follow(&scheduler, &path, &client::SLICES).await?;
+            output::collection(&done);
+            if scan && done["state"] == "done" {
+                let Some(task_id) = client::scan_after(&scheduler, &path).await? else {
+                    output::say!("no scan followed the collection (refused: see the scheduler's log, or scan by hand)");
+                    return Ok(());
+                };
+                let task_path = format!("{}/tasks/{task_id}", tenant_path(&t));
+                output::task(&client::follow(&scheduler, &task_path, &client::EVALUATIONS).await?);
+            }
+            Ok(())
+        }
+        Command::Collect { tenant: t, role_arn, regions, endpoint, out, import, .. } => {
             let t = tenant(&t)?;
             let site = if t.site.to_string() == "intl" { Site::Intl } else { Site::Cn };
             let mut source = collect::Source::real(site, t.account_id.to_string(), role_arn, regions);
@@ -247,7 +278,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 return output::json(&task);
             }
             let task_id = task["task_id"].as_str().unwrap_or_default().to_owned();
-            let done = client::follow(&scheduler, &format!("{}/tasks/{task_id}", tenant_path(&t))).await?;
+            let done =
+                client::follow(&scheduler, &format!("{}/tasks/{task_id}", tenant_path(&t)), &client::EVALUATIONS)
+                    .await?;
             output::task(&done);
             Ok(())
         }

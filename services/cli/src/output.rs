@@ -79,6 +79,28 @@ pub fn task(p: &Value) {
     }
 }
 
+pub fn collection(c: &Value) {
+    say!(
+        "collection {}: {} — {}/{} slices, {} assets ({} new or changed), {} signed API calls",
+        s(&c["collection_id"]),
+        s(&c["state"]),
+        s(&c["jobs_done"]),
+        s(&c["jobs"]),
+        s(&c["assets"]),
+        s(&c["changed"]),
+        s(&c["calls"])
+    );
+    if let Some(reason) = c["reason"].as_str() {
+        say!("  {reason}");
+    }
+    for (api, code) in c["denied"].as_object().into_iter().flatten() {
+        say!("  not allowed: {api} ({}); the items that need it are NOT_CHECK", s(code));
+    }
+    for (api, why) in c["failed"].as_object().into_iter().flatten() {
+        say!("  failed: {api}: {}", s(why));
+    }
+}
+
 pub fn results(rows: &[Value]) {
     let rows: Vec<Vec<String>> = rows
         .iter()
