@@ -35,6 +35,10 @@ fn collectable_sample() -> Vec<Value> {
 
 /// A fleet whose processes reach the emulator (started with `emulator_args`) as Alibaba Cloud.
 async fn fleet_with_emulator(emulator_args: &[&str]) -> (Fleet, ServiceProcess, String) {
+    fleet_with_emulator_and_workers(emulator_args, 1).await
+}
+
+async fn fleet_with_emulator_and_workers(emulator_args: &[&str], workers: usize) -> (Fleet, ServiceProcess, String) {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let tenant = unique_tenant(cspm_domain::Site::Cn);
@@ -53,7 +57,7 @@ async fn fleet_with_emulator(emulator_args: &[&str]) -> (Fleet, ServiceProcess, 
     ];
     args.extend(emulator_args.iter().map(|a| (*a).to_owned()));
     let emulator = ServiceProcess::start_listening("cspm-cloud-emulator", &args, port).await;
-    let mut options = FleetOptions::new(&[0]);
+    let mut options = FleetOptions::new(&vec![0; workers]);
     options.env = vec![
         ("CSPM__CLOUD__ENDPOINT", base),
         ("CSPM__CLOUD__CREDENTIAL_KEY", KEY.into()),
@@ -257,4 +261,21 @@ async fn a_denied_call_makes_its_items_not_checked_naming_it() {
     }
     // Other products are judged as usual.
     assert!(results.iter().any(|r| r.0.starts_with("oss-") && (r.2 == "PASS" || r.2 == "NOT_PASS")));
+}
+
+/// Revoked after a collection was queued: its slices read nothing, and it
+/// ends failed, saying why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoking_stops_a_queued_collection() {
+    let (mut f, _emulator, _) = fleet_with_emulator_and_workers(&[], 0).await;
+    let started = f.scheduler_call("POST", "/collections", Some(json!({"regions": ["cn-hangzhou"]}))).await.unwrap();
+    f.activation_call("DELETE", "/authorization", None).await.expect("revoked");
+    let worker = f.start_worker(0, &[]).await;
+    f.workers.push(worker);
+    let c = wait_collection(&f, started["collection_id"].as_str().unwrap()).await;
+    assert_eq!(c["state"], "failed", "{c}");
+    assert!(c["reason"].as_str().unwrap().contains("revoked"), "{c}");
+    assert_eq!(c["calls"], 0, "nothing was read: {c}");
+    let listed = f.scheduler_call("GET", "/assets", None).await.unwrap();
+    assert_eq!(listed["total"], 0, "{listed}");
 }
