@@ -10,6 +10,7 @@
 //! Needs Redis and NATS (`CSPM_BENCH_REDIS_URL`, `CSPM_BENCH_NATS_URL`;
 //! defaults on localhost).
 
+mod support;
 use chrono::Utc;
 use cspm_accounts::{AccountStore, RedisStore};
 use cspm_bus::{Bus, NatsBus};
@@ -26,26 +27,15 @@ use cspm_fleet::collection::store::CollectionStore;
 use cspm_fleet::collection::types::CollectionState;
 use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
-use cspm_fleet::scheduler::{Scheduler, SchedulerLimits};
 use cspm_fleet::store::RedisFleetStore;
 use cspm_ledger::{Clock, RedisLedger};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{Because, cleanup};
 use tokio::sync::watch;
 
 const OPERATOR: &str = "5555555555555555";
 const REGION: &str = "cn-hangzhou";
-
-/// A step of the setup that failed, and why.
-trait Because<T> {
-    fn because(self, step: &str) -> Result<T, String>;
-}
-
-impl<T, E: std::fmt::Display> Because<T> for Result<T, E> {
-    fn because(self, step: &str) -> Result<T, String> {
-        self.map_err(|e| format!("{step}: {e}"))
-    }
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let redis_url = std::env::var("CSPM_BENCH_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
@@ -142,19 +132,7 @@ async fn through_fleet(
 
     let metrics = FleetMetrics::new(&prometheus::Registry::new());
     let store = Arc::new(RedisFleetStore::new(ledger.pool()).await.because("store")?);
-    let scheduler = Arc::new(Scheduler {
-        topology: topology.clone(),
-        bus: Arc::new(bus.clone()),
-        ledger: Arc::new(ledger.clone()),
-        accounts: accounts.clone(),
-        store: store.clone(),
-        metrics: metrics.clone(),
-        batch: cspm_fleet::plan::DEFAULT_BATCH,
-        upfront_lease: Duration::from_secs(600),
-        starts: SchedulerLimits::default().turns(),
-        queues: Default::default(),
-        limits: SchedulerLimits::default(),
-    });
+    let scheduler = support::scheduler(&topology, &bus, &ledger, accounts.clone(), store.clone(), &metrics);
     let access = |store: Arc<CollectionStore>| {
         let operator = Arc::new(Static(Credentials::new("LTAIoperator", "operator-secret")));
         CloudAccess { endpoint: base.into(), operator, vault: None, store, calls_per_second: 100_000 }
@@ -208,22 +186,4 @@ async fn through_fleet(
     }
     cleanup(&ledger, tenant, nats_url, &root).await;
     Ok((done.calls, done.assets, took))
-}
-
-async fn cleanup(ledger: &RedisLedger, tenant: &TenantId, nats_url: &str, root: &str) {
-    let mut conn = ledger.connection();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("cspm:{{{}}}:*", tenant.hash_tag()))
-        .query_async(&mut conn)
-        .await
-        .unwrap_or_default();
-    if !keys.is_empty() {
-        let _: Result<(), _> = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await;
-    }
-    if let Ok(client) = async_nats::connect(nats_url).await {
-        let js = async_nats::jetstream::new(client);
-        for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS", "COLLECT", "CLOUD_EVENTS"] {
-            let _ = js.delete_stream(format!("{}_{kind}", root.to_uppercase())).await;
-        }
-    }
 }

@@ -9,6 +9,7 @@
 //! defaults on localhost). `CSPM_BENCH_SCALE` multiplies the inventory (default 1:
 //! about 7,000 evaluations).
 
+mod support;
 use chrono::Utc;
 use cspm_accounts::{AccountStore, RedisStore};
 use cspm_assets::*;
@@ -19,25 +20,14 @@ use cspm_domain::{Account, AccountCommand, AccountId, Site, TenantId};
 use cspm_fleet::messages::Topology;
 use cspm_fleet::metrics::FleetMetrics;
 use cspm_fleet::plan::ScanRequest;
-use cspm_fleet::scheduler::{Scheduler, SchedulerLimits};
 use cspm_fleet::store::{FleetStore, RedisFleetStore, TaskState};
 use cspm_fleet::worker::{Worker, WorkerSettings};
 use cspm_ledger::{Clock, QuotaLedger, RedisLedger};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{Because, cleanup};
 use tokio::sync::watch;
-
-/// A step of the setup that failed, and why.
-trait Because<T> {
-    fn because(self, step: &str) -> Result<T, String>;
-}
-
-impl<T, E: std::fmt::Display> Because<T> for Result<T, E> {
-    fn because(self, step: &str) -> Result<T, String> {
-        self.map_err(|e| format!("{step}: {e}"))
-    }
-}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let redis_url = std::env::var("CSPM_BENCH_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
@@ -180,19 +170,7 @@ async fn fleet_rate(
     store.put_assets(&tenant, assets).await.because("assets")?;
 
     let metrics = FleetMetrics::new(&prometheus::Registry::new());
-    let scheduler = Arc::new(Scheduler {
-        topology: topology.clone(),
-        bus: Arc::new(bus.clone()),
-        ledger: Arc::new(ledger.clone()),
-        accounts: accounts.clone(),
-        store: store.clone(),
-        metrics: metrics.clone(),
-        batch: cspm_fleet::plan::DEFAULT_BATCH,
-        upfront_lease: Duration::from_secs(600),
-        starts: SchedulerLimits::default().turns(),
-        queues: Default::default(),
-        limits: SchedulerLimits::default(),
-    });
+    let scheduler = support::scheduler(&topology, &bus, &ledger, accounts.clone(), store.clone(), &metrics);
     let (stop, shutdown) = watch::channel(false);
     let mut tasks = scheduler.clone().spawn_followers(&bus, shutdown.clone()).await.because("followers")?;
     for _ in 0..workers {
@@ -233,22 +211,4 @@ async fn fleet_rate(
     }
     cleanup(&ledger, &tenant, nats_url, &root).await;
     Ok(expected as f64 / elapsed.as_secs_f64())
-}
-
-async fn cleanup(ledger: &RedisLedger, tenant: &TenantId, nats_url: &str, root: &str) {
-    let mut conn = ledger.connection();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("cspm:{{{}}}:*", tenant.hash_tag()))
-        .query_async(&mut conn)
-        .await
-        .unwrap_or_default();
-    if !keys.is_empty() {
-        let _: Result<(), _> = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await;
-    }
-    if let Ok(client) = async_nats::connect(nats_url).await {
-        let js = async_nats::jetstream::new(client);
-        for kind in ["JOBS", "RESULTS", "DEAD_LETTERS", "ASSETS"] {
-            let _ = js.delete_stream(format!("{}_{kind}", root.to_uppercase())).await;
-        }
-    }
 }

@@ -10,6 +10,7 @@
 //! - [`collection`]: live collection from the cloud, and cloud change events.
 //! - [`dead_letters`]: lists and replays dead letters.
 //! - [`local`]: the whole fleet in one process (the demo).
+//! - [`pulling`]: the loop every work-queue consumer runs.
 //! - [`trace`]: W3C trace context in message headers.
 
 pub mod collection;
@@ -18,6 +19,7 @@ pub mod local;
 pub mod messages;
 pub mod metrics;
 pub mod plan;
+pub mod pulling;
 pub mod scheduler;
 pub mod store;
 pub mod sweeper;

@@ -124,28 +124,22 @@ impl Worker {
     /// Pulls and processes jobs until `shutdown` turns true, then finishes
     /// what it holds and returns.
     pub async fn run(self: Arc<Self>, shutdown: watch::Receiver<bool>) {
-        let mut loops = Vec::new();
-        for _ in 0..self.settings.concurrency.max(1) {
-            let (me, mut stop) = (self.clone(), shutdown.clone());
-            loops.push(tokio::spawn(async move {
-                while !*stop.borrow_and_update() {
-                    match me.queue.pull(1, me.settings.poll).await {
-                        Ok(jobs) => {
-                            for job in jobs {
-                                me.handle(job).await;
-                            }
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "pulling jobs failed; retrying");
-                            tokio::time::sleep(Duration::from_millis(500)).await;
-                        }
+        let loops = self.settings.concurrency;
+        crate::pulling::in_parallel(self, loops, move |me| {
+            let stop = shutdown.clone();
+            async move {
+                let queue = me.queue.clone();
+                let pulling = (1, me.settings.poll);
+                crate::pulling::each_message(&*queue, stop, pulling, "jobs", |job| {
+                    let me = me.clone();
+                    async move {
+                        me.handle(job).await;
                     }
-                }
-            }));
-        }
-        for l in loops {
-            let _ = l.await;
-        }
+                })
+                .await;
+            }
+        })
+        .await;
     }
 
     /// Processes one pulled job to its end (ack, nak or dead letter).

@@ -64,28 +64,19 @@ fn retry(e: impl std::fmt::Display) -> Failure {
 impl Collector {
     /// Pulls and runs collection jobs until `shutdown` turns true.
     pub async fn run(self: Arc<Self>, shutdown: watch::Receiver<bool>) {
-        let mut loops = Vec::new();
-        for _ in 0..self.concurrency.max(1) {
-            let (me, mut stop) = (self.clone(), shutdown.clone());
-            loops.push(tokio::spawn(async move {
-                while !*stop.borrow_and_update() {
-                    match me.queue.pull(1, Duration::from_secs(1)).await {
-                        Ok(jobs) => {
-                            for job in jobs {
-                                me.handle(job).await;
-                            }
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "pulling collection jobs failed; retrying");
-                            tokio::time::sleep(Duration::from_millis(500)).await;
-                        }
-                    }
-                }
-            }));
-        }
-        for l in loops {
-            let _ = l.await;
-        }
+        let loops = self.concurrency;
+        crate::pulling::in_parallel(self, loops, move |me| {
+            let stop = shutdown.clone();
+            async move {
+                let queue = me.queue.clone();
+                crate::pulling::each_message(&*queue, stop, (1, Duration::from_secs(1)), "collect", |job| {
+                    let me = me.clone();
+                    async move { me.handle(job).await }
+                })
+                .await;
+            }
+        })
+        .await;
     }
 
     /// Processes one pulled job to its end (ack, nak or dead letter).

@@ -187,20 +187,9 @@ impl Collections {
     }
 
     /// Follows cloud events until `shutdown`: stored collections and ActionTrail records.
-    pub async fn follow_events(self: Arc<Self>, queue: Arc<dyn WorkQueue>, mut shutdown: watch::Receiver<bool>) {
-        while !*shutdown.borrow_and_update() {
-            match queue.pull(16, Duration::from_millis(500)).await {
-                Ok(batch) => {
-                    for p in batch {
-                        self.on_event(p).await;
-                    }
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "pulling cloud events failed; retrying");
-                    tokio::time::sleep(Duration::from_millis(500)).await;
-                }
-            }
-        }
+    pub async fn follow_events(self: Arc<Self>, queue: Arc<dyn WorkQueue>, shutdown: watch::Receiver<bool>) {
+        let pulling = (16, Duration::from_millis(500));
+        crate::pulling::each_message(&*queue, shutdown, pulling, "cloud_events", |p| self.on_event(p)).await;
     }
 
     async fn on_event(&self, p: Pulled) {

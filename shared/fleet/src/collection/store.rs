@@ -11,6 +11,7 @@
 
 use super::types::*;
 use crate::store::FleetStoreError;
+use crate::store::redis_store::{backend, corrupt, key};
 use chrono::Utc;
 use cspm_domain::TenantId;
 use cspm_ledger::RedisPool;
@@ -23,18 +24,6 @@ const KEPT: Duration = Duration::from_secs(14 * 24 * 3600);
 
 pub struct CollectionStore {
     pool: RedisPool,
-}
-
-fn key(tenant: &TenantId, part: &str) -> String {
-    format!("cspm:{{{}}}:fleet:{part}", tenant.hash_tag())
-}
-
-fn backend(e: redis::RedisError) -> FleetStoreError {
-    FleetStoreError::Backend(e.to_string())
-}
-
-fn corrupt(e: serde_json::Error) -> FleetStoreError {
-    FleetStoreError::Corrupt(e.to_string())
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Result<String, FleetStoreError> {

@@ -15,7 +15,7 @@
 
 mod memory;
 mod query;
-mod redis_store;
+pub(crate) mod redis_store;
 
 pub use memory::MemoryFleetStore;
 pub use query::{AssetPage, Page, ResultFilter, ResultPage};

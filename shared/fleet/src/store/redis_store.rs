@@ -26,15 +26,15 @@ pub struct RedisFleetStore {
     inventories: Mutex<HashMap<TenantId, Inventory>>,
 }
 
-fn key(tenant: &TenantId, part: &str) -> String {
+pub(crate) fn key(tenant: &TenantId, part: &str) -> String {
     format!("cspm:{{{}}}:fleet:{part}", tenant.hash_tag())
 }
 
-fn backend(e: redis::RedisError) -> FleetStoreError {
+pub(crate) fn backend(e: redis::RedisError) -> FleetStoreError {
     FleetStoreError::Backend(e.to_string())
 }
 
-fn corrupt(e: serde_json::Error) -> FleetStoreError {
+pub(crate) fn corrupt(e: serde_json::Error) -> FleetStoreError {
     FleetStoreError::Corrupt(e.to_string())
 }
 
