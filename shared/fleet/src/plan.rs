@@ -324,4 +324,38 @@ mod tests {
         let bad = ScanRequest { pack: Some("no-such-pack".into()), ..Default::default() };
         assert_eq!(run(&account(true, true), Some(100), bad).unwrap_err().code, ErrorCode::InvalidParameter);
     }
+
+    /// A call the role was refused: items over the types it feeds run, uncharged,
+    /// to say NOT_CHECK naming the call; items over other types are planned as usual.
+    #[test]
+    fn a_refused_call_is_named_by_the_items_it_feeds() {
+        let inv = inventory();
+        let denied = BTreeMap::from([("ram:ListAccessKeys".to_owned(), "Forbidden.RAM".to_owned())]);
+        let account = account(true, true);
+        let request = ScanRequest::default();
+        let p = plan(PlanInput {
+            task_id: "t-1",
+            account: &account,
+            quota: QuotaView { remaining: Some(10_000) },
+            inventory: &inv,
+            action: CheckAction::Scan,
+            request: &request,
+            params: &BTreeMap::new(),
+            denied: &denied,
+            batch: 2,
+            now: Utc::now(),
+        })
+        .unwrap();
+        let on_users: Vec<&JobMessage> =
+            p.jobs.iter().filter(|j| j.instances[0].kind() == cspm_assets::AssetKind::RamUser).collect();
+        assert!(!on_users.is_empty());
+        for job in &on_users {
+            let why = job.refused.as_deref().unwrap_or_default();
+            assert!(why.contains("ram:ListAccessKeys") && why.contains("Forbidden.RAM"), "{why}");
+        }
+        let charged_on_users: u64 =
+            p.jobs.iter().zip(&p.units_per_job).filter(|(j, _)| j.refused.is_some()).map(|(_, u)| *u).sum();
+        assert_eq!(charged_on_users, 0, "refused items cost nothing");
+        assert!(p.jobs.iter().any(|j| j.refused.is_none()), "other types are judged as usual");
+    }
 }
