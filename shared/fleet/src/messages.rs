@@ -230,8 +230,8 @@ pub enum DeadLetterReason {
     InvalidResult,
     /// An asset-change event that is not JSON or does not import.
     InvalidAssetEvent,
-    /// A cloud event (ActionTrail records) that is not JSON, names no
-    /// tenant's resource the fleet reads, or a collection job that is not one.
+    /// A cloud event (ActionTrail records) that is not JSON or names no
+    /// resource the fleet reads.
     InvalidCloudEvent,
 }
 

@@ -40,13 +40,18 @@ pub struct ScanRequest {
 impl ScanRequest {
     /// Checks what the planner does not: the client token's shape.
     pub fn validate(&self) -> Result<(), DomainError> {
-        let ok_char = |c: char| c.is_ascii_alphanumeric() || "_-.:".contains(c);
-        match &self.client_token {
-            Some(t) if t.is_empty() || t.len() > 64 || !t.chars().all(ok_char) => {
-                Err(DomainError::invalid("client_token must be 1 to 64 of A-Z a-z 0-9 _ - . :"))
-            }
-            _ => Ok(()),
+        validate_client_token(self.client_token.as_deref())
+    }
+}
+
+/// A client token is 1 to 64 of `A-Z a-z 0-9 _ - . :` (scans and collections alike).
+pub fn validate_client_token(token: Option<&str>) -> Result<(), DomainError> {
+    let ok_char = |c: char| c.is_ascii_alphanumeric() || "_-.:".contains(c);
+    match token {
+        Some(t) if t.is_empty() || t.len() > 64 || !t.chars().all(ok_char) => {
+            Err(DomainError::invalid("client_token must be 1 to 64 of A-Z a-z 0-9 _ - . :"))
         }
+        _ => Ok(()),
     }
 }
 

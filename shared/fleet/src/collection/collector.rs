@@ -89,7 +89,7 @@ impl Collector {
         };
         let outcome = match job {
             Ok(job) => self.run_job(&job, &p).await.map_err(|f| (f, Some(job.tenant))),
-            Err((why, tenant)) => Err((Failure::Poison(DeadLetterReason::InvalidCloudEvent, why), tenant)),
+            Err((why, tenant)) => Err((Failure::Poison(DeadLetterReason::Malformed, why), tenant)),
         };
         let label = match outcome {
             Ok(()) => {

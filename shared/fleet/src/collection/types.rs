@@ -41,14 +41,22 @@ pub struct CollectedMessage {
 pub struct CollectionRequest {
     /// Regions to read (e.g. `cn-hangzhou`); absent: every region the account can use.
     #[serde(default)]
+    #[schema(value_type = Option<Vec<RegionId>>, min_items = 1, max_items = 64)]
     pub regions: Option<Vec<String>>,
     /// Scan what was collected once it is stored (charged like any scan).
     #[serde(default)]
     pub scan: bool,
     /// A retry with the same token returns the first collection.
     #[serde(default)]
+    #[schema(pattern = "^[A-Za-z0-9_.:-]{1,64}$")]
     pub client_token: Option<String>,
 }
+
+/// A region id, e.g. `cn-hangzhou` (documentation only: requests carry plain strings).
+#[derive(utoipa::ToSchema)]
+#[schema(pattern = "^[a-z0-9-]{1,32}$")]
+#[allow(dead_code)]
+pub struct RegionId(String);
 
 fn region_name_ok(r: &str) -> bool {
     !r.is_empty() && r.len() <= 32 && r.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -64,12 +72,7 @@ impl CollectionRequest {
                 return Err(DomainError::invalid(format!("region {bad:?} is not a region id like cn-hangzhou")));
             }
         }
-        if let Some(t) = &self.client_token
-            && (t.is_empty() || t.len() > 64 || !t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)))
-        {
-            return Err(DomainError::invalid("client_token is 1 to 64 of A-Z a-z 0-9 - _ ."));
-        }
-        Ok(())
+        crate::plan::validate_client_token(self.client_token.as_deref())
     }
 }
 
