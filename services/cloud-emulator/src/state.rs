@@ -76,7 +76,7 @@ impl State {
         let first: &Value = match (docs.first(), catalogue::paging(api)) {
             (Some(doc), _) => &doc.response,
             // An account without any of a listed resource answers an empty list.
-            (None, Paging::PageNumber { list, .. }) => {
+            (None, Paging::PageNumber { list, .. } | Paging::NextToken { list, .. }) => {
                 empty = with_list(&Value::Object(Map::new()), list, Vec::new());
                 &empty
             }
@@ -116,13 +116,14 @@ impl State {
                 Ok(body)
             }
             Paging::Marker { size } => {
-                let (mut body, next) = token_page(first, &gather, param("Marker"), param("MaxItems"), 100, size);
+                let (mut body, next) = token_page(first, &gather, None, param("Marker"), param("MaxItems"), 100, size);
                 put(&mut body, "IsTruncated", Value::Bool(!next.is_empty()));
                 put(&mut body, "Marker", Value::String(next));
                 Ok(body)
             }
-            Paging::NextToken { size, .. } => {
-                let (mut body, next) = token_page(first, &gather, param("NextToken"), param("MaxResults"), 10, size);
+            Paging::NextToken { size, size_param, list } => {
+                let (mut body, next) =
+                    token_page(first, &gather, Some(list), param("NextToken"), param(size_param), 10, size);
                 put(&mut body, "NextToken", Value::String(next));
                 Ok(body)
             }
@@ -136,12 +137,13 @@ impl State {
 fn token_page(
     first: &Value,
     gather: &dyn Fn(&str) -> Vec<Value>,
+    list: Option<&str>,
     token: Option<&str>,
     max: Option<&str>,
     default: usize,
     size: u32,
 ) -> (Value, String) {
-    let list = marker_list(first).unwrap_or_default();
+    let list = list.map(str::to_owned).or_else(|| marker_list(first)).unwrap_or_default();
     let items = gather(&list);
     let start: usize = token.and_then(|m| m.parse().ok()).unwrap_or(0);
     let max: usize = max.and_then(|p| p.parse().ok()).unwrap_or(default).clamp(1, size as usize);

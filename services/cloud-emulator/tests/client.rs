@@ -250,7 +250,8 @@ async fn every_region_the_account_has_is_read_once() {
 }
 
 /// A database listed in a region is read through the per-instance calls its
-/// id drives (Redis: SSL, TDE and backup policy), into one asset.
+/// id drives (Redis: SSL, TDE, backup policy, attributes, whitelist and
+/// endpoints), into one asset.
 #[tokio::test]
 async fn a_listed_database_is_read_through_its_detail_calls() {
     let documents: Vec<Document> = serde_json::from_value(json!([
@@ -263,6 +264,12 @@ async fn a_listed_database_is_read_through_its_detail_calls() {
          "response": {"TDEStatus": "Enabled"}},
         {"api": "r-kvstore:DescribeBackupPolicy", "params": {"InstanceId": "r-bp1cache"},
          "response": {"PreferredBackupTime": "02:00Z-03:00Z", "PreferredBackupPeriod": "Monday,Thursday", "EnableBackupLog": 1}},
+        {"api": "r-kvstore:DescribeInstanceAttribute", "params": {"InstanceId": "r-bp1cache"},
+         "response": {"Instances": {"DBInstanceAttribute": [{"InstanceId": "r-bp1cache", "VpcAuthMode": "Open"}]}}},
+        {"api": "r-kvstore:DescribeSecurityIps", "params": {"InstanceId": "r-bp1cache"},
+         "response": {"SecurityIpGroups": {"SecurityIpGroup": [{"SecurityIpGroupName": "default", "SecurityIpList": "0.0.0.0/0"}]}}},
+        {"api": "r-kvstore:DescribeDBInstanceNetInfo", "params": {"InstanceId": "r-bp1cache"},
+         "response": {"NetInfoItems": {"InstanceNetInfo": [{"IPType": "Private", "ConnectionString": "r-bp1cache.redis.rds.aliyuncs.com"}]}}},
     ]))
     .unwrap();
     let (base, _) = start(Emulator::new(documents, Faults::default())).await;

@@ -14,11 +14,17 @@ const fn pages(api: &'static str, size: u32, list: &'static str) -> ListCall {
     ListCall { api, paging: Paging::PageNumber { size, list } }
 }
 
+const fn tokens(api: &'static str, size_param: &'static str, size: u32, list: &'static str) -> ListCall {
+    ListCall { api, paging: Paging::NextToken { size_param, size, list } }
+}
+
 const fn marker(api: &'static str, size: u32) -> ListCall {
     ListCall { api, paging: Paging::Marker { size } }
 }
 
-/// Page sizes are the largest each API allows, so a walk makes the fewest calls.
+/// Page sizes are the largest each API allows, so a walk makes the fewest
+/// calls (each checked against the API's reference page; the auto-renewal
+/// lists take only 30, 50 or 100).
 pub const LIST_CALLS: &[ListCall] = &[
     pages("ecs:DescribeInstances", 100, "Instances.Instance"),
     pages("ecs:DescribeDisks", 100, "Disks.Disk"),
@@ -33,6 +39,34 @@ pub const LIST_CALLS: &[ListCall] = &[
     pages("dds:DescribeDBInstances", 100, "DBInstances.DBInstance"),
     pages("polardb:DescribeDBClusters", 100, "Items.DBCluster"),
     pages("kms:ListKeys", 100, "Keys.Key"),
+    pages("vpc:DescribeVSwitches", 50, "VSwitches.VSwitch"),
+    pages("vpc:DescribeNetworkAcls", 50, "NetworkAcls.NetworkAcl"),
+    pages("vpc:DescribeNatGateways", 50, "NatGateways.NatGateway"),
+    pages("vpc:DescribeForwardTableEntries", 50, "ForwardTableEntries.ForwardTableEntry"),
+    pages("vpc:DescribeVpnGateways", 50, "VpnGateways.VpnGateway"),
+    pages("vpc:DescribeVpnConnections", 50, "VpnConnections.VpnConnection"),
+    pages("kms:ListSecrets", 100, "SecretList.Secret"),
+    pages("rds:DescribeInstanceAutoRenewalAttribute", 100, "Items.Item"),
+    pages("r-kvstore:DescribeInstanceAutoRenewalAttribute", 100, "Items.Item"),
+    pages("polardb:DescribeAutoRenewAttribute", 100, "Items.AutoRenewAttribute"),
+    pages("dds:DescribeInstanceAutoRenewalAttribute", 100, "Items.Item"),
+    pages("ess:DescribeScalingGroups", 50, "ScalingGroups.ScalingGroup"),
+    pages("ess:DescribeScalingConfigurations", 50, "ScalingConfigurations.ScalingConfiguration"),
+    pages("ess:DescribeScalingRules", 50, "ScalingRules.ScalingRule"),
+    pages("cloudapi:DescribeApiGroups", 50, "ApiGroupAttributes.ApiGroupAttribute"),
+    pages("hbase:DescribeInstances", 100, "Instances.Instance"),
+    tokens("alb:ListLoadBalancers", "MaxResults", 100, "LoadBalancers"),
+    tokens("alb:ListListeners", "MaxResults", 100, "Listeners"),
+    tokens("alb:ListAcls", "MaxResults", 100, "Acls"),
+    tokens("alb:ListAclEntries", "MaxResults", 100, "AclEntries"),
+    tokens("alb:ListServerGroups", "MaxResults", 100, "ServerGroups"),
+    tokens("alb:ListServerGroupServers", "MaxResults", 100, "Servers"),
+    tokens("alb:ListSecurityPolicies", "MaxResults", 100, "SecurityPolicies"),
+    tokens("nlb:ListLoadBalancers", "MaxResults", 100, "LoadBalancers"),
+    tokens("nlb:ListServerGroups", "MaxResults", 100, "ServerGroups"),
+    tokens("nlb:ListServerGroupServers", "MaxResults", 100, "Servers"),
+    tokens("slb:DescribeLoadBalancerListeners", "MaxResults", 100, "Listeners"),
+    tokens("slb:ListTLSCipherPolicies", "MaxItems", 100, "TLSCipherPolicies"),
     marker("ram:ListUsers", 1000),
     marker("ram:ListRoles", 1000),
     marker("ram:ListGroups", 1000),

@@ -86,10 +86,26 @@ const REDIS: Source = ("r-kvstore:DescribeInstances", "Instances.KVStoreInstance
 const POLARDB: Source = ("polardb:DescribeDBClusters", "Items.DBCluster[]", &[("DBClusterId", "DBClusterId")]);
 const MONGODB: Source = ("dds:DescribeDBInstances", "DBInstances.DBInstance[]", &[("DBInstanceId", "DBInstanceId")]);
 const RDS: Source = ("rds:DescribeDBInstances", "Items.DBInstance[]", &[("DBInstanceId", "DBInstanceId")]);
+const INSTANCES: Source = ("ecs:DescribeInstances", "Instances.Instance[]", &[("InstanceId", "InstanceId")]);
+const NAT_GATEWAYS: Source =
+    ("vpc:DescribeNatGateways", "NatGateways.NatGateway[]", &[("NatGatewayId", "NatGatewayId")]);
+const ALB_LOAD_BALANCERS: Source =
+    ("alb:ListLoadBalancers", "LoadBalancers[]", &[("LoadBalancerId", "LoadBalancerId")]);
+const ALB_LISTENERS: Source = ("alb:ListListeners", "Listeners[]", &[("ListenerId", "ListenerId")]);
+const ALB_ACLS: Source = ("alb:ListAcls", "Acls[]", &[("AclId", "AclId")]);
+const ALB_SERVER_GROUPS: Source = ("alb:ListServerGroups", "ServerGroups[]", &[("ServerGroupId", "ServerGroupId")]);
+const NLB_LOAD_BALANCERS: Source =
+    ("nlb:ListLoadBalancers", "LoadBalancers[]", &[("LoadBalancerId", "LoadBalancerId")]);
+const NLB_SERVER_GROUPS: Source = ("nlb:ListServerGroups", "ServerGroups[]", &[("ServerGroupId", "ServerGroupId")]);
+const SECRETS: Source = ("kms:ListSecrets", "SecretList.Secret[]", &[("SecretName", "SecretName")]);
+const API_GROUPS: Source =
+    ("cloudapi:DescribeApiGroups", "ApiGroupAttributes.ApiGroupAttribute[]", &[("GroupId", "GroupId")]);
 
 /// The calls, in an order where each source comes before what it drives.
 pub const PLANS: &[Plan] = &[
     once("ecs:DescribeInstances", Where::Regional),
+    // One instance per call: the call takes an instance or a renewal status, and every status is wanted.
+    each("ecs:DescribeInstanceAutoRenewAttribute", Where::Regional, INSTANCES),
     once("ecs:DescribeDisks", Where::Regional),
     once("ecs:DescribeSecurityGroups", Where::Regional),
     each("ecs:DescribeSecurityGroupAttribute", Where::Regional, SECURITY_GROUPS),
@@ -118,23 +134,75 @@ pub const PLANS: &[Plan] = &[
     each("rds:DescribeDBInstanceSSL", Where::Regional, RDS),
     each("rds:DescribeParameters", Where::Regional, RDS),
     each("rds:DescribeSQLCollectorRetention", Where::Regional, RDS),
+    each("rds:DescribeDBInstanceAttribute", Where::Regional, RDS),
+    each("rds:DescribeDBInstanceTDE", Where::Regional, RDS),
+    each("rds:DescribeSQLCollectorPolicy", Where::Regional, RDS),
+    each("rds:DescribeBackupPolicy", Where::Regional, RDS),
+    each("rds:DescribeDBInstanceEncryptionKey", Where::Regional, RDS),
+    once("rds:DescribeInstanceAutoRenewalAttribute", Where::Regional),
     once("r-kvstore:DescribeInstances", Where::Regional),
     each("r-kvstore:DescribeInstanceSSL", Where::Regional, REDIS),
     each("r-kvstore:DescribeInstanceTDEStatus", Where::Regional, REDIS),
     each("r-kvstore:DescribeBackupPolicy", Where::Regional, REDIS),
+    each("r-kvstore:DescribeInstanceAttribute", Where::Regional, REDIS),
+    each("r-kvstore:DescribeSecurityIps", Where::Regional, REDIS),
+    each("r-kvstore:DescribeDBInstanceNetInfo", Where::Regional, REDIS),
+    once("r-kvstore:DescribeInstanceAutoRenewalAttribute", Where::Regional),
     once("polardb:DescribeDBClusters", Where::Regional),
     each("polardb:DescribeDBClusterAttribute", Where::Regional, POLARDB),
     each("polardb:DescribeDBClusterTDE", Where::Regional, POLARDB),
+    each("polardb:DescribeDBClusterAccessWhitelist", Where::Regional, POLARDB),
+    each("polardb:DescribeDBClusterSSL", Where::Regional, POLARDB),
+    once("polardb:DescribeAutoRenewAttribute", Where::Regional),
     once("dds:DescribeDBInstances", Where::Regional),
     each("dds:DescribeDBInstanceSSL", Where::Regional, MONGODB),
     each("dds:DescribeDBInstanceTDEInfo", Where::Regional, MONGODB),
     each("dds:DescribeAuditPolicy", Where::Regional, MONGODB),
+    each("dds:DescribeDBInstanceAttribute", Where::Regional, MONGODB),
+    each("dds:DescribeSecurityIps", Where::Regional, MONGODB),
+    // Replica sets by default; sharded clusters only when asked.
+    once("dds:DescribeInstanceAutoRenewalAttribute", Where::Regional),
+    Plan {
+        fixed: &[("DBInstanceType", "sharding")],
+        ..once("dds:DescribeInstanceAutoRenewalAttribute", Where::Regional)
+    },
     once("vpc:DescribeVpcs", Where::Regional),
     once("vpc:DescribeFlowLogs", Where::Regional),
+    once("vpc:DescribeVSwitches", Where::Regional),
+    once("vpc:DescribeNetworkAcls", Where::Regional),
+    once("vpc:DescribeEipAddresses", Where::Regional),
+    once("vpc:DescribeNatGateways", Where::Regional),
+    each("vpc:DescribeForwardTableEntries", Where::Regional, NAT_GATEWAYS),
+    once("vpc:DescribeVpnGateways", Where::Regional),
+    once("vpc:DescribeVpnConnections", Where::Regional),
+    once("alb:ListLoadBalancers", Where::Regional),
+    each("alb:GetLoadBalancerAttribute", Where::Regional, ALB_LOAD_BALANCERS),
+    once("alb:ListListeners", Where::Regional),
+    each("alb:GetListenerAttribute", Where::Regional, ALB_LISTENERS),
+    once("alb:ListAcls", Where::Regional),
+    each("alb:ListAclEntries", Where::Regional, ALB_ACLS),
+    once("alb:ListServerGroups", Where::Regional),
+    each("alb:ListServerGroupServers", Where::Regional, ALB_SERVER_GROUPS),
+    once("alb:ListSecurityPolicies", Where::Regional),
+    once("nlb:ListLoadBalancers", Where::Regional),
+    each("nlb:GetLoadBalancerAttribute", Where::Regional, NLB_LOAD_BALANCERS),
+    once("nlb:ListServerGroups", Where::Regional),
+    each("nlb:ListServerGroupServers", Where::Regional, NLB_SERVER_GROUPS),
+    once("cloudapi:DescribeApiGroups", Where::Regional),
+    each("cloudapi:DescribeApiGroup", Where::Regional, API_GROUPS),
+    once("ess:DescribeScalingGroups", Where::Regional),
+    once("ess:DescribeScalingConfigurations", Where::Regional),
+    once("ess:DescribeScalingRules", Where::Regional),
+    once("hbase:DescribeInstances", Where::Regional),
+    once("alikafka:GetInstanceList", Where::Regional),
     once("slb:DescribeLoadBalancers", Where::Regional),
     each("slb:DescribeLoadBalancerAttribute", Where::Regional, LOAD_BALANCERS),
+    once("slb:DescribeLoadBalancerListeners", Where::Regional),
+    once("slb:ListTLSCipherPolicies", Where::Regional),
     once("kms:ListKeys", Where::Regional),
     each("kms:DescribeKey", Where::Regional, KMS_KEYS),
+    once("kms:ListSecrets", Where::Regional),
+    each("kms:DescribeSecret", Where::Regional, SECRETS),
     once("actiontrail:DescribeTrails", Where::Regional),
     each("actiontrail:GetTrailStatus", Where::Regional, TRAILS),
     once("sas:DescribeCloudCenterInstances", Where::Global),
@@ -145,6 +213,23 @@ pub const PLANS: &[Plan] = &[
     },
     Plan { fixed: &[("Type", "auto_breaking")], ..once("sas:DescribeSuspiciousOverallConfig", Where::Global) },
     Plan { fixed: &[("Type", "cve")], ..once("sas:DescribeVulList", Where::Global) },
+    once("sas:DescribeNoticeConfig", Where::Global),
+    once("sas:DescribeVulConfig", Where::Global),
+    once("sas:DescribeConcernNecessity", Where::Global),
+    // One call per asset-fingerprint schedule the items read.
+    Plan { fixed: &[("Type", "scheduler_port_period")], ..once("sas:DescribePropertyScheduleConfig", Where::Global) },
+    Plan {
+        fixed: &[("Type", "scheduler_process_period")],
+        ..once("sas:DescribePropertyScheduleConfig", Where::Global)
+    },
+    Plan {
+        fixed: &[("Type", "scheduler_account_period")],
+        ..once("sas:DescribePropertyScheduleConfig", Where::Global)
+    },
+    Plan {
+        fixed: &[("Type", "scheduler_software_period")],
+        ..once("sas:DescribePropertyScheduleConfig", Where::Global)
+    },
 ];
 
 /// What a collection found, and what it could not read.
@@ -479,7 +564,8 @@ mod tests {
     }
 
     /// The README's read-only policy for the collector's role names every
-    /// action it calls (in RAM, Security Center is `yundun-sas` and Redis `kvstore`).
+    /// action it calls (in RAM, Security Center is `yundun-sas`, Redis `kvstore`
+    /// and API Gateway `apigateway`).
     #[test]
     fn the_documented_role_policy_allows_every_call() {
         let readme = include_str!("../../../README.md");
@@ -493,6 +579,7 @@ mod tests {
             let ram_code = match product {
                 "sas" => "yundun-sas",
                 "r-kvstore" => "kvstore",
+                "cloudapi" => "apigateway",
                 other => other,
             };
             let action = format!("{ram_code}:{name}");

@@ -14,8 +14,9 @@ pub enum Paging {
     /// answer, the items under `list` (`Instances.Instance`).
     PageNumber { size: u32, list: &'static str },
     /// `NextToken` in the answer, sent back as the request's `NextToken`;
-    /// the page size under `size_param` (`MaxResults`).
-    NextToken { size_param: &'static str, size: u32 },
+    /// the page size under `size_param` (`MaxResults`), the items under
+    /// `list` (`LoadBalancers`, a list of its own in the newer APIs).
+    NextToken { size_param: &'static str, size: u32, list: &'static str },
     /// RAM: `Marker` and `IsTruncated` in the answer, `MaxItems` up to `size`.
     Marker { size: u32 },
 }
@@ -31,7 +32,7 @@ impl Paging {
             Paging::PageNumber { size, .. } => {
                 vec![("PageNumber".into(), "1".into()), ("PageSize".into(), size.to_string())]
             }
-            Paging::NextToken { size_param, size } => vec![(size_param.into(), size.to_string())],
+            Paging::NextToken { size_param, size, .. } => vec![(size_param.into(), size.to_string())],
             Paging::Marker { size } => vec![("MaxItems".into(), size.to_string())],
         }
     }
@@ -50,7 +51,7 @@ impl Paging {
                 (on_page > 0 && seen < total)
                     .then(|| vec![("PageNumber".into(), (page + 1).to_string()), ("PageSize".into(), size.to_string())])
             }
-            Paging::NextToken { size_param, size } => {
+            Paging::NextToken { size_param, size, .. } => {
                 let token = answer.get("NextToken").and_then(Value::as_str).filter(|t| !t.is_empty())?;
                 // The same token twice would loop for ever.
                 (param("NextToken") != Some(token))
@@ -107,7 +108,7 @@ mod tests {
 
     #[test]
     fn tokens_and_markers_end_when_the_answer_says_so() {
-        let p = Paging::NextToken { size_param: "MaxResults", size: 100 };
+        let p = Paging::NextToken { size_param: "MaxResults", size: 100, list: "LoadBalancers" };
         let first = p.first();
         let next = p.next(&first, &json!({"NextToken": "abc"})).unwrap();
         assert!(next.contains(&("NextToken".into(), "abc".into())));
